@@ -1,0 +1,24 @@
+"""The Flask application factory: reads as a table of contents."""
+from pathlib import Path
+
+from flask import Flask
+
+from moderation import config as configuration
+
+
+def create_app(test_config=None, extra_plugins=()):
+    app = Flask(__name__, instance_path=str(Path.cwd() / "instance"), instance_relative_config=True)
+    app.config.update(configuration.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    from moderation import api, metrics, problems, service
+
+    svc = service.build(app.config, extra_plugins)
+    app.extensions["moderation"] = svc
+    problems.init_app(app)
+    metrics.init_app(app, svc.metrics)
+    app.register_blueprint(api.bp)
+    return app

@@ -1,0 +1,221 @@
+"""The ``moderation`` command line."""
+import json
+import sys
+
+import click
+
+from moderation.model_store import TASKS
+
+
+def _app():
+    from moderation.app import create_app
+
+    return create_app()
+
+
+def _service(app):
+    return app.extensions["moderation"]
+
+
+@click.group()
+def main():
+    """Comment moderation for Dutch governance news sites."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes")
+def serve(host, port, workers):
+    """Serve the API and the moderator pages with gunicorn."""
+    from moderation.server import run
+
+    run(host, port, workers)
+
+
+@main.group()
+def db():
+    """The database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade():
+    """Create or migrate the database to the newest schema."""
+    app = _app()
+    _service(app).db.upgrade()
+    click.echo(f"database at {_service(app).db.engine.url.render_as_string(hide_password=True)} is up to date")
+
+
+@main.group()
+def sites():
+    """News sites that post comments."""
+
+
+@sites.command("add")
+@click.argument("name")
+@click.option("--webhook-url", help="where decisions are posted")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def sites_add(name, webhook_url, as_json):
+    """Create a site and print its API key (shown only this once)."""
+    from moderation import records
+
+    try:
+        site = records.create_site(_service(_app()).db, name, webhook_url)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(site))
+        return
+    click.echo(f"site {name!r} created (id {site['id']})")
+    click.echo(f"API key (store it now, it is not shown again): {site['api_key']}")
+    if webhook_url:
+        click.echo(f"webhook secret: {site['webhook_secret']}")
+
+
+@sites.command("list")
+def sites_list():
+    """The sites, without their keys."""
+    from moderation import records
+
+    for site in records.list_sites(_service(_app()).db):
+        click.echo(f"{site['id']}\t{site['name']}\t{site['webhook_url'] or '-'}")
+
+
+@main.command()
+@click.option("--text", help="classify this text instead of reading JSON Lines from stdin")
+@click.option("--batch-size", default=256, show_default=True)
+def classify(text, batch_size):
+    """Analyse comments: JSON Lines ({"text": ...}) on stdin, one analysis per line on stdout."""
+    pipeline = _service(_app()).pipeline
+    if text is not None:
+        click.echo(json.dumps(pipeline.analyze([{"text": text}])[0], ensure_ascii=False))
+        return
+    batch = []
+    for n, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                raise ValueError("expected an object with a string 'text'")
+        except ValueError as exc:
+            raise click.ClickException(f"stdin line {n}: {exc}") from None
+        batch.append(item)
+        if len(batch) >= batch_size:
+            _emit(pipeline, batch)
+            batch = []
+    if batch:
+        _emit(pipeline, batch)
+
+
+def _emit(pipeline, batch):
+    for analysis in pipeline.analyze(batch):
+        click.echo(json.dumps(analysis, ensure_ascii=False))
+
+
+@main.command()
+def plugins():
+    """The loaded plugins and the hooks each implements."""
+    from moderation.plugin_host import describe
+
+    for row in describe(_service(_app()).pm):
+        click.echo(f"{row['name']:<14} {row['module']:<28} {', '.join(row['hooks'])}")
+
+
+@main.command()
+@click.option("--task", type=click.Choice(TASKS), required=True)
+@click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="training files (default: training_data/*.jsonl except the test split)")
+@click.option("--test", "test_path", type=click.Path(dir_okay=False), help="the test split")
+@click.option("--force", is_flag=True, help="promote even when worse than the current model")
+def train(task, data, test_path, force):
+    """Train a model, evaluate it and promote it if it is not worse."""
+    from moderation import training
+    from moderation.corpus import DataError
+    from moderation.datasets import default_test_split, default_training_files
+
+    app = _app()
+    paths = list(data) or default_training_files()
+    test_path = test_path or default_test_split()
+    try:
+        meta = training.train(task, paths, test_path, app.config["MODELS_DIR"], force=force,
+                              progress=lambda msg: click.echo(msg, err=True))
+    except DataError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(training.summary(meta))
+
+
+@main.command()
+@click.option("--task", type=click.Choice(TASKS), required=True)
+@click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--version", help="a model version (default: the active one)")
+def evaluate(task, data, as_json, version):
+    """Accuracy, macro-F1, per-class figures and the confusion matrix on labelled data."""
+    from pathlib import Path
+
+    from moderation import training
+    from moderation.model_store import ModelError, load_verified
+
+    app = _app()
+    store = _service(app).models
+    try:
+        model = load_verified(Path(app.config["MODELS_DIR"]) / task, version or store.pointer(task).get("version", ""))
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from None
+    result = training.evaluate_model(model, task, list(data))
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(f"{task} model {model.version} on {result['n']} comments")
+    click.echo(f"accuracy {result['accuracy']:.3f}   macro-F1 {result['macro_f1']:.3f}")
+    click.echo(f"{'label':<20}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
+    for label, row in result["per_class"].items():
+        click.echo(f"{label:<20}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>10}")
+    labels = result["confusion"]["labels"]
+    click.echo("confusion (rows: true, columns: predicted)")
+    click.echo(" " * 20 + "".join(f"{label[:12]:>13}" for label in labels))
+    for label, row in zip(labels, result["confusion"]["matrix"]):
+        click.echo(f"{label:<20}" + "".join(f"{v:>13}" for v in row))
+
+
+@main.group()
+def models():
+    """Model versions: list, activate, roll back."""
+
+
+@models.command("list")
+def models_list():
+    store = _service(_app()).models
+    for task in TASKS:
+        for meta in store.versions(task):
+            test = (meta.get("metrics") or {}).get("test") or {}
+            click.echo(f"{task:<11} {meta['version']:<26} {'*' if meta['active'] else ' '} "
+                       f"test macro-F1 {test.get('macro_f1', '-')}")
+
+
+@models.command("activate")
+@click.argument("task", type=click.Choice(TASKS))
+@click.argument("version")
+def models_activate(task, version):
+    """Verify a version and make it the one every worker serves."""
+    from moderation.model_store import ModelError
+
+    try:
+        _service(_app()).models.activate(task, version)
+    except ModelError as exc:
+        raise click.ClickException(f"not activated: {exc}") from None
+    click.echo(f"{task}: {version} is active; running workers switch within seconds")
+
+
+@models.command("rollback")
+@click.argument("task", type=click.Choice(TASKS))
+def models_rollback(task):
+    """Go back to the version that was active before."""
+    from moderation.model_store import ModelError
+
+    try:
+        version = _service(_app()).models.rollback(task)
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{task}: rolled back to {version}")

@@ -1,0 +1,35 @@
+"""Configuration from the environment, layered under a test config.
+
+Every setting has one name here; the rest of the code reads ``app.config``.
+"""
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_POLICY = {
+    # incivility score below which a civil comment is published at once
+    "approve_below": 0.35,
+    # incivility score at or above which a comment is refused at once
+    "reject_above": 0.9,
+    # "pre": nothing goes online before a decision; "post": approve by default
+    "mode": "pre",
+}
+
+
+def from_environment(instance_path: str) -> dict:
+    """Settings read from the environment, with the embedded defaults."""
+    env = os.environ
+    return {
+        "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'moderation.sqlite'}",
+        "SECRET_KEY": env.get("MODERATION_SECRET_KEY") or "dev-only-change-me",
+        "MODELS_DIR": env.get("MODERATION_MODELS_DIR") or str(PROJECT_ROOT / "models"),
+        # comma-separated names; empty means every built-in plus installed plugins
+        "PLUGINS": [p.strip() for p in env.get("MODERATION_PLUGINS", "").split(",") if p.strip()],
+        "DISABLED_PLUGINS": [p.strip() for p in env.get("MODERATION_DISABLED_PLUGINS", "").split(",") if p.strip()],
+        "PLUGIN_BUDGET_MS": float(env.get("MODERATION_PLUGIN_BUDGET_MS", "500")),
+        "MAX_TEXT_LENGTH": int(env.get("MODERATION_MAX_TEXT_LENGTH", "10000")),
+        "MAX_BATCH": int(env.get("MODERATION_MAX_BATCH", "500")),
+        "MODEL_RELOAD_SECONDS": float(env.get("MODERATION_MODEL_RELOAD_SECONDS", "3")),
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    }

@@ -1,0 +1,90 @@
+"""Reading labelled comments (JSON Lines or CSV, the format of DESIGN.md)."""
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+STANCES = ("pro-participation", "pro-policy", "hostile", "neutral")
+CATEGORIES = ("insult", "profanity", "threat", "identity_attack")
+INCIVILITY_LABELS = ("civil", "uncivil")
+LIST_COLUMNS = ("categories", "spans", "tags")
+
+
+class DataError(ValueError):
+    pass
+
+
+def read_rows(path) -> list[dict]:
+    """Every row of a .jsonl or .csv file, with its line number as ``_line``."""
+    path = Path(path)
+    rows = []
+    if path.suffix.lower() == ".csv":
+        with open(path, newline="", encoding="utf-8") as f:
+            for n, row in enumerate(csv.DictReader(f), start=2):
+                rows.append(_from_csv(row, path, n))
+        return rows
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as exc:
+                raise DataError(f"{path}:{n}: not JSON ({exc})") from exc
+            if not isinstance(row, dict):
+                raise DataError(f"{path}:{n}: a line must be a JSON object")
+            row["_line"] = n
+            rows.append(row)
+    return rows
+
+
+def _from_csv(row, path, n):
+    out = {k: v for k, v in row.items() if v not in (None, "")}
+    for column in LIST_COLUMNS:
+        if column in out:
+            try:
+                out[column] = json.loads(out[column])
+            except ValueError:
+                out[column] = [v.strip() for v in out[column].split(",") if v.strip()] if column != "spans" else out[column]
+    if "uncivil" in out:
+        out["uncivil"] = str(out["uncivil"]).strip().lower() in ("1", "true", "yes", "ja")
+    out["_line"] = n
+    return out
+
+
+def label_of(row: dict, task: str):
+    """The row's label for ``task``, or None when the row does not carry it."""
+    if task == "stance":
+        return row.get("stance")
+    if task == "incivility":
+        value = row.get("uncivil")
+        return None if value is None else ("uncivil" if value else "civil")
+    raise ValueError(f"unknown task {task!r}")
+
+
+def labelled(paths, task) -> tuple[list[str], list[str], list[dict]]:
+    """Texts and labels of every row in ``paths`` that has a label for ``task``."""
+    texts, labels, files = [], [], []
+    for path in paths:
+        rows = read_rows(path)
+        used = 0
+        for row in rows:
+            label = label_of(row, task)
+            if label is not None and row.get("text"):
+                texts.append(row["text"])
+                labels.append(label)
+                used += 1
+        files.append({"path": display_path(path), "sha256": file_sha256(path), "rows": used})
+    return texts, labels, files
+
+
+def display_path(path) -> str:
+    """A path relative to the project when it is inside it, so metadata is the same on every checkout."""
+    from moderation.config import PROJECT_ROOT
+
+    resolved = Path(path).resolve()
+    return str(resolved.relative_to(PROJECT_ROOT)) if resolved.is_relative_to(PROJECT_ROOT) else str(path)
+
+
+def file_sha256(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

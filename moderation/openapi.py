@@ -1,0 +1,117 @@
+"""The OpenAPI 3.1 description of the site-facing API (what the tests fuzz)."""
+from moderation.corpus import CATEGORIES, STANCES
+
+STR = {"type": "string"}
+NULLABLE_STR = {"type": ["string", "null"]}
+
+
+def _comment_in(max_text):
+    return {
+        "type": "object",
+        "required": ["external_id", "text"],
+        "properties": {
+            "external_id": {"type": "string", "minLength": 1, "maxLength": 200,
+                            "description": "Your id for the comment; posting it again returns the stored record."},
+            "text": {"type": "string", "minLength": 1, "maxLength": max_text,
+                     "description": "The comment exactly as written; no control characters except newline and tab."},
+            "article": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": ["string", "integer"]}, "title": STR, "url": {"type": "string", "format": "uri"}}},
+            "author": {"type": "object", "properties": {"id": {"type": ["string", "integer"]}, "name": STR}},
+            "parent_external_id": NULLABLE_STR,
+            "created_at": {"type": "string", "format": "date-time"},
+        },
+    }
+
+
+ANALYSIS = {
+    "type": "object",
+    "required": ["stance", "incivility", "tags", "models", "errors"],
+    "properties": {
+        "stance": {"type": ["object", "null"], "properties": {
+            "label": {"enum": list(STANCES)},
+            "scores": {"type": "object", "additionalProperties": {"type": "number"}},
+            "evidence": {"type": "array", "items": {"type": "object"}}}},
+        "incivility": {"type": ["object", "null"], "properties": {
+            "uncivil": {"type": "boolean"}, "score": {"type": "number"},
+            "categories": {"type": "array", "items": {"enum": list(CATEGORIES)}},
+            "spans": {"type": "array", "items": {"type": "object", "properties": {
+                "start": {"type": "integer"}, "end": {"type": "integer"}, "text": STR,
+                "category": {"enum": list(CATEGORIES)}}}}}},
+        "tags": {"type": "array", "items": STR},
+        "models": {"type": "object", "additionalProperties": STR},
+        "errors": {"type": "array", "items": {"type": "object"},
+                   "description": "Plugins that failed; when not empty the comment waits for a human."},
+    },
+}
+
+RECORD = {
+    "type": "object",
+    "required": ["id", "status", "analysis"],
+    "properties": {
+        "id": {"type": "integer"}, "external_id": STR, "status": {"enum": ["approved", "rejected", "pending"]},
+        "urgent": {"type": "boolean"}, "text": STR, "analysis": {"$ref": "#/components/schemas/Analysis"},
+        "decision": {"type": ["object", "null"]},
+    },
+}
+
+PROBLEM = {"description": "A problem (RFC 9457)",
+           "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def _errors(*codes):
+    return {str(code): PROBLEM for code in codes}
+
+
+def spec(config) -> dict:
+    max_text = config["MAX_TEXT_LENGTH"]
+    json_body = lambda schema: {"required": True, "content": {"application/json": {"schema": schema}}}  # noqa: E731
+    ok = lambda schema, text: {"description": text, "content": {"application/json": {"schema": schema}}}  # noqa: E731
+    record = {"$ref": "#/components/schemas/Record"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Comment moderation API", "version": "1",
+                 "description": "Stance, incivility and tags for Dutch reader comments, and a decision."},
+        "components": {
+            "securitySchemes": {"siteKey": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Comment": _comment_in(max_text), "Analysis": ANALYSIS, "Record": RECORD,
+                        "Problem": {"type": "object", "required": ["title", "status", "detail"], "properties": {
+                            "type": STR, "title": STR, "status": {"type": "integer"}, "detail": STR,
+                            "errors": {"type": "array", "items": {"type": "object"}}}}},
+        },
+        "security": [{"siteKey": []}],
+        "paths": {
+            "/api/v1/comments": {"post": {
+                "summary": "Analyse, decide and store one comment (idempotent on external_id)",
+                "requestBody": json_body({"$ref": "#/components/schemas/Comment"}),
+                "responses": {"201": ok(record, "Stored now"), "200": ok(record, "Stored before: the same record"),
+                              **_errors(400, 401, 413, 415, 422)}}},
+            "/api/v1/comments/batch": {"post": {
+                "summary": f"Up to {config['MAX_BATCH']} comments at once; nothing is stored if any is invalid",
+                "requestBody": json_body({"type": "object", "required": ["comments"], "properties": {
+                    "comments": {"type": "array", "minItems": 1, "maxItems": config["MAX_BATCH"],
+                                 "items": {"$ref": "#/components/schemas/Comment"}}}}),
+                "responses": {"201": ok({"type": "object", "properties": {"results": {"type": "array"}}},
+                                        "At least one stored now"),
+                              "200": ok({"type": "object"}, "All stored before"),
+                              **_errors(400, 401, 413, 415, 422)}}},
+            "/api/v1/comments/{id}": {"get": {
+                "summary": "One of this site's comments with its current status",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": ok(record, "The comment"), **_errors(401, 404)}}},
+            "/api/v1/classify": {"post": {
+                "summary": "Analyse a text without storing it",
+                "requestBody": json_body({"type": "object", "required": ["text"], "properties": {
+                    "text": {"type": "string", "minLength": 1, "maxLength": max_text}}}),
+                "responses": {"200": ok({"type": "object", "properties": {
+                    "analysis": {"$ref": "#/components/schemas/Analysis"}, "status": STR}}, "The analysis"),
+                    **_errors(400, 401, 415, 422)}}},
+            "/healthz": {"get": {"security": [], "summary": "Liveness, database and models",
+                                 "responses": {"200": ok({"type": "object"}, "Healthy or degraded"),
+                                               "503": ok({"type": "object"}, "Database unreachable")}}},
+            "/metrics": {"get": {"security": [], "summary": "Prometheus metrics",
+                                 "responses": {"200": {"description": "Text format",
+                                                       "content": {"text/plain": {"schema": STR}}}}}},
+            "/api/v1/openapi.json": {"get": {"security": [], "summary": "This document",
+                                             "responses": {"200": ok({"type": "object"}, "OpenAPI 3.1")}}},
+        },
+    }

@@ -1,0 +1,22 @@
+"""``moderation serve``: gunicorn with the app factory, one app per worker."""
+from gunicorn.app.base import BaseApplication
+
+
+class _Server(BaseApplication):
+    def __init__(self, options):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from moderation.app import create_app
+
+        return create_app()
+
+
+def run(host: str, port: int, workers: int = 2):
+    _Server({"bind": f"{host}:{port}", "workers": workers, "threads": 4, "worker_class": "gthread",
+             "accesslog": "-", "timeout": 60, "graceful_timeout": 10}).run()

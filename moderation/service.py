@@ -1,0 +1,39 @@
+"""Per-app state: the database, plugins, models and pipeline of one app.
+
+Lives in ``app.extensions["moderation"]``; nothing here is module-global.
+"""
+from dataclasses import dataclass
+
+from flask import current_app
+
+from moderation.db import Database
+from moderation.metrics import Metrics
+from moderation.model_store import ModelStore
+from moderation.pipeline import Pipeline
+
+
+@dataclass
+class Service:
+    db: Database
+    models: ModelStore
+    pm: object
+    pipeline: Pipeline
+    metrics: Metrics
+
+    def close(self):
+        self.pipeline.close()
+        self.db.dispose()
+
+
+def build(config, extra_plugins=()) -> Service:
+    from moderation import plugin_host, records
+
+    db = Database(config["DATABASE_URL"])
+    models = ModelStore(config["MODELS_DIR"], reload_seconds=config["MODEL_RELOAD_SECONDS"])
+    pm = plugin_host.build_manager(config["PLUGINS"], config["DISABLED_PLUGINS"], extra_plugins)
+    return Service(db=db, models=models, pm=pm, pipeline=Pipeline(pm, models, config),
+                   metrics=Metrics(lambda: records.count_comments(db)))
+
+
+def current() -> Service:
+    return current_app.extensions["moderation"]

@@ -1,0 +1,1 @@
+"""The built-in plugins: ordinary modules of hook implementations (see moderation.hookspecs)."""

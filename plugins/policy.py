@@ -1,0 +1,28 @@
+"""Built-in plugin: the threshold policy that turns an analysis into a status.
+
+``trylast``, so any installed plugin can decide first.  Per site (``policy``):
+``approve_below`` (incivility score under which a civil comment goes online),
+``reject_above`` (score at or above which it is refused) and ``mode`` ("pre":
+a human looks at everything in between; "post": in-between comments go online
+and wait for a human afterwards).  Threats always wait for a human, urgently.
+"""
+from moderation import hookimpl
+from moderation.config import DEFAULT_POLICY
+
+
+@hookimpl(trylast=True)
+def moderation_decide(analysis, policy):
+    policy = dict(DEFAULT_POLICY, **(policy or {}))
+    incivility = analysis.get("incivility") or {}
+    if analysis.get("errors") or not incivility or not analysis.get("stance"):
+        return {"status": "pending", "urgent": False, "reason": "analysis incomplete"}
+    categories = incivility.get("categories") or []
+    score = float(incivility.get("score", 0.0))
+    if "threat" in categories:
+        return {"status": "pending", "urgent": True, "reason": "threat"}
+    if score >= policy["reject_above"]:
+        return {"status": "rejected", "urgent": False, "reason": (categories or ["uncivil"])[0]}
+    if score < policy["approve_below"] and not incivility.get("uncivil"):
+        return {"status": "approved", "urgent": False, "reason": None}
+    status = "approved" if policy["mode"] == "post" else "pending"
+    return {"status": status, "urgent": False, "reason": "in doubt"}
