@@ -72,6 +72,45 @@ def sites_add(name, webhook_url, as_json):
         click.echo(f"webhook secret: {site['webhook_secret']}")
 
 
+@sites.command("rotate-key")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def sites_rotate_key(name, as_json):
+    """Give a site a new API key; the old key stops working at once."""
+    from moderation import records
+
+    try:
+        site = records.rotate_key(_service(_app()).db, name)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(site) if as_json else f"new API key for {name!r}: {site['api_key']}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8000, type=int)
+def demo(host, port):
+    """Make sure a 'demo' site exists, give it a fresh key and print a ready-to-paste curl."""
+    from moderation import records
+
+    db = _service(_app()).db
+    try:
+        site = records.create_site(db, "demo")
+    except ValueError:
+        site = records.rotate_key(db, "demo")
+    body = json.dumps({"external_id": "demo-1", "article": {"id": "art-1", "title": "Ambtenaren zitten elkaar in de weg",
+                                                           "url": "https://example.org/artikel"},
+                       "author": {"id": "lezer-7", "name": "Kees"},
+                       "text": "Die ambtenaren zijn echt zakkenvullers, schrap die hele afdeling maar. @Joke lees dit eens",
+                       "created_at": "2026-11-22T10:00:00Z"}, ensure_ascii=False)
+    click.echo(f"\nDemo site API key (new on every run): {site['api_key']}\n")
+    click.echo("Try it:\n")
+    click.echo(f"curl -s http://{host}:{port}/api/v1/comments \\\n"
+               f"  -H 'Authorization: Bearer {site['api_key']}' \\\n"
+               f"  -H 'Content-Type: application/json' \\\n"
+               f"  -d '{body}'\n")
+
+
 @sites.command("list")
 def sites_list():
     """The sites, without their keys."""

@@ -104,7 +104,7 @@ def load_verified(task_dir: Path, version: str) -> LoadedModel:
 class ModelStore:
     """The active model per task, reloaded when ``current.json`` changes.
 
-    Every worker process has its own store; ``get`` checks at most every
+    Every worker process has its own store; ``poll`` checks at most every
     ``reload_seconds`` whether the pointer moved, so an activation reaches every
     worker within a few seconds without a restart.
     """
@@ -119,11 +119,19 @@ class ModelStore:
         self._lock = threading.Lock()
 
     def get(self, task):
-        now = time.monotonic()
-        if now - self._checked.get(task, -1e9) >= self.reload_seconds:
-            self._checked[task] = now
-            self.refresh(task)
+        """The model serving ``task`` now, or None (then ``errors[task]`` says why)."""
         return self._models.get(task)
+
+    def poll(self, force=False) -> None:
+        """Reload any task whose ``current.json`` moved; at most every ``reload_seconds``.
+
+        Called before plugins run, so loading a model never eats a plugin's budget.
+        """
+        now = time.monotonic()
+        for task in TASKS:
+            if force or now - self._checked.get(task, -1e9) >= self.reload_seconds:
+                self._checked[task] = now
+                self.refresh(task)
 
     def refresh(self, task) -> None:
         """Load the version ``current.json`` names, if it changed; keep the old on failure."""

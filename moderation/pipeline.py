@@ -28,6 +28,7 @@ class Pipeline:
 
     def analyze(self, comments: list[dict]) -> list[dict]:
         """One analysis object (DESIGN.md) per comment."""
+        self.models.poll()
         analyses = [{"stance": None, "incivility": None, "tags": [], "models": {}, "errors": []} for _ in comments]
         # pluggy's call order: tryfirst, then the last registered first, trylast last
         for impl in reversed(self.pm.hook.moderation_analyze.get_hookimpls()):

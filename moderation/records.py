@@ -43,6 +43,17 @@ def create_site(db, name, webhook_url=None, policy=None) -> dict:
     return out
 
 
+def rotate_key(db, name) -> dict:
+    """Give a site a new API key (the old one stops working at once) and return it."""
+    api_key = new_secret("mk_")
+    with db.session() as s:
+        site = s.scalar(select(Site).where(Site.name == name))
+        if site is None:
+            raise LookupError(f"no site named {name!r}")
+        site.api_key_hash = hash_key(api_key)
+        return {"id": site.id, "name": name, "api_key": api_key}
+
+
 def site_by_key(db, api_key: str) -> dict | None:
     with db.session() as s:
         site = s.scalar(select(Site).where(Site.api_key_hash == hash_key(api_key)))

@@ -21,7 +21,7 @@ TOPICS = {
 }
 _TOPICS = [(tag, re.compile(pattern, re.IGNORECASE)) for tag, pattern in TOPICS.items()]
 REPLY = re.compile(r"(?:^|\s)@[^\W\d_][\w.-]*|^\s*(?:beste|hoi|dag|hallo|reactie op|eens met|oneens met)\s+[A-Z][a-z]+", re.IGNORECASE)
-QUESTION = re.compile(r"\?|^\s*(?:wie|wat|waar|wanneer|waarom|hoe|welke|weet iemand|klopt het)\b", re.IGNORECASE)
+QUESTION = re.compile(r"\?|^\s*(?:weet iemand|klopt het|kan iemand|is er iemand|wie weet|waarom|wanneer|hoe)\b", re.IGNORECASE)
 LINK = re.compile(r"\bhttps?://\S+|\bwww\.\S+\.\S+|\b[\w-]+\.(?:nl|be|com|org|eu|net)/\S*", re.IGNORECASE)
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
 PHONE = re.compile(r"(?<![\d\w])(?:\+31[\s-]?(?:\(0\)[\s-]?)?|0031[\s-]?|0)(?:\d[\s-]?){8}\d(?!\d)")

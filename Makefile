@@ -1,0 +1,51 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install test-deps browser models db demo bench contract clean
+
+$(BIN)/moderation: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install: $(BIN)/moderation
+
+models: install
+	@test -f models/stance/current.json || $(BIN)/moderation train --task stance
+	@test -f models/incivility/current.json || $(BIN)/moderation train --task incivility
+
+db: install
+	$(BIN)/moderation db upgrade
+
+demo: db models
+	$(BIN)/moderation demo --host $(HOST) --port $(PORT)
+
+run: demo
+	$(BIN)/moderation serve --host $(HOST) --port $(PORT)
+
+# Debian's chromium for the browser tests; Playwright drives it through executable_path.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  (apt-get update -qq || sudo apt-get update -qq) && \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
+	   sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
+
+test-deps: install browser
+	$(BIN)/pip install --quiet -e '.[test]'
+
+test: test-deps
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+contract: install
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python ../shared/checks/contract_check.py
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance *.egg-info .pytest_cache

@@ -1,0 +1,101 @@
+"""Fixtures: a fresh app per test on a fresh database, SQLite or the real PostgreSQL."""
+import os
+import socket
+import uuid
+
+import pytest
+
+from moderation import records
+from moderation.app import create_app
+
+PG_URL = os.environ.get("MODERATION_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def postgres_available() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh schema in the PostgreSQL ``test`` database, dropped afterwards.
+
+    Skips when no server listens, except under CI=true, where it fails.
+    """
+    if not postgres_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is not running on 127.0.0.1:5432, and CI=true requires it")
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    import sqlalchemy
+
+    schema = "t_" + uuid.uuid4().hex[:12]
+    engine = sqlalchemy.create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """Each storage and API test runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    apps = []
+
+    def factory(extra_plugins=(), **config):
+        app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
+                          **config}, extra_plugins=extra_plugins)
+        app.extensions["moderation"].db.upgrade()
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        app.extensions["moderation"].close()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def site(app):
+    return records.create_site(app.extensions["moderation"].db, "alpha")
+
+
+@pytest.fixture
+def other_site(app):
+    return records.create_site(app.extensions["moderation"].db, "beta")
+
+
+def auth(site):
+    return {"Authorization": f"Bearer {site['api_key']}"}
+
+
+def comment(ext="c1", text="Meer ruimte voor de wijkteams, laat ze zelf beslissen.", **extra):
+    return {"external_id": ext, "article": {"id": "a1", "title": "Ambtenaren zitten elkaar in de weg",
+                                            "url": "https://example.org/artikel"},
+            "author": {"id": "u1", "name": "Lezer"}, "text": text, "created_at": "2026-11-22T10:00:00Z", **extra}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
