@@ -42,8 +42,9 @@ def moderation_decide(comment, analysis, policy):
     """Turn an analysis into a decision.
 
     Return ``{"status": "approved" | "rejected" | "pending", "urgent": bool,
-    "reason": str | None}`` or None to leave it to the next plugin.  Stops at
-    the first non-None result; the built-in threshold policy
-    (``plugins.policy``) is ``trylast`` so any plugin can override it.
+    "reason": str | None}`` or None to leave it to the next plugin.
+
+    Stops at the first non-None result (``firstresult``); the built-in threshold
+    policy (``plugins.policy``) is ``trylast`` so any plugin can override it.
     ``policy`` is the site's policy dict (thresholds and mode).
     """
