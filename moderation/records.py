@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from moderation.tables import Analysis, Article, Comment, Decision, OutboxEvent, Site, utcnow
+from moderation.tables import Analysis, Article, Comment, Decision, OutboxEvent, Site, pack_labels, utcnow
 
 EVENT_TYPES = {"approved": "comment.approved", "rejected": "comment.rejected"}
 
@@ -123,7 +123,8 @@ def _denormalised(analysis):
     incivility = analysis.get("incivility") or {}
     return {"stance": stance.get("label"), "uncivil": incivility.get("uncivil"),
             "incivility_score": float(incivility.get("score") or 0.0),
-            "hostility": float((stance.get("scores") or {}).get("hostile") or 0.0)}
+            "hostility": float((stance.get("scores") or {}).get("hostile") or 0.0),
+            "categories": pack_labels(incivility.get("categories")), "tags": pack_labels(analysis.get("tags"))}
 
 
 def record_decision(session, comment_id, status, actor, reason=None, note=None, explanation=None,

@@ -13,6 +13,16 @@ class Base(DeclarativeBase):
     pass
 
 
+def pack_labels(values) -> str:
+    """A label list as one filterable column: ["insult", "threat"] -> "|insult|threat|"."""
+    values = [str(v) for v in values or () if v]
+    return "|" + "|".join(values) + "|" if values else ""
+
+
+def unpack_labels(packed) -> list[str]:
+    return [v for v in (packed or "").split("|") if v]
+
+
 class Site(Base):
     __tablename__ = "sites"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +52,7 @@ class Comment(Base):
         UniqueConstraint("site_id", "external_id"),
         Index("ix_comments_queue", "status", "urgent", "incivility_score", "hostility"),
         Index("ix_comments_author", "site_id", "author_id"),
+        Index("ix_comments_article", "article_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
@@ -60,6 +71,11 @@ class Comment(Base):
     incivility_score: Mapped[float] = mapped_column(Float, default=0.0)
     hostility: Mapped[float] = mapped_column(Float, default=0.0)
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the queue filters on these; packed by pack_labels ("|insult|profanity|"), corrected by moderators
+    categories: Mapped[str | None] = mapped_column(String(500))
+    tags: Mapped[str | None] = mapped_column(String(2000))
+    # set when a moderator escalates: the comment leaves the queue for the escalated list
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Analysis(Base):
