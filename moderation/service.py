@@ -25,12 +25,13 @@ class Service:
         self.db.dispose()
 
 
-def build(config, extra_plugins=()) -> Service:
+def build(config, extra_plugins=(), models=None) -> Service:
     from moderation import plugin_host, records
 
     db = Database(config["DATABASE_URL"])
-    models = ModelStore(config["MODELS_DIR"], reload_seconds=config["MODEL_RELOAD_SECONDS"])
-    models.poll(force=True)  # load and verify at start-up, not on the first comment
+    if models is None:
+        models = ModelStore(config["MODELS_DIR"], reload_seconds=config["MODEL_RELOAD_SECONDS"])
+        models.poll(force=True)  # load and verify at start-up, not on the first comment
     pm = plugin_host.build_manager(config["PLUGINS"], config["DISABLED_PLUGINS"], extra_plugins)
     return Service(db=db, models=models, pm=pm, pipeline=Pipeline(pm, models, config),
                    metrics=Metrics(lambda: records.count_comments(db)))

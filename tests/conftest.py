@@ -41,21 +41,48 @@ def postgres_url():
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file, copied for each test (migrating each time is slow)."""
+    from moderation.db import Database
+
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    db = Database(f"sqlite:///{path}")
+    db.upgrade()
+    db.dispose()
+    return path
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path):
     """Each storage and API test runs on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
+        import shutil
+
+        shutil.copy(request.getfixturevalue("sqlite_template"), tmp_path / "test.sqlite")
         return f"sqlite:///{tmp_path / 'test.sqlite'}"
     return request.getfixturevalue("postgres_url")
 
 
+@pytest.fixture(scope="session")
+def shipped_models():
+    """The models in models/, loaded and verified once for the whole run."""
+    from moderation.config import PROJECT_ROOT
+    from moderation.model_store import ModelStore
+
+    store = ModelStore(PROJECT_ROOT / "models", reload_seconds=3600)
+    store.poll(force=True)
+    assert store.get("stance") and store.get("incivility"), store.errors
+    return store
+
+
 @pytest.fixture
-def make_app(database_url, tmp_path):
+def make_app(database_url, shipped_models):
     apps = []
 
     def factory(extra_plugins=(), **config):
         app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
-                          **config}, extra_plugins=extra_plugins)
+                          **config}, extra_plugins=extra_plugins, models=shipped_models)
         app.extensions["moderation"].db.upgrade()
         apps.append(app)
         return app

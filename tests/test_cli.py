@@ -1,0 +1,97 @@
+"""The `moderation` command line, run as a user would (click's runner and real subprocesses)."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from moderation.cli import main
+
+STANCES = {"pro-participation", "pro-policy", "hostile", "neutral"}
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    return runner
+
+
+def test_sites_add_prints_the_key_once_as_json(env):
+    result = env.invoke(main, ["sites", "add", "alpha", "--json"])
+    assert result.exit_code == 0, result.output
+    site = json.loads(result.output.strip().splitlines()[-1])
+    assert site["name"] == "alpha" and site["api_key"].startswith("mk_") and "webhook_secret" not in site
+    listed = env.invoke(main, ["sites", "list"]).output
+    assert "alpha" in listed and site["api_key"] not in listed
+    again = env.invoke(main, ["sites", "add", "alpha"])
+    assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_sites_add_with_webhook_prints_its_secret(env):
+    site = json.loads(env.invoke(main, ["sites", "add", "beta", "--webhook-url", "http://127.0.0.1:9/hook",
+                                        "--json"]).output.strip().splitlines()[-1])
+    assert site["webhook_secret"].startswith("whsec_")
+
+
+def test_rotate_key_replaces_the_old_key(env):
+    from moderation import records
+    from moderation.db import Database
+
+    old = json.loads(env.invoke(main, ["sites", "add", "alpha", "--json"]).output.strip().splitlines()[-1])
+    new = json.loads(env.invoke(main, ["sites", "rotate-key", "alpha", "--json"]).output.strip().splitlines()[-1])
+    db = Database(os.environ["DATABASE_URL"])
+    assert records.site_by_key(db, old["api_key"]) is None
+    assert records.site_by_key(db, new["api_key"])["name"] == "alpha"
+    db.dispose()
+    assert env.invoke(main, ["sites", "rotate-key", "nobody"]).exit_code != 0
+
+
+def test_classify_reads_json_lines_and_writes_analyses(env):
+    lines = "\n".join(json.dumps({"text": t}) for t in ["Wat een prutsers!", "Meer inspraak voor bewoners graag."])
+    result = env.invoke(main, ["classify"], input=lines + "\n\n")
+    assert result.exit_code == 0, result.output
+    analyses = [json.loads(line) for line in result.output.strip().splitlines()]
+    assert len(analyses) == 2
+    assert all(a["stance"]["label"] in STANCES and set(a) == {"stance", "incivility", "tags", "models", "errors"}
+               for a in analyses)
+    assert analyses[0]["incivility"]["spans"][0]["text"] == "prutsers"
+
+
+def test_classify_text_option(env):
+    result = env.invoke(main, ["classify", "--text", "@Joke ik weet waar je woont"])
+    analysis = json.loads(result.output)
+    assert "threat" in analysis["incivility"]["categories"] and "reply" in analysis["tags"]
+
+
+def test_classify_rejects_bad_input_with_the_line_number(env):
+    result = env.invoke(main, ["classify"], input='{"text": "goed"}\n{"tekst": 1}\n')
+    assert result.exit_code != 0 and "line 2" in result.output
+    result = env.invoke(main, ["classify"], input='{"text": "  "}\n')
+    assert result.exit_code != 0 and "line 1" in result.output
+
+
+def test_plugins_lists_builtins_and_their_hooks(env):
+    output = env.invoke(main, ["plugins"]).output
+    for name in ("stance", "incivility", "tags", "policy"):
+        assert name in output
+    assert "moderation_decide" in output
+
+
+def test_demo_creates_a_site_and_prints_a_working_curl(env):
+    first = env.invoke(main, ["demo", "--port", "8123"])
+    second = env.invoke(main, ["demo", "--port", "8123"])
+    assert first.exit_code == second.exit_code == 0
+    key = lambda out: out.split("API key (new on every run): ")[1].split()[0]  # noqa: E731
+    assert key(first.output) != key(second.output)
+    assert "curl -s http://127.0.0.1:8123/api/v1/comments" in second.output and key(second.output) in second.output
+
+
+def test_console_script_is_installed():
+    exe = Path(sys.executable).with_name("moderation")
+    result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "classify" in result.stdout and "serve" in result.stdout
