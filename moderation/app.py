@@ -6,7 +6,9 @@ from flask import Flask
 from moderation import config as configuration
 
 
-def create_app(test_config=None, extra_plugins=()):
+def create_app(test_config=None, extra_plugins=(), models=None):
+    """``extra_plugins``: plugin objects to register after the built-ins; ``models``:
+    a ModelStore to share (tests load the models once), else one is built."""
     app = Flask(__name__, instance_path=str(Path.cwd() / "instance"), instance_relative_config=True)
     app.config.update(configuration.from_environment(app.instance_path))
     if test_config:
@@ -16,7 +18,7 @@ def create_app(test_config=None, extra_plugins=()):
 
     from moderation import api, metrics, problems, service
 
-    svc = service.build(app.config, extra_plugins)
+    svc = service.build(app.config, extra_plugins, models)
     app.extensions["moderation"] = svc
     problems.init_app(app)
     metrics.init_app(app, svc.metrics)
