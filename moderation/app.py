@@ -16,11 +16,13 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from moderation import api, metrics, problems, service
+    from moderation import api, auth, metrics, problems, queue_views, service
 
     svc = service.build(app.config, extra_plugins, models)
     app.extensions["moderation"] = svc
     problems.init_app(app)
     metrics.init_app(app, svc.metrics)
     app.register_blueprint(api.bp)
+    auth.init_app(app)
+    app.register_blueprint(queue_views.bp)
     return app

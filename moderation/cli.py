@@ -288,3 +288,14 @@ def models_rollback(task):
     except ModelError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{task}: rolled back to {version}")
+
+
+def _register_moderator_commands():
+    """``moderation moderators ...`` and ``moderation feedback export`` (moderation/cli_moderators.py)."""
+    from moderation import cli_moderators
+
+    for command in cli_moderators.COMMANDS:
+        main.add_command(command)
+
+
+_register_moderator_commands()

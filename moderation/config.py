@@ -23,6 +23,8 @@ def from_environment(instance_path: str) -> dict:
     return {
         "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'moderation.sqlite'}",
         "SECRET_KEY": env.get("MODERATION_SECRET_KEY") or "dev-only-change-me",
+        # the moderator session cookie's Secure flag: "auto" (off only for plain http on localhost), "1" or "0"
+        "SECURE_COOKIES": env.get("MODERATION_SECURE_COOKIES", "auto"),
         "MODELS_DIR": env.get("MODERATION_MODELS_DIR") or str(PROJECT_ROOT / "models"),
         # comma-separated names; empty means every built-in plus installed plugins
         "PLUGINS": [p.strip() for p in env.get("MODERATION_PLUGINS", "").split(",") if p.strip()],

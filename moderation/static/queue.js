@@ -1,0 +1,271 @@
+/* Keys and bulk actions for the moderator pages.  Everything here is also possible
+ * without JavaScript through the plain forms; this only makes it faster:
+ * j/k move, a approve, r reject (reason 1-8), e escalate, x select, c correct, ? help. */
+(function () {
+  "use strict";
+
+  var token = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var messages = document.getElementById("messages");
+  var help = document.getElementById("keys-help");
+  var rejectDialog = document.getElementById("reject-dialog");
+  var bulkForm = document.getElementById("bulk");
+  var current = -1;
+
+  var helpButton = document.querySelector("[data-keys-help]");
+  if (helpButton && help) {
+    helpButton.hidden = false;
+    helpButton.addEventListener("click", function () { help.showModal(); });
+  }
+
+  function say(text, kind) {
+    if (!messages || !text) { return; }
+    var p = document.createElement("p");
+    p.className = "message message-" + (kind || "info");
+    p.textContent = text;
+    messages.appendChild(p);
+    while (messages.children.length > 3) { messages.removeChild(messages.firstElementChild); }
+  }
+
+  function items() { return Array.prototype.slice.call(document.querySelectorAll("article.item")); }
+
+  function setCurrent(index, focus) {
+    var all = items();
+    if (!all.length) { current = -1; return; }
+    index = Math.max(0, Math.min(index, all.length - 1));
+    all.forEach(function (el) { el.classList.remove("current"); });
+    var item = all[index];
+    item.classList.add("current");
+    current = index;
+    if (focus !== false) {
+      item.focus({ preventScroll: true });
+      item.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function currentItem() { var all = items(); return current >= 0 && current < all.length ? all[current] : null; }
+
+  document.addEventListener("focusin", function (event) {
+    var item = event.target.closest && event.target.closest("article.item");
+    if (item) {
+      var index = items().indexOf(item);
+      if (index >= 0 && index !== current) { setCurrent(index, false); }
+    }
+  });
+
+  function selectedItems() {
+    return items().filter(function (item) {
+      var box = item.querySelector("input.select");
+      return box && box.checked;
+    });
+  }
+
+  function targets() {
+    var selected = selectedItems();
+    if (selected.length) { return selected; }
+    var item = currentItem();
+    return item ? [item] : [];
+  }
+
+  function updateSelection() {
+    var n = selectedItems().length;
+    items().forEach(function (item) {
+      var box = item.querySelector("input.select");
+      item.classList.toggle("is-selected", !!(box && box.checked));
+    });
+    if (bulkForm) {
+      bulkForm.classList.toggle("has-selection", n > 0);
+      var label = bulkForm.querySelector("[data-bulk-count]");
+      if (label) { label.textContent = n ? n + " geselecteerd" : ""; }
+    }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-select-all]")) {
+      items().forEach(function (item) {
+        var box = item.querySelector("input.select");
+        if (box) { box.checked = event.target.checked; }
+      });
+    }
+    if (event.target.matches("input.select, [data-select-all]")) { updateSelection(); }
+  });
+
+  function plural(n) { return n + (n === 1 ? " reactie" : " reacties"); }
+
+  function removeItems(ids) {
+    var before = current;
+    ids.forEach(function (id) {
+      var item = document.getElementById("c-" + id);
+      if (item) { (item.closest("li") || item).remove(); }
+    });
+    var total = document.querySelector("[data-total]");
+    if (total) {
+      var n = Math.max(0, parseInt(total.textContent, 10) - ids.length);
+      if (!isNaN(n)) { total.textContent = plural(n); }
+    }
+    updateSelection();
+    if (!items().length) {
+      window.location.reload();  // this page is done: load what comes next
+      return;
+    }
+    setCurrent(Math.min(before < 0 ? 0 : before, items().length - 1));
+  }
+
+  function post(url, data) {
+    return fetch(url, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-CSRF-Token": token, "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () {
+        return { ok: false, message: "Onverwacht antwoord van de server (" + response.status + ")." };
+      }).then(function (body) {
+        if (response.status === 401) { body.message = "Je sessie is verlopen. Laad de pagina opnieuw en log in."; }
+        body.ok = response.ok && body.ok !== false;
+        return body;
+      });
+    }).catch(function () {
+      return { ok: false, message: "Geen verbinding met de server; er is niets veranderd." };
+    });
+  }
+
+  function decided(body) {
+    say(body.message || body.error, body.ok ? (body.done && body.done.length ? "success" : "warning") : "error");
+    if (body.ok) {
+      var gone = (body.done || []).concat((body.skipped || []).map(function (s) { return s.id; }));
+      if (gone.length) { removeItems(gone); }
+    }
+  }
+
+  function decide(action, reason, note) {
+    var chosen = targets();
+    if (!chosen.length) { say("Kies eerst een reactie met j en k, of selecteer er met x.", "warning"); return; }
+    var data = new FormData();
+    data.append("action", action);
+    if (reason) { data.append("reason", reason); }
+    if (note) { data.append("note", note); }
+    data.append("expected", chosen[0].dataset.status);
+    var url;
+    if (chosen.length === 1 && !selectedItems().length) {
+      url = chosen[0].querySelector("form.decide").action;
+    } else {
+      url = bulkForm ? bulkForm.action : "/decisions";
+      chosen.forEach(function (item) { data.append("ids", item.dataset.id); });
+    }
+    chosen.forEach(function (item) { item.classList.add("leaving"); });
+    post(url, data).then(function (body) {
+      chosen.forEach(function (item) { item.classList.remove("leaving"); });
+      decided(body);
+    });
+  }
+
+  /* the plain forms, sent in place */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches("form.decide, form#bulk")) {
+      event.preventDefault();
+      var data = new FormData(form, event.submitter);
+      var item = form.closest("article.item");
+      if (item) { item.classList.add("leaving"); }
+      post(form.action, data).then(function (body) {
+        if (item) { item.classList.remove("leaving"); }
+        decided(body);
+      });
+    } else if (form.matches("details.correct form")) {
+      event.preventDefault();
+      var article = form.closest("article.item");
+      post(form.action, new FormData(form, event.submitter)).then(function (body) {
+        say(body.message || body.error, body.ok ? "success" : "error");
+        if (body.ok && article) { refreshItem(article); }
+      });
+    }
+  });
+
+  function refreshItem(item) {
+    fetch(window.location.href, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(item.id);
+      if (fresh) {
+        var wasCurrent = item.classList.contains("current");
+        item.replaceWith(document.importNode(fresh, true));
+        var replaced = document.getElementById(item.id);
+        if (wasCurrent) { replaced.classList.add("current"); replaced.focus({ preventScroll: true }); }
+      }
+    });
+  }
+
+  /* the reject dialog: a reason with 1-8, an optional note, Enter */
+  function openReject() {
+    var chosen = targets();
+    if (!chosen.length) { say("Kies eerst een reactie met j en k, of selecteer er met x.", "warning"); return; }
+    if (!rejectDialog) { return; }
+    var form = rejectDialog.querySelector("form");
+    form.reset();
+    rejectDialog.querySelector("[data-reject-error]").hidden = true;
+    rejectDialog.querySelector("[data-reject-count]").textContent = "(" + plural(chosen.length) + ")";
+    var first = chosen[0].querySelector(".chip[class*='chip-']");
+    var guess = chosen.length === 1 && first ? first.className.replace(/.*chip-(\w+).*/, "$1") : null;
+    var radio = guess && form.querySelector('input[name="reason"][value="' + guess + '"]');
+    if (radio) { radio.checked = true; }
+    rejectDialog.showModal();
+    (radio || form.querySelector('input[name="reason"]')).focus();
+  }
+
+  if (rejectDialog) {
+    var rejectForm = rejectDialog.querySelector("form");
+    rejectForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (event.submitter && event.submitter.hasAttribute("data-cancel")) { rejectDialog.close(); return; }
+      var reason = rejectForm.querySelector('input[name="reason"]:checked');
+      if (!reason) { rejectDialog.querySelector("[data-reject-error]").hidden = false; return; }
+      var note = rejectForm.querySelector('[name="note"]').value.trim();
+      rejectDialog.close();
+      decide("reject", reason.value, note);
+    });
+    rejectDialog.addEventListener("keydown", function (event) {
+      if (event.target.matches("input[name='note']") || event.ctrlKey || event.metaKey || event.altKey) { return; }
+      var n = parseInt(event.key, 10);
+      var radios = rejectForm.querySelectorAll('input[name="reason"]');
+      if (n >= 1 && n <= radios.length) {
+        event.preventDefault();
+        radios[n - 1].checked = true;
+        radios[n - 1].focus();
+      } else if (event.key === "Enter" && event.target.matches("input[type='radio']")) {
+        event.preventDefault();
+        rejectForm.requestSubmit();
+      }
+    });
+  }
+
+  function correctCurrent() {
+    var item = currentItem();
+    if (!item) { return; }
+    var details = item.querySelector("details.correct");
+    details.open = true;
+    details.querySelector("select").focus();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
+    var target = event.target;
+    if (target.closest && (target.closest("dialog[open]") ||
+        target.matches("input:not([type=checkbox]):not([type=radio]), select, textarea, [contenteditable]"))) { return; }
+    if (document.querySelector("dialog[open]")) { return; }
+    var key = event.key;
+    if (key === "?") { event.preventDefault(); if (help) { help.showModal(); } return; }
+    if (!items().length) { return; }
+    var actions = {
+      j: function () { setCurrent(current + 1); },
+      k: function () { setCurrent(current < 0 ? 0 : current - 1); },
+      x: function () {
+        if (current < 0) { setCurrent(0); }
+        var box = currentItem() && currentItem().querySelector("input.select");
+        if (box) { box.checked = !box.checked; updateSelection(); }
+      },
+      a: function () { if (current < 0 && !selectedItems().length) { setCurrent(0); } decide("approve"); },
+      e: function () { if (current < 0 && !selectedItems().length) { setCurrent(0); } decide("escalate"); },
+      r: function () { if (current < 0 && !selectedItems().length) { setCurrent(0); } openReject(); },
+      c: function () { if (current < 0) { setCurrent(0); } correctCurrent(); }
+    };
+    var view = (document.querySelector("ol.items") || {}).dataset;
+    if (view && ((view.view === "approved" && key === "a") || (view.view === "rejected" && key === "r") ||
+                 (view.view === "escalated" && key === "e"))) { return; }
+    if (actions[key]) { event.preventDefault(); actions[key](); }
+  });
+}());
