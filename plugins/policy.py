@@ -9,6 +9,8 @@ and wait for a human afterwards).  Threats always wait for a human, urgently.
 from moderation import hookimpl
 from moderation.config import DEFAULT_POLICY
 
+SEVERITY = ("threat", "identity_attack", "insult", "profanity")  # the reason a rejection names
+
 
 @hookimpl(trylast=True)
 def moderation_decide(analysis, policy):
@@ -21,7 +23,8 @@ def moderation_decide(analysis, policy):
     if "threat" in categories:
         return {"status": "pending", "urgent": True, "reason": "threat"}
     if score >= policy["reject_above"]:
-        return {"status": "rejected", "urgent": False, "reason": (categories or ["uncivil"])[0]}
+        reason = next((c for c in SEVERITY if c in categories), "uncivil")
+        return {"status": "rejected", "urgent": False, "reason": reason}
     if score < policy["approve_below"] and not incivility.get("uncivil"):
         return {"status": "approved", "urgent": False, "reason": None}
     status = "approved" if policy["mode"] == "post" else "pending"
