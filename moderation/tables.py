@@ -50,9 +50,10 @@ class Comment(Base):
     __tablename__ = "comments"
     __table_args__ = (
         UniqueConstraint("site_id", "external_id"),
-        Index("ix_comments_queue", "status", "urgent", "incivility_score", "hostility"),
+        Index("ix_comments_queue", "status", "urgent", "incivility_score", "hostility", "id"),
         Index("ix_comments_author", "site_id", "author_id"),
         Index("ix_comments_article", "article_id"),
+        Index("ix_comments_waiting", "status", "escalated_at", "erased_at", "site_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))

@@ -41,6 +41,28 @@ def test_keyset_paging_visits_every_comment_once_both_ways(app, site):
     assert ids(back) == ids(pages[1]) and back["next"] and back["prev"]
 
 
+def test_the_queue_walks_its_indexes(app):
+    """No sort and no row reads for the default queue page and its count, at any depth (SQLite's plan;
+    PostgreSQL chooses by table statistics, see docs/BENCHMARKS.md)."""
+    db = db_of(app)
+    if not db.is_sqlite:
+        pytest.skip("query plans are checked on SQLite")
+    from sqlalchemy import text
+
+    def plan(query):
+        sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        with db.session() as s:
+            return " / ".join(row[-1] for row in s.execute(text("EXPLAIN QUERY PLAN " + sql)))
+
+    for cursor in (None, [True, 0.5, 0.25, 1000]):
+        for site_ids in (None, [1, 2]):
+            query, count = review.page_queries("pending", site_ids, Filters(), after=cursor)
+            assert "USING INDEX ix_comments_queue" in plan(query) and "TEMP B-TREE" not in plan(query)
+            assert "USING COVERING INDEX ix_comments_waiting" in plan(count)
+    query, _ = review.page_queries("pending", None, Filters(), before=[False, 0.5, 0.25, 1000])
+    assert "USING INDEX ix_comments_queue" in plan(query) and "TEMP B-TREE" not in plan(query)
+
+
 def test_a_malformed_cursor_starts_at_the_top(app, site):
     first = seed(app, site, "c1")
     for junk in ["nonsense", "W10", "WyJ4Il0", "!!!"]:

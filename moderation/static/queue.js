@@ -26,6 +26,13 @@
     while (messages.children.length > 3) { messages.removeChild(messages.firstElementChild); }
   }
 
+  var CARRIED = "moderation-messages";
+  try {
+    var carried = JSON.parse(window.sessionStorage.getItem(CARRIED) || "[]");
+    window.sessionStorage.removeItem(CARRIED);
+    carried.forEach(function (m) { say(String(m[0]), String(m[1])); });
+  } catch (e) { /* nothing carried over */ }
+
   function items() { return Array.prototype.slice.call(document.querySelectorAll("article.item")); }
 
   function setCurrent(index, focus) {
@@ -102,12 +109,19 @@
       if (!isNaN(n)) { total.textContent = plural(n); }
     }
     updateSelection();
-    if (!items().length) {
-      window.location.reload();  // this page is done: load what comes next
+    if (!items().length) {  // this page is done: load what comes next, keeping what was said
+      var said = Array.prototype.map.call(messages ? messages.children : [], function (p) {
+        return [p.textContent, p.className.replace("message message-", "")];
+      });
+      try { window.sessionStorage.setItem(CARRIED, JSON.stringify(said)); } catch (e) { /* private mode */ }
+      window.location.reload();
       return;
     }
     setCurrent(Math.min(before < 0 ? 0 : before, items().length - 1));
   }
+
+  /* not form.action: that is the form's button named "action" */
+  function actionOf(form) { return form.getAttribute("action"); }
 
   function post(url, data) {
     return fetch(url, {
@@ -144,9 +158,9 @@
     data.append("expected", chosen[0].dataset.status);
     var url;
     if (chosen.length === 1 && !selectedItems().length) {
-      url = chosen[0].querySelector("form.decide").action;
+      url = actionOf(chosen[0].querySelector("form.decide"));
     } else {
-      url = bulkForm ? bulkForm.action : "/decisions";
+      url = bulkForm ? actionOf(bulkForm) : "/decisions";
       chosen.forEach(function (item) { data.append("ids", item.dataset.id); });
     }
     chosen.forEach(function (item) { item.classList.add("leaving"); });
@@ -164,14 +178,14 @@
       var data = new FormData(form, event.submitter);
       var item = form.closest("article.item");
       if (item) { item.classList.add("leaving"); }
-      post(form.action, data).then(function (body) {
+      post(actionOf(form), data).then(function (body) {
         if (item) { item.classList.remove("leaving"); }
         decided(body);
       });
     } else if (form.matches("details.correct form")) {
       event.preventDefault();
       var article = form.closest("article.item");
-      post(form.action, new FormData(form, event.submitter)).then(function (body) {
+      post(actionOf(form), new FormData(form, event.submitter)).then(function (body) {
         say(body.message || body.error, body.ok ? "success" : "error");
         if (body.ok && article) { refreshItem(article); }
       });

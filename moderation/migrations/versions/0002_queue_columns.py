@@ -1,4 +1,4 @@
-"""queue columns: categories, tags and escalated_at on comments; an index on article_id
+"""queue columns: categories, tags and escalated_at on comments; indexes for articles and counts
 
 The moderator queue filters on incivility categories and tags, and keeps
 escalated comments apart; copying them out of the analysis (as stance and
@@ -31,6 +31,12 @@ def upgrade():
         batch_op.add_column(sa.Column('tags', sa.String(length=2000), nullable=True))
         batch_op.add_column(sa.Column('escalated_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index('ix_comments_article', ['article_id'], unique=False)
+        # the keyset's tie-breaker in the queue index, so PostgreSQL seeks to a cursor (SQLite has it as rowid)
+        batch_op.drop_index('ix_comments_queue')
+        batch_op.create_index('ix_comments_queue', ['status', 'urgent', 'incivility_score', 'hostility', 'id'],
+                              unique=False)
+        # covers the queue's counts (pending, not escalated, not erased, per site) without reading rows
+        batch_op.create_index('ix_comments_waiting', ['status', 'escalated_at', 'erased_at', 'site_id'], unique=False)
 
     # existing comments: copy categories and tags out of their newest analysis
     conn = op.get_bind()
@@ -49,6 +55,9 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.drop_index('ix_comments_waiting')
+        batch_op.drop_index('ix_comments_queue')
+        batch_op.create_index('ix_comments_queue', ['status', 'urgent', 'incivility_score', 'hostility'], unique=False)
         batch_op.drop_index('ix_comments_article')
         batch_op.drop_column('escalated_at')
         batch_op.drop_column('tags')

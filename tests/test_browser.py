@@ -1,0 +1,281 @@
+"""The moderator pages in a real browser: Debian's chromium driven by Playwright.
+
+One real server for the module (``moderation serve``: gunicorn, a temporary
+SQLite database), comments posted through the HTTP API, a moderator made with
+the CLI.  A failing test leaves a screenshot in test-artifacts/.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from conftest import free_port
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+BIN = Path(sys.executable).parent
+EMAIL, PASSWORD = "moderator@example.org", "een-lang-wachtwoord"
+INSULT = "Die ambtenaren zijn echt zakkenvullers, schrap die hele afdeling maar."
+XSS = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> die prutsers ook'
+
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian's chromium is not installed (make browser installs it)", allow_module_level=True)
+playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' installs Playwright")
+
+
+class Server:
+    def __init__(self, url, site, env, log):
+        self.url, self.site, self.env, self.log = url, site, env, log
+        self.ids = {}
+
+    def api(self, method, path, body=None):
+        request = urllib.request.Request(self.url + path, method=method,
+                                         data=json.dumps(body).encode() if body is not None else None,
+                                         headers={"Authorization": f"Bearer {self.site['api_key']}",
+                                                  "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    def post(self, name, text, **extra):
+        body = {"external_id": f"{name}-{uuid.uuid4().hex[:6]}", "text": text,
+                "article": {"id": "art-1", "title": "Ambtenaren zitten elkaar in de weg",
+                            "url": "https://example.org/artikel"},
+                "author": {"id": f"lezer-{name}", "name": "Kees"}, **extra}
+        self.ids[name] = self.api("POST", "/api/v1/comments", body)["id"]
+        return self.ids[name]
+
+    def status(self, name):
+        return self.api("GET", f"/api/v1/comments/{self.ids[name]}")
+
+
+def _run(args, env, stdin=None):
+    result = subprocess.run([str(BIN / "moderation"), *args], env=env, input=stdin, capture_output=True, text=True,
+                            timeout=180)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'moderation.sqlite'}",
+           "MODERATION_SECRET_KEY": uuid.uuid4().hex}
+    _run(["db", "upgrade"], env)
+    # every comment waits for a person here, whatever the models say
+    from moderation import records
+    from moderation.db import Database
+    db = Database(env["DATABASE_URL"])
+    site = records.create_site(db, "browser", policy={"approve_below": 0.0, "reject_above": 1.01, "mode": "pre"})
+    db.dispose()
+    _run(["moderators", "add", EMAIL, "--password-stdin"], env, stdin=PASSWORD + "\n")
+    port = free_port()
+    log = open(tmp / "server.log", "w")
+    process = subprocess.Popen([str(BIN / "moderation"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("the server did not start:\n" + (tmp / "server.log").read_text()[-3000:])
+        time.sleep(0.3)
+    yield Server(url, site, env, tmp / "server.log")
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    with playwright.sync_playwright() as p:
+        yield p
+
+
+def _context(p, tmp_path, **options):
+    profile = tmp_path / f"profile-{uuid.uuid4().hex[:6]}"
+    return p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=ARGS, headless=True,
+                                                viewport={"width": 1280, "height": 1000}, **options)
+
+
+@pytest.fixture
+def page(chromium, server, tmp_path, request):
+    """A logged-in page in a fresh browser profile; a screenshot of it if the test fails."""
+    context = _context(chromium, tmp_path)
+    tab = context.new_page()
+    tab.set_default_timeout(15000)
+    errors, dialogs = [], []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    tab.js_errors, tab.dialogs = errors, dialogs
+    failed_before = request.session.testsfailed
+    _login(tab, server)
+    yield tab
+    if request.session.testsfailed > failed_before:
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def _login(tab, server):
+    tab.goto(server.url + "/queue")
+    assert tab.url.startswith(server.url + "/login")
+    tab.get_by_label("E-mailadres").fill(EMAIL)
+    tab.get_by_label("Wachtwoord").fill(PASSWORD)
+    tab.get_by_role("button", name="Inloggen").click()
+    tab.wait_for_url(server.url + "/queue")
+
+
+def _item(tab, server, name):
+    return tab.locator(f"#c-{server.ids[name]}")
+
+
+def test_login_shows_the_comment_with_its_words_highlighted(page, server):
+    server.post("insult", INSULT)
+    page.goto(server.url + "/queue?q=zakkenvullers")
+    item = _item(page, server, "insult")
+    mark = item.locator("mark.span")
+    assert mark.count() == 1 and mark.first.inner_text().startswith("zakkenvullers")
+    assert "span-insult" in mark.first.get_attribute("class")
+    assert item.locator(".text").inner_text().startswith("Die ambtenaren zijn echt zakkenvullers")
+    assert item.get_by_role("link", name="Ambtenaren zitten elkaar in de weg").get_attribute("href") == \
+        "https://example.org/artikel"
+    assert page.js_errors == []
+
+
+def test_approve_with_the_keyboard(page, server):
+    server.post("keyboard", "Laat de wijkteams zelf beslissen, minder regels graag. toetsenbordtest")
+    page.goto(server.url + "/queue?q=toetsenbordtest")
+    item = _item(page, server, "keyboard")
+    item.wait_for()
+    page.keyboard.press("?")
+    assert page.locator("#keys-help").is_visible()
+    page.keyboard.press("Escape")
+    page.keyboard.press("j")
+    assert "current" in item.get_attribute("class")
+    page.keyboard.press("a")
+    item.wait_for(state="detached")
+    assert re.search(r"Reactie #\d+ goedgekeurd\.", page.locator("#messages").inner_text())
+    status = server.status("keyboard")
+    assert status["status"] == "approved" and status["decision"]["by"] == "moderator"
+    assert page.js_errors == []
+
+
+def test_reject_several_at_once_with_a_reason(page, server):
+    for i in range(3):
+        server.post(f"bulk{i}", f"Koop nu goedkope zonnepanelen bij ons, bulkactie nummer {i}!")
+    server.post("bulk-keep", "Bulkactie: deze blijft staan, een gewone vraag over de raad?")
+    page.goto(server.url + "/queue?q=bulkactie")
+    for name in ("bulk0", "bulk1", "bulk2", "bulk-keep"):
+        _item(page, server, name).wait_for()
+    for name in ("bulk0", "bulk1", "bulk2"):
+        _item(page, server, name).locator("input.select").check()
+    assert page.locator("[data-bulk-count]").inner_text() == "3 geselecteerd"
+    page.locator("body").press("r")  # focus is on a checkbox: keys still work there
+    dialog = page.locator("#reject-dialog")
+    assert dialog.is_visible() and "3 reacties" in dialog.inner_text()
+    page.keyboard.press("6")  # spam
+    assert dialog.get_by_label("Spam").is_checked()
+    dialog.get_by_label("Notitie").fill("reclame voor zonnepanelen")
+    page.keyboard.press("Enter")
+    for name in ("bulk0", "bulk1", "bulk2"):
+        _item(page, server, name).wait_for(state="detached")
+    assert "3 reacties afgewezen (spam)." in page.locator("#messages").inner_text()
+    assert _item(page, server, "bulk-keep").is_visible()
+    for name in ("bulk0", "bulk1", "bulk2"):
+        status = server.status(name)
+        assert status["status"] == "rejected" and status["decision"]["reason"] == "spam"
+    assert server.status("bulk-keep")["status"] == "pending"
+
+
+def test_correct_a_label_and_find_it_in_the_audit_log(page, server):
+    server.post("label", "Ik ben niet tegen participatie, maar de raad moet beslissen. labeltest")
+    page.goto(server.url + "/queue?q=labeltest")
+    item = _item(page, server, "label")
+    item.wait_for()
+    page.keyboard.press("j")
+    page.keyboard.press("c")
+    stance = item.get_by_label("Standpunt", exact=True)
+    assert stance.evaluate("el => el === document.activeElement")
+    before = stance.input_value()
+    target = "neutral" if before == "pro-policy" else "pro-policy"
+    stance.select_option(target)
+    item.get_by_role("button", name="Correctie opslaan").click()
+    page.locator("#messages").get_by_text("standpunt gecorrigeerd").wait_for()
+    item = _item(page, server, "label")
+    expected = {"pro-policy": "Pro-beleid", "neutral": "Neutraal"}[target]
+    assert item.locator(".label-stance strong").inner_text() == expected
+    page.goto(server.url + "/audit")
+    row = page.locator("tr.audit-correction", has=page.locator(f"a[href='/comments/{server.ids['label']}']"))
+    assert row.count() == 1 and EMAIL in row.inner_text() and expected in row.inner_text()
+    # a decision shows up there too, with the status the site now sees
+    page.goto(server.url + "/queue?q=labeltest")
+    page.keyboard.press("j")
+    page.keyboard.press("e")
+    _item(page, server, "label").wait_for(state="detached")
+    page.goto(server.url + "/audit")
+    row = page.locator("tr.audit-decision", has=page.locator(f"a[href='/comments/{server.ids['label']}']"))
+    assert "(geëscaleerd)" in row.inner_text()
+    status = server.status("label")
+    assert status["status"] == "pending" and status["urgent"] is True
+
+
+def test_a_script_in_a_comment_does_not_run(page, server):
+    server.post("xss", XSS, author={"id": "x", "name": '<img src=x onerror="window.__pwned = 3">'})
+    page.goto(server.url + "/queue?q=prutsers+ook")
+    item = _item(page, server, "xss")
+    item.wait_for()
+    assert page.evaluate("window.__pwned") is None
+    assert page.dialogs == []
+    assert item.locator(".text").inner_text().startswith('<script>window.__pwned = 1</script><img src=x onerror=')
+    assert item.locator(".author").first.inner_text() == '<img src=x onerror="window.__pwned = 3">'
+    assert item.locator(".text script, .text img, .author img").count() == 0
+    page.goto(server.url + f"/comments/{server.ids['xss']}")
+    assert page.evaluate("window.__pwned") is None and page.dialogs == []
+
+
+def test_the_plain_forms_work_without_javascript(chromium, server, tmp_path, request):
+    server.post("nojs", "Zonder javascript beslissen, graag meer inspraak. nojstest")
+    context = _context(chromium, tmp_path, java_script_enabled=False)
+    tab = context.new_page()
+    failed_before = request.session.testsfailed
+    try:
+        _login(tab, server)
+        tab.goto(server.url + "/queue?q=nojstest")
+        item = _item(tab, server, "nojs")
+        item.get_by_label("Reden").select_option("off_topic")
+        item.get_by_role("button", name="Afwijzen").click()
+        tab.wait_for_url(re.compile(r".*/queue\?q=nojstest$"))
+        assert "afgewezen (off-topic)." in tab.locator("#messages").inner_text()
+        assert _item(tab, server, "nojs").count() == 0
+        assert server.status("nojs")["decision"]["reason"] == "off_topic"
+    finally:
+        if request.session.testsfailed > failed_before or sys.exc_info()[0] is not None:
+            ARTIFACTS.mkdir(exist_ok=True)
+            tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        context.close()
+
+
+def test_screenshot_on_failure_is_written(tmp_path):
+    """The artefact directory is where CI collects screenshots; it must be creatable and ignored by git."""
+    assert "test-artifacts/" in (Path(__file__).resolve().parent.parent / ".gitignore").read_text().split()
+    assert shutil.which("chromium") or Path(CHROMIUM).exists()
