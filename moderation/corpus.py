@@ -78,6 +78,12 @@ def labelled(paths, task) -> tuple[list[str], list[str], list[dict]]:
     return texts, labels, files
 
 
+def categories_of(paths) -> list[list[str]]:
+    """The incivility categories of every row with an incivility label, in the order of ``labelled``."""
+    return [list(row.get("categories") or []) for path in paths for row in read_rows(path)
+            if label_of(row, "incivility") is not None and row.get("text")]
+
+
 def display_path(path) -> str:
     """A path relative to the project when it is inside it, so metadata is the same on every checkout."""
     from moderation.config import PROJECT_ROOT

@@ -1,70 +1,141 @@
-"""The scikit-learn pipelines behind the built-in plugins, and their evidence.
+"""The scikit-learn models behind the built-in plugins: how they are built and how they predict.
 
-One place says how a text classifier is built (``build``) and how its decision
-is explained (``evidence``: the words whose weights pushed the prediction).
+One place says how a text classifier is built (``build``: the features of
+moderation.text_features, then a linear classifier), which settings each task
+uses by default (``TASK_PARAMS``, the winners of the cross-validated comparison
+in bench/compare_models.py, see docs/MODEL_CARD.md) and how it predicts
+(``probabilities``; ``predict`` adds the evidence of moderation.evidence).
 """
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
+from scipy.special import expit, softmax
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.naive_bayes import ComplementNB
+from sklearn.pipeline import Pipeline
+from sklearn.svm import LinearSVC
 
-DEFAULT_PARAMS = {
-    "word_ngrams": (1, 2),
-    "char_ngrams": (2, 5),
+from moderation import evidence, text_features
+from moderation.text_features import Tokens, featurize
+
+BASE_PARAMS = {
+    "vectorizer": "tfidf",      # "tfidf" (a vocabulary) or "hashing" (2**20 buckets, no vocabulary)
+    "word_ngrams": 2,           # words, or words and bigrams
+    "stem": True,               # a light Dutch suffix stripper per word
+    "affixes": True,            # first and last 5 letters of words of 8 letters or more
+    "char_ngrams": None,        # e.g. [2, 5]: char_wb n-grams as well (slow at serving time)
     "min_df": 1,
-    "C": 8.0,
-    "max_features": 120_000,
+    "classifier": "lr",         # lr | svm (LinearSVC + sigmoid calibration) | sgd | cnb
+    "C": 8.0,                   # inverse regularisation (lr, svm)
+    "balanced": True,           # class_weight="balanced" (probabilities then lean towards the rarer class)
+    "alpha": 1e-5,              # regularisation (sgd) or smoothing (cnb)
 }
-WORD_TOKEN = r"(?u)\b[^\W\d_][^\W_]+\b|[@#]\w+"
+# The defaults per task: the winners of the cross-validated comparison.
+TASK_PARAMS = {
+    "stance": dict(BASE_PARAMS),
+    # unweighted: the probability must mean what it says, the plugin cuts at 0.5 and ORs the lexicon
+    "incivility": dict(BASE_PARAMS, balanced=False),
+}
+def params_for(task: str | None, overrides: dict | None = None) -> dict:
+    return dict(TASK_PARAMS.get(task, BASE_PARAMS), **(overrides or {}))
 
 
 def build(params: dict | None = None) -> Pipeline:
-    p = dict(DEFAULT_PARAMS, **(params or {}))
-    features = FeatureUnion([
-        ("words", TfidfVectorizer(ngram_range=tuple(p["word_ngrams"]), min_df=p["min_df"], sublinear_tf=True,
-                                  lowercase=True, token_pattern=WORD_TOKEN, max_features=p["max_features"],
-                                  dtype=np.float32)),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(p["char_ngrams"]), min_df=p["min_df"],
-                                  sublinear_tf=True, lowercase=True, max_features=p["max_features"],
-                                  dtype=np.float32)),
-    ])
-    clf = LogisticRegression(C=p["C"], class_weight="balanced", max_iter=3000)
-    return Pipeline([("features", features), ("clf", clf)])
+    p = dict(BASE_PARAMS, **(params or {}))
+    analyzer = Tokens(p["word_ngrams"], p["stem"], p["affixes"], p["char_ngrams"])
+    if p["vectorizer"] == "hashing":
+        features = Pipeline([("hash", HashingVectorizer(analyzer=analyzer, n_features=2 ** 20, alternate_sign=False,
+                                                        norm=None, dtype=np.float32)),
+                             ("tfidf", TfidfTransformer(sublinear_tf=True))])
+    else:
+        features = TfidfVectorizer(analyzer=analyzer, min_df=p["min_df"], sublinear_tf=True, dtype=np.float32)
+    return Pipeline([("features", features), ("clf", _classifier(p))])
 
 
-def evidence(pipeline: Pipeline, texts: list[str], labels: list[str], k: int = 5) -> list[list[dict]]:
-    """For each text, the word n-grams that pushed it most towards its label.
-
-    Contribution = tf-idf value x the linear model's weight for the label (for a
-    binary model, the weight of the positive class, negated for the other).
-    """
-    try:
-        words = pipeline.named_steps["features"].transformer_list[0][1]
-        clf = pipeline.named_steps["clf"]
-    except (AttributeError, KeyError, IndexError):
-        return [[] for _ in texts]
-    classes = [str(c) for c in clf.classes_]
-    x = words.transform(texts).tocsr()
-    n_words = x.shape[1]
-    names = _feature_names(words)
-    out = []
-    for i, label in enumerate(labels):
-        if label not in classes:
-            out.append([])
-            continue
-        if clf.coef_.shape[0] == 1:
-            weights = clf.coef_[0][:n_words] * (1 if classes.index(label) == 1 else -1)
-        else:
-            weights = clf.coef_[classes.index(label)][:n_words]
-        row = x.getrow(i)
-        contributions = sorted(((float(v * weights[j]), j) for j, v in zip(row.indices, row.data)), reverse=True)
-        out.append([{"term": str(names[j]), "weight": round(w, 4)} for w, j in contributions[:k] if w > 0])
-    return out
+def _classifier(p):
+    weight = "balanced" if p["balanced"] else None
+    if p["classifier"] == "svm":
+        return CalibratedClassifierCV(LinearSVC(C=p["C"], class_weight=weight), method="sigmoid", cv=3,
+                                      ensemble=False)
+    if p["classifier"] == "sgd":
+        return SGDClassifier(loss="log_loss", alpha=p["alpha"], class_weight=weight, max_iter=50, tol=1e-4,
+                             random_state=13)
+    if p["classifier"] == "cnb":
+        return ComplementNB(alpha=p["alpha"])
+    return LogisticRegression(C=p["C"], class_weight=weight, max_iter=3000)
 
 
-def _feature_names(vectorizer):
-    cached = getattr(vectorizer, "_evidence_names", None)
-    if cached is None:
-        cached = vectorizer.get_feature_names_out()
-        vectorizer._evidence_names = cached
-    return cached
+class WithCategories:
+    """The incivility model: a civil/uncivil pipeline plus a one-vs-rest model of the
+    categories (insult, profanity, threat, identity_attack) on the same features,
+    fitted on the uncivil training rows, so a comment the lexicon finds no words in
+    still gets categories.  Behaves like the pipeline (``classes_``,
+    ``predict_proba``, ``named_steps``)."""
+
+    def __init__(self, pipeline: Pipeline, category_names=(), C=8.0):
+        self.pipeline = pipeline
+        self.category_names = list(category_names)
+        self.C = C
+        self.categories = None
+
+    def fit(self, texts, labels, category_lists):
+        from sklearn.multiclass import OneVsRestClassifier
+        from sklearn.preprocessing import MultiLabelBinarizer
+
+        self.pipeline.fit(texts, labels)
+        rows = [i for i, cats in enumerate(category_lists) if cats]
+        if rows and self.category_names:
+            y = MultiLabelBinarizer(classes=self.category_names).fit_transform([category_lists[i] for i in rows])
+            if all(0 < y[:, j].sum() < len(rows) for j in range(y.shape[1])):
+                x = self.pipeline.named_steps["features"].transform([texts[i] for i in rows])
+                self.categories = OneVsRestClassifier(
+                    LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)).fit(x, y)
+        return self
+
+    @property
+    def classes_(self):
+        return self.pipeline.classes_
+
+    @property
+    def named_steps(self):
+        return self.pipeline.named_steps
+
+    def predict_proba(self, texts):
+        return self.pipeline.predict_proba(texts)
+
+    def category_scores(self, x) -> list[dict]:
+        """``{category: probability}`` per row of the feature matrix ``x`` (empty without a category model)."""
+        if self.categories is None:
+            return [{} for _ in range(x.shape[0])]
+        probs = self.categories.predict_proba(x)
+        return [dict(zip(self.category_names, map(float, row))) for row in probs]
+
+
+def probabilities(model, x):
+    """One row per text, columns in ``model.classes_`` order.  For logistic regression
+    computed directly (softmax, or the logistic function for two classes), which
+    skips scikit-learn's per-call checks; tests hold it equal to ``predict_proba``."""
+    clf = model.named_steps["clf"]
+    if type(clf) is not LogisticRegression:
+        return clf.predict_proba(x)
+    scores = np.asarray(x @ clf.coef_.T) + clf.intercept_
+    if scores.shape[1] == 1:
+        positive = expit(scores[:, 0])
+        return np.column_stack([1.0 - positive, positive])
+    return softmax(scores, axis=1)
+
+
+def predict(model, texts: list[str], evidence_for=None, k: int = 5):
+    """Probabilities (one row per text, columns in ``classes_`` order) and, for the
+    texts whose index is in ``evidence_for`` (default: all), the words that pushed
+    each towards its predicted label; the texts are featurised once."""
+    x = featurize(model, texts)
+    probs = probabilities(model, x)
+    wanted = range(len(texts)) if evidence_for is None else evidence_for
+    return probs, evidence.evidence_rows(model, texts, x, np.argmax(probs, axis=1), wanted, k)
+
+
+def prepare(model):
+    """Ready a fitted model for serving (feature names for evidence); returns it."""
+    text_features.feature_names(model.named_steps["features"])
+    return model

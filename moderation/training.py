@@ -7,46 +7,30 @@ on the same test split.
 """
 import json
 import platform
+import subprocess
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import joblib
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from moderation import corpus, textmodel
-from moderation.model_store import ModelError, ModelStore, load_verified, runtime_versions, sha256_file, write_json_atomic
+from moderation import corpus, evaluation, textmodel
+from moderation.model_store import (LoadedModel, ModelError, ModelStore, load_verified, runtime_versions, sha256_file,
+                                    write_json_atomic)
 
-LABELS = {"stance": list(corpus.STANCES), "incivility": list(corpus.INCIVILITY_LABELS)}
-# the figure that decides promotion: macro-F1 for stance, F1 of "uncivil" for incivility
+LABELS = evaluation.LABELS
+# the figure that decides promotion: macro-F1 for stance, F1 of "uncivil" (model + lexicon, as served) for incivility
 HEADLINE = {"stance": "macro_f1", "incivility": "f1_uncivil"}
 
 
 def metrics(task, y_true, y_pred) -> dict:
-    labels = LABELS[task]
-    p, r, f, support = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
-    out = {
-        "task": task,
-        "n": len(y_true),
-        "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
-        "macro_f1": round(float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)), 4),
-        "per_class": {label: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
-                              "f1": round(float(f[i]), 4), "support": int(support[i])}
-                      for i, label in enumerate(labels)},
-        "confusion": {"labels": labels, "matrix": confusion_matrix(y_true, y_pred, labels=labels).tolist()},
-    }
-    if task == "incivility":
-        out["f1_uncivil"] = out["per_class"]["uncivil"]["f1"]
-    return out
+    return evaluation.metrics(task, y_true, y_pred)
 
 
 def evaluate_model(model, task, paths) -> dict:
-    texts, labels, _ = corpus.labelled(paths, task)
-    if not texts:
-        raise corpus.DataError(f"no rows with a {task} label in {', '.join(map(str, paths))}")
-    predicted = [max(s, key=s.get) for s in model.predict_proba(texts)]
-    return metrics(task, labels, predicted)
+    """The served output of ``model`` scored on ``paths`` (see moderation.evaluation)."""
+    return evaluation.evaluate(model, paths)
 
 
 def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_folds=5, progress=print) -> dict:
@@ -58,28 +42,38 @@ def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_
     if test_path and any(p.resolve() == test_path.resolve() for p in data_paths):
         raise corpus.DataError(f"{test_path} is the test split: it is never trained on")
     texts, labels, files = corpus.labelled(data_paths, task)
+    params = textmodel.params_for(task, params)
     if len(set(labels)) < 2:
         raise corpus.DataError(f"{task}: need at least two labels in the training data, found {sorted(set(labels))}")
     started = time.perf_counter()
     progress(f"{task}: {len(texts)} training comments from {len(files)} file(s)")
-    pipeline = textmodel.build(params)
     cv = None
     if cv_folds and min(labels.count(label) for label in set(labels)) >= cv_folds:
-        progress(f"{task}: {cv_folds}-fold cross-validation…")
+        progress(f"{task}: {cv_folds}-fold cross-validation of the model (without the lexicon)…")
+        step = time.perf_counter()
         folds = StratifiedKFold(n_splits=cv_folds, shuffle=True, random_state=13)
         cv = metrics(task, labels, list(cross_val_predict(textmodel.build(params), texts, labels, cv=folds, n_jobs=1)))
-    progress(f"{task}: fitting on all training comments…")
-    pipeline.fit(texts, labels)
+        progress(f"{task}: cross-validated {HEADLINE[task]} {cv[HEADLINE[task]]} ({time.perf_counter() - step:.1f} s)")
+    progress(f"{task}: fitting on all {len(texts)} training comments…")
+    step = time.perf_counter()
+    if task == "incivility":
+        pipeline = textmodel.WithCategories(textmodel.build(params), corpus.CATEGORIES, params["C"])
+        pipeline.fit(texts, labels, corpus.categories_of(data_paths))
+    else:
+        pipeline = textmodel.build(params).fit(texts, labels)
+    textmodel.prepare(pipeline)
+    progress(f"{task}: fitted ({time.perf_counter() - step:.1f} s)")
     version = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     task_dir = Path(models_dir) / task
     task_dir.mkdir(parents=True, exist_ok=True)
     artefact = task_dir / f"{version}.joblib"
     joblib.dump(pipeline, artefact, compress=3)
-    from moderation.model_store import LoadedModel
-
     meta = {"task": task, "version": version, "file": artefact.name, "labels": LABELS[task]}
     model = LoadedModel(task, meta, pipeline)
-    test = evaluate_model(model, task, [test_path]) if test_path and test_path.exists() else None
+    test = None
+    if test_path and test_path.exists():
+        progress(f"{task}: scoring the served output on the test split {corpus.display_path(test_path)}…")
+        test = evaluate_model(model, task, [test_path])
     meta.update({
         "sha256": sha256_file(artefact),
         "sklearn_version": runtime_versions()["sklearn"],
@@ -88,7 +82,8 @@ def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_
         "created_at": datetime.now(timezone.utc).isoformat(),
         "training_files": files,
         "test_file": ({"path": corpus.display_path(test_path), "sha256": corpus.file_sha256(test_path)} if test else None),
-        "params": {k: list(v) if isinstance(v, tuple) else v for k, v in dict(textmodel.DEFAULT_PARAMS, **(params or {})).items()},
+        "code_version": _code_version(),
+        "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
         "metrics": {"cross_validation": cv, "test": test},
         "train_seconds": round(time.perf_counter() - started, 2),
         "size_bytes": artefact.stat().st_size,
@@ -99,6 +94,20 @@ def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_
     meta["promoted"], meta["promotion_note"] = _promote(task, meta, models_dir, force, test_path)
     write_json_atomic(task_dir / f"{version}.json", meta)
     return meta
+
+
+def _code_version():
+    """The project's git commit, when there is one (a dirty tree is marked)."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "moderation", "plugins"], cwd=root,
+                               capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if commit.returncode != 0:
+        return None
+    return commit.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
 
 
 def _canaries(model, texts, labels, per_label=2):
@@ -143,7 +152,8 @@ def summary(meta) -> str:
     parts = [f"{meta['task']} {meta['version']}: {meta['train_seconds']} s, {meta['size_bytes'] / 1e6:.1f} MB"]
     for name in ("cross_validation", "test"):
         if m.get(name):
-            parts.append(f"{name}: accuracy {m[name]['accuracy']}, macro-F1 {m[name]['macro_f1']}")
+            extra = f", F1 uncivil {m[name]['f1_uncivil']}" if "f1_uncivil" in m[name] else ""
+            parts.append(f"{name}: accuracy {m[name]['accuracy']}, macro-F1 {m[name]['macro_f1']}{extra}")
     parts.append(meta["promotion_note"])
     return "\n".join(parts)
 

@@ -1,6 +1,9 @@
 """Built-in plugin: the writer's stance in the rules-versus-society debate."""
+import numpy as np
+
 from moderation import hookimpl
-from moderation.textmodel import evidence
+from moderation.evidence import evidence_rows
+from moderation.textmodel import featurize, probabilities
 
 
 @hookimpl
@@ -9,9 +12,14 @@ def moderation_analyze(comments, models):
     if model is None:
         raise RuntimeError(f"no stance model is being served: {models.errors.get('stance', 'none loaded')}")
     texts = [c["text"] for c in comments]
-    all_scores = model.predict_proba(texts)
-    labels = [max(scores, key=scores.get) for scores in all_scores]
-    why = evidence(model.estimator, texts, labels)
-    return [{"stance": {"label": label, "scores": {k: round(v, 4) for k, v in scores.items()}, "evidence": ev},
+    x = featurize(model.estimator, texts)
+    probs = probabilities(model.estimator, x)
+    best = np.argmax(probs, axis=1)
+    why = evidence_rows(model.estimator, texts, x, best, range(len(texts)))
+    classes = [str(c) for c in model.estimator.classes_]
+    column = [classes.index(label) for label in model.labels]
+    return [{"stance": {"label": classes[b],
+                        "scores": {label: round(float(row[j]), 4) for label, j in zip(model.labels, column)},
+                        "evidence": ev},
              "models": {"stance": model.version}}
-            for label, scores, ev in zip(labels, all_scores, why)]
+            for row, b, ev in zip(probs.tolist(), best.tolist(), why)]
