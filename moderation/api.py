@@ -3,10 +3,11 @@ import hmac
 
 from flask import Blueprint, current_app, jsonify, request
 
-from moderation import records, service, validation
+from moderation import decision_feed, erasure, records, service, validation
 from moderation.problems import Problem
 
 bp = Blueprint("api", __name__)
+MAX_ID = 2**63 - 1  # the largest id a database column holds; a larger one is simply not found
 
 
 def authenticated_site() -> dict:
@@ -89,10 +90,52 @@ def post_batch():
 @bp.get("/api/v1/comments/<int:comment_id>")
 def get_comment(comment_id):
     site = authenticated_site()
-    record = records.get_comment(service.current().db, site["id"], comment_id)
+    record = records.get_comment(service.current().db, site["id"], comment_id) if comment_id <= MAX_ID else None
     if record is None:
         raise Problem(404, f"this site has no comment with id {comment_id}", "not-found")
     return jsonify(record)
+
+
+@bp.delete("/api/v1/comments/<int:comment_id>")
+def erase_comment(comment_id):
+    """Erase a comment's text and personal data; the anonymous decision record stays."""
+    site = authenticated_site()
+    receipt = erasure.erase_comment(service.current().db, site["id"], comment_id) if comment_id <= MAX_ID else None
+    if receipt is None:
+        raise Problem(404, f"this site has no comment with id {comment_id}", "not-found")
+    return jsonify(receipt)
+
+
+@bp.delete("/api/v1/authors/<path:author_id>")
+def erase_author(author_id):
+    """Erase every comment this site received from one author."""
+    site = authenticated_site()
+    if not author_id.strip() or len(author_id) > 200:
+        raise Problem(422, "the author id must be 1 to 200 characters, as sent in author.id", "validation-failed")
+    receipts = erasure.erase_author(service.current().db, site["id"], author_id)
+    return jsonify({"erased": len(receipts), "comments": receipts})
+
+
+@bp.get("/api/v1/decisions")
+def decisions():
+    """This site's decisions after the cursor ``since`` (a decision id), oldest first."""
+    site = authenticated_site()
+    config = current_app.config
+    since = _int_arg("since", 0, 0, MAX_ID)
+    limit = _int_arg("limit", config["DECISIONS_PAGE_SIZE"], 1, 1000)
+    items, more = decision_feed.decisions_since(service.current().db, site["id"], since, limit,
+                                                config["DECISIONS_SETTLE_SECONDS"])
+    return jsonify({"decisions": items, "next_cursor": items[-1]["id"] if items else since, "has_more": more})
+
+
+def _int_arg(name, default, low, high):
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise Problem(422, f"{name} must be a whole number from {low} to {high}, not {raw!r}", "validation-failed",
+                      errors=[{"field": name, "message": f"must be a whole number from {low} to {high}"}])
+    return int(raw)
 
 
 @bp.post("/api/v1/classify")

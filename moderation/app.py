@@ -16,7 +16,7 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from moderation import api, auth, metrics, problems, queue_views, service
+    from moderation import admin_views, api, auth, metrics, problems, queue_views, service
 
     svc = service.build(app.config, extra_plugins, models)
     app.extensions["moderation"] = svc
@@ -25,4 +25,5 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     app.register_blueprint(api.bp)
     auth.init_app(app)
     app.register_blueprint(queue_views.bp)
+    app.register_blueprint(admin_views.bp)
     return app

@@ -8,9 +8,14 @@ from moderation.model_store import TASKS
 
 
 def _app():
+    """The app for one command; its database connections close when the command ends."""
     from moderation.app import create_app
 
-    return create_app()
+    app = create_app()
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(app.extensions["moderation"].close)
+    return app
 
 
 def _service(app):
@@ -288,6 +293,19 @@ def models_rollback(task):
     except ModelError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{task}: rolled back to {version}")
+
+
+def _register():
+    """Commands that live in their own modules."""
+    from moderation import cli_delivery, cli_sites
+
+    for command in cli_sites.COMMANDS:
+        sites.add_command(command)
+    for command in cli_delivery.COMMANDS:
+        main.add_command(command)
+
+
+_register()
 
 
 def _register_moderator_commands():

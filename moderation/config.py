@@ -34,4 +34,15 @@ def from_environment(instance_path: str) -> dict:
         "MAX_BATCH": int(env.get("MODERATION_MAX_BATCH", "500")),
         "MODEL_RELOAD_SECONDS": float(env.get("MODERATION_MODEL_RELOAD_SECONDS", "3")),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # webhooks: seconds per request; attempts before an event is parked; backoff base and cap
+        "WEBHOOK_TIMEOUT": float(env.get("MODERATION_WEBHOOK_TIMEOUT", "10")),
+        "WEBHOOK_MAX_ATTEMPTS": int(env.get("MODERATION_WEBHOOK_MAX_ATTEMPTS", "15")),
+        "WEBHOOK_BACKOFF_SECONDS": float(env.get("MODERATION_WEBHOOK_BACKOFF_SECONDS", "30")),
+        "WEBHOOK_BACKOFF_MAX_SECONDS": float(env.get("MODERATION_WEBHOOK_BACKOFF_MAX_SECONDS", "21600")),
+        "WORKER_BATCH": int(env.get("MODERATION_WORKER_BATCH", "20")),
+        "WORKER_POLL_SECONDS": float(env.get("MODERATION_WORKER_POLL_SECONDS", "2")),
+        # GET /api/v1/decisions: page size, and how old a decision must be before it is listed
+        # (so a transaction still committing cannot slip in behind a site's cursor)
+        "DECISIONS_PAGE_SIZE": int(env.get("MODERATION_DECISIONS_PAGE_SIZE", "100")),
+        "DECISIONS_SETTLE_SECONDS": float(env.get("MODERATION_DECISIONS_SETTLE_SECONDS", "5")),
     }

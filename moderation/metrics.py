@@ -42,6 +42,22 @@ class _StoredComments:
         yield family
 
 
+class StateGauge:
+    """A gauge with one label, read from the database at scrape time (e.g. webhook events by state)."""
+
+    def __init__(self, name, documentation, label, count):
+        self.name, self.documentation, self.label, self.count = name, documentation, label, count
+
+    def describe(self):
+        return []
+
+    def collect(self):
+        family = GaugeMetricFamily(self.name, self.documentation, labels=[self.label])
+        for value, n in self.count().items():
+            family.add_metric([value], n)
+        yield family
+
+
 def init_app(app, metrics: Metrics):
     @app.before_request
     def _start():

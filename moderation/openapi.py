@@ -49,9 +49,35 @@ RECORD = {
     "required": ["id", "status", "analysis"],
     "properties": {
         "id": {"type": "integer"}, "external_id": STR, "status": {"enum": ["approved", "rejected", "pending"]},
-        "urgent": {"type": "boolean"}, "text": STR, "analysis": {"$ref": "#/components/schemas/Analysis"},
-        "decision": {"type": ["object", "null"]},
+        "urgent": {"type": "boolean"}, "analysis": {"$ref": "#/components/schemas/Analysis"},
+        "text": {"type": ["string", "null"], "description": "null once the comment was erased"},
+        "decision": {"type": ["object", "null"], "properties": {
+            "status": STR, "reason": NULLABLE_STR, "by": {"enum": ["policy", "moderator"]},
+            "explanation": {"type": ["string", "null"],
+                            "description": "For a rejection: the reason for the writer, in plain Dutch"}}},
+        "erased_at": {"type": ["string", "null"], "format": "date-time"},
     },
+}
+
+DECISION = {
+    "type": "object",
+    "required": ["id", "comment_id", "external_id", "status", "at"],
+    "properties": {
+        "id": {"type": "integer", "description": "The cursor: pass the last id you saw as ?since="},
+        "comment_id": {"type": "integer"}, "external_id": STR,
+        "status": {"enum": ["approved", "rejected", "pending"]},
+        "previous_status": {"type": ["string", "null"]}, "reason": NULLABLE_STR,
+        "explanation": {"type": ["string", "null"], "description": "For a rejection: the reason for the writer"},
+        "by": {"enum": ["policy", "moderator"]}, "at": {"type": "string", "format": "date-time"},
+        "comment_erased": {"type": "boolean"},
+    },
+}
+
+ERASED = {
+    "type": "object",
+    "required": ["id", "erased", "erased_at"],
+    "properties": {"id": {"type": "integer"}, "external_id": STR, "status": STR, "erased": {"const": True},
+                   "erased_at": {"type": "string", "format": "date-time"}},
 }
 
 PROBLEM = {"description": "A problem (RFC 9457)",
@@ -76,7 +102,8 @@ def spec(config) -> dict:
             "schemas": {"Comment": _comment_in(max_text), "Analysis": ANALYSIS, "Record": RECORD,
                         "Problem": {"type": "object", "required": ["title", "status", "detail"], "properties": {
                             "type": STR, "title": STR, "status": {"type": "integer"}, "detail": STR,
-                            "errors": {"type": "array", "items": {"type": "object"}}}}},
+                            "errors": {"type": "array", "items": {"type": "object"}}}},
+                        "Decision": DECISION, "Erased": ERASED},
         },
         "security": [{"siteKey": []}],
         "paths": {
@@ -97,7 +124,34 @@ def spec(config) -> dict:
             "/api/v1/comments/{id}": {"get": {
                 "summary": "One of this site's comments with its current status",
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                "responses": {"200": ok(record, "The comment"), **_errors(401, 404)}}},
+                "responses": {"200": ok(record, "The comment"), **_errors(401, 404)}},
+                "delete": {
+                "summary": "Erase the comment's text and personal data (AVG/GDPR); the anonymous decision stays",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": ok({"$ref": "#/components/schemas/Erased"}, "Erased (also when erased before)"),
+                              **_errors(401, 404)}}},
+            "/api/v1/authors/{author_id}": {"delete": {
+                "summary": "Erase every comment this site received from one author (author.id)",
+                "parameters": [{"name": "author_id", "in": "path", "required": True,
+                                "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"}}],
+                "responses": {"200": ok({"type": "object", "required": ["erased", "comments"], "properties": {
+                    "erased": {"type": "integer"},
+                    "comments": {"type": "array", "items": {"$ref": "#/components/schemas/Erased"}}}},
+                    "The comments erased now (none when there were none)"), **_errors(401, 422)}}},
+            "/api/v1/decisions": {"get": {
+                "summary": "This site's decisions after a cursor, oldest first: for sites without webhooks",
+                "parameters": [
+                    {"name": "since", "in": "query", "required": False,
+                     "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+                     "description": "The last decision id you processed (0 or absent: from the start)"},
+                    {"name": "limit", "in": "query", "required": False,
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
+                "responses": {"200": ok({"type": "object", "required": ["decisions", "next_cursor", "has_more"],
+                                         "properties": {
+                                             "decisions": {"type": "array",
+                                                           "items": {"$ref": "#/components/schemas/Decision"}},
+                                             "next_cursor": {"type": "integer"}, "has_more": {"type": "boolean"}}},
+                                        "A page of decisions"), **_errors(401, 422)}}},
             "/api/v1/classify": {"post": {
                 "summary": "Analyse a text without storing it",
                 "requestBody": json_body({"type": "object", "required": ["text"], "properties": {

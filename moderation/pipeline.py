@@ -26,12 +26,21 @@ class Pipeline:
     def close(self):
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def analyze(self, comments: list[dict]) -> list[dict]:
-        """One analysis object (DESIGN.md) per comment."""
+    def skipped(self, policy: dict | None) -> frozenset:
+        """The plugins a site's policy leaves out (``policy["plugins"]``: those that apply; absent: all)."""
+        applies = (policy or {}).get("plugins")
+        if applies is None:
+            return frozenset()
+        return frozenset(name for name, plugin in self.pm.list_name_plugin() if plugin is not None and name not in applies)
+
+    def analyze(self, comments: list[dict], skip=frozenset()) -> list[dict]:
+        """One analysis object (DESIGN.md) per comment; plugins named in ``skip`` do not run."""
         self.models.poll()
         analyses = [{"stance": None, "incivility": None, "tags": [], "models": {}, "errors": []} for _ in comments]
         # pluggy's call order: tryfirst, then the last registered first, trylast last
         for impl in reversed(self.pm.hook.moderation_analyze.get_hookimpls()):
+            if impl.plugin_name in skip:
+                continue
             for analysis, finding in zip(analyses, self._findings(impl, comments, analyses)):
                 if finding:
                     _merge(analysis, finding)
@@ -69,10 +78,13 @@ class Pipeline:
             raise PluginFailure(f"returned {type(result).__name__} instead of a list of {len(comments)} findings")
         return result
 
-    def decide(self, comment: dict, analysis: dict, policy: dict) -> dict:
+    def decide(self, comment: dict, analysis: dict, policy: dict, skip=frozenset()) -> dict:
         """The status for an analysed comment; any plugin error means a human looks."""
+        hook = self.pm.hook.moderation_decide
+        if skip:
+            hook = self.pm.subset_hook_caller("moderation_decide", [self.pm.get_plugin(name) for name in skip])
         try:
-            decision = self.pm.hook.moderation_decide(comment=comment, analysis=analysis, policy=policy)
+            decision = hook(comment=comment, analysis=analysis, policy=policy)
         except Exception as exc:  # a broken policy plugin must not lose the comment
             analysis["errors"].append({"plugin": "?", "hook": "moderation_decide",
                                        "error": f"{type(exc).__name__}: {exc}"})
@@ -89,8 +101,9 @@ class Pipeline:
         return decision
 
     def run(self, comments: list[dict], policy: dict) -> list[tuple[dict, dict]]:
-        return [(analysis, self.decide(comment, analysis, policy))
-                for comment, analysis in zip(comments, self.analyze(comments))]
+        skip = self.skipped(policy)
+        return [(analysis, self.decide(comment, analysis, policy, skip))
+                for comment, analysis in zip(comments, self.analyze(comments, skip))]
 
 
 def _merge(analysis, finding):

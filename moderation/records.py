@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from moderation import explanations
 from moderation.tables import Analysis, Article, Comment, Decision, OutboxEvent, Site, pack_labels, utcnow
 
 EVENT_TYPES = {"approved": "comment.approved", "rejected": "comment.rejected"}
@@ -132,18 +133,26 @@ def record_decision(session, comment_id, status, actor, reason=None, note=None, 
     """Append a decision to the audit trail, update the comment, and queue the site's event.
 
     The event is written in the caller's transaction (the outbox), so a decision
-    and its webhook are never out of step.  The first, automatic decision is
-    answered in the API response, so it only raises an event when urgent.
+    and its webhook are never out of step.  Every approval and rejection raises
+    an event, the first, automatic one too (it is also in the API response; the
+    event id lets a site ignore what it has seen); a comment left for a human
+    raises one only when urgent (``comment.escalated``).
+    A rejection without an ``explanation`` gets the drafted statement of reasons
+    (``explanations.draft``); a moderator's edited text is used as given.
     """
     comment = session.get(Comment, comment_id)
     previous = None if initial else comment.status
+    if status == "rejected" and not explanation:
+        analysis = session.scalar(select(Analysis.result).where(Analysis.comment_id == comment_id)
+                                  .order_by(Analysis.id.desc()).limit(1))
+        explanation = explanations.draft(reason, analysis)
     session.add(Decision(comment_id=comment_id, site_id=comment.site_id, status=status, previous_status=previous,
                          actor=actor, reason=reason, note=note, explanation=explanation))
     comment.status = status
     if urgent:
         comment.urgent = True
     event_type = "comment.escalated" if urgent and status == "pending" else EVENT_TYPES.get(status)
-    if event_type and (not initial or urgent):
+    if event_type:
         site = session.get(Site, comment.site_id)
         if site.webhook_url:
             session.flush()
@@ -183,6 +192,7 @@ def _comment_view(session, comment) -> dict:
         "parent_external_id": comment.parent_external_id,
         "created_at": _iso(comment.created_at),
         "received_at": _iso(comment.received_at),
+        "erased_at": _iso(comment.erased_at),
         "analysis": analysis,
         "decision": ({"status": decision.status, "reason": decision.reason, "explanation": decision.explanation,
                       "by": "policy" if decision.actor == "policy" else "moderator",

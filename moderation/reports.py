@@ -137,7 +137,6 @@ def feedback(db, chunk=500):
                 continue
             d = decisions.get(comment.id)
             yield {"comment_id": comment.id, "site": site, "external_id": comment.external_id, "text": comment.text,
-                   "decision": {"status": d.status, "reason": d.reason, "actor": d.actor,
-                                "escalated": d.status == "pending"} if d else None,
+                   "decision": {"status": d.status, "reason": d.reason, "actor": d.actor} if d else None,
                    "corrections": corrections.get(comment.id, {}), "analysis": analyses.get(comment.id) or {},
                    "tags": unpack_labels(comment.tags)}

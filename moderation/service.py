@@ -26,15 +26,18 @@ class Service:
 
 
 def build(config, extra_plugins=(), models=None) -> Service:
-    from moderation import plugin_host, records
+    from moderation import outbox, plugin_host, records
+    from moderation.metrics import StateGauge
 
     db = Database(config["DATABASE_URL"])
     if models is None:
         models = ModelStore(config["MODELS_DIR"], reload_seconds=config["MODEL_RELOAD_SECONDS"])
         models.poll(force=True)  # load and verify at start-up, not on the first comment
     pm = plugin_host.build_manager(config["PLUGINS"], config["DISABLED_PLUGINS"], extra_plugins)
-    return Service(db=db, models=models, pm=pm, pipeline=Pipeline(pm, models, config),
-                   metrics=Metrics(lambda: records.count_comments(db)))
+    metrics = Metrics(lambda: records.count_comments(db))
+    metrics.registry.register(StateGauge("moderation_webhook_events", "Webhook events by state; alert on parked",
+                                         "state", lambda: outbox.count_by_state(db)))
+    return Service(db=db, models=models, pm=pm, pipeline=Pipeline(pm, models, config), metrics=metrics)
 
 
 def current() -> Service:

@@ -32,6 +32,9 @@ class Site(Base):
     webhook_url: Mapped[str | None] = mapped_column(String(2000))
     # kept readable: it signs every webhook (HMAC needs the secret itself)
     webhook_secret: Mapped[str | None] = mapped_column(String(200))
+    # after a rotation the old secret also signs, until this moment, so a site can switch without losing events
+    webhook_secret_previous: Mapped[str | None] = mapped_column(String(200))
+    webhook_secret_previous_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     policy: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -92,6 +95,7 @@ class Analysis(Base):
 class Decision(Base):
     """Every status a comment was given, by the policy or by a person: the audit trail."""
     __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_feed", "site_id", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
@@ -144,6 +148,9 @@ class OutboxEvent(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the worker delivering it, and until when it may: a crashed worker's events are picked up after this
+    locked_by: Mapped[str | None] = mapped_column(String(100))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Delivery(Base):

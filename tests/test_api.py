@@ -1,5 +1,6 @@
 """The site-facing API through the Flask test client, on SQLite and PostgreSQL."""
 import json
+import re
 
 import pytest
 from conftest import auth, comment
@@ -218,8 +219,8 @@ def test_openapi_describes_the_real_routes(client, app):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.1")
     assert spec["components"]["schemas"]["Comment"]["properties"]["text"]["maxLength"] == app.config["MAX_TEXT_LENGTH"]
-    routes = {rule.rule.replace("<int:comment_id>", "{id}") for rule in app.url_map.iter_rules()
-              if rule.endpoint.startswith("api.")}
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "{id}" if m[1] == "comment_id" else "{%s}" % m[1], rule.rule)
+              for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
     assert routes == set(spec["paths"])
 
 

@@ -223,6 +223,10 @@ def test_paging_through_the_queue(app, client, site, moderator):
     second = html(client.get(next_url))
     shown = [int(x) for x in re.findall(r'<article class="item[^"]*" id="c-(\d+)"', second)]
     assert sorted(shown) == sorted(made[:5]) and 'rel="prev"' in second and 'rel="next"' not in second
+    # the last page emptied by deciding it still leads back
+    client.post("/decisions", data={"ids": [str(i) for i in made[:5]], "action": "approve", "csrf_token": moderator})
+    emptied = html(client.get(next_url))
+    assert "<article" not in emptied and ">Naar het begin</a>" in emptied
 
 
 def test_a_moderator_limited_to_one_site_never_sees_another(app, client, site, other_site):

@@ -1,0 +1,94 @@
+"""Signing and sending one webhook (DESIGN.md's contract), with the standard library only.
+
+The body is the event as compact UTF-8 JSON.  The header
+``X-Moderation-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">``
+carries one ``v1`` per valid secret: during a secret rotation both the new and
+the old secret sign, so a site can switch at its own pace.
+"""
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+
+SIGNATURE_HEADER = "X-Moderation-Signature"
+TOLERANCE_SECONDS = 300
+USER_AGENT = "moderation-webhooks/1"
+MAX_ERROR = 500
+
+
+def body_bytes(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def signature(secret: str, body: bytes, timestamp: int) -> str:
+    message = str(timestamp).encode("ascii") + b"." + body
+    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def signature_header(secrets: list[str], body: bytes, timestamp: int) -> str:
+    return ",".join([f"t={timestamp}"] + [f"v1={signature(secret, body, timestamp)}" for secret in secrets])
+
+
+def verify(header: str, body: bytes, secret: str, now: float | None = None,
+           tolerance: int = TOLERANCE_SECONDS) -> bool:
+    """What a receiver does (the README shows the same in a few lines): the
+    timestamp is recent and one ``v1`` matches the HMAC of ``"<t>.<body>"``."""
+    parts = [p.partition("=") for p in (header or "").split(",")]
+    timestamps = [v for k, _, v in parts if k.strip() == "t"]
+    candidates = [v.strip() for k, _, v in parts if k.strip() == "v1"]
+    if len(timestamps) != 1 or not timestamps[0].strip().isdigit() or not candidates:
+        return False
+    timestamp = int(timestamps[0])
+    if abs((time.time() if now is None else now) - timestamp) > tolerance:
+        return False
+    expected = signature(secret, body, timestamp)
+    return any(hmac.compare_digest(expected, c) for c in candidates)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is reported, not followed: the webhook URL should be fixed instead."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+def send(url: str, payload: dict, secrets: list[str], timeout: float, attempt: int = 1,
+         now: float | None = None) -> tuple[int | None, str | None, float]:
+    """POST one event.  Returns ``(status code or None, error or None, milliseconds)``;
+    any 2xx is a delivery, everything else an error worth retrying."""
+    if not url:
+        return None, "the site has no webhook URL; set one with 'moderation sites set'", 0.0
+    if not secrets:
+        return None, "the site has no webhook secret; create one with 'moderation sites rotate-secret'", 0.0
+    body = body_bytes(payload)
+    timestamp = int(time.time() if now is None else now)
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
+        SIGNATURE_HEADER: signature_header(secrets, body, timestamp),
+        "X-Moderation-Event-Id": str(payload.get("id", "")), "X-Moderation-Event-Type": str(payload.get("type", "")),
+        "X-Moderation-Attempt": str(attempt)})
+    opener = urllib.request.build_opener(_NoRedirect)
+    started = time.perf_counter()
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            response.read(1024)
+            status, error = response.status, None
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+        location = exc.headers.get("Location") if exc.headers else None
+        error = f"HTTP {exc.code}" + (f": redirected to {location}; update the webhook URL" if location else "")
+        exc.close()
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        status, error = None, f"{type(reason).__name__}: {reason}"[:MAX_ERROR]
+    elapsed = (time.perf_counter() - started) * 1000
+    if error is None and not 200 <= status < 300:
+        error = f"HTTP {status}"
+    return status, error, round(elapsed, 1)
+
+
+def backoff(attempts: int, base: float, cap: float) -> float:
+    """Seconds to wait after the ``attempts``-th failure: base, 2 x base, 4 x base, ... at most ``cap``."""
+    return min(cap, base * 2 ** max(0, attempts - 1))
