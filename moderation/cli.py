@@ -140,8 +140,8 @@ def classify(text, batch_size):
             continue
         try:
             item = json.loads(line)
-            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-                raise ValueError("expected an object with a string 'text'")
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
+                raise ValueError("expected an object with a non-empty string 'text'")
         except ValueError as exc:
             raise click.ClickException(f"stdin line {n}: {exc}") from None
         batch.append(item)
@@ -191,14 +191,20 @@ def train(task, data, test_path, force):
 
 @main.command()
 @click.option("--task", type=click.Choice(TASKS), required=True)
-@click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False),
+              help="labelled comments (.jsonl/.csv), or a HateCheck CSV (functionality, test_case, label_gold), "
+                   "which is reported per functionality")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object per result")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False),
+              help="also write the result, a per-class table and a confusion-matrix SVG to this directory")
 @click.option("--version", help="a model version (default: the active one)")
-def evaluate(task, data, as_json, version):
-    """Accuracy, macro-F1, per-class figures and the confusion matrix on labelled data."""
+def evaluate(task, data, as_json, report_dir, version):
+    """Score the served output (incivility: model + lexicon) on labelled data: accuracy,
+    macro-F1, per-class figures and the confusion matrix."""
     from pathlib import Path
 
-    from moderation import training
+    from moderation import eval_reports, evaluation
+    from moderation.corpus import DataError
     from moderation.model_store import ModelError, load_verified
 
     app = _app()
@@ -207,50 +213,18 @@ def evaluate(task, data, as_json, version):
         model = load_verified(Path(app.config["MODELS_DIR"]) / task, version or store.pointer(task).get("version", ""))
     except ModelError as exc:
         raise click.ClickException(str(exc)) from None
-    result = training.evaluate_model(model, task, list(data))
-    if as_json:
-        click.echo(json.dumps(result))
-        return
-    click.echo(f"{task} model {model.version} on {result['n']} comments")
-    click.echo(f"accuracy {result['accuracy']:.3f}   macro-F1 {result['macro_f1']:.3f}")
-    click.echo(f"{'label':<20}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
-    for label, row in result["per_class"].items():
-        click.echo(f"{label:<20}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>10}")
-    labels = result["confusion"]["labels"]
-    click.echo("confusion (rows: true, columns: predicted)")
-    click.echo(" " * 20 + "".join(f"{label[:12]:>13}" for label in labels))
-    for label, row in zip(labels, result["confusion"]["matrix"]):
-        click.echo(f"{label:<20}" + "".join(f"{v:>13}" for v in row))
-
-
-@main.group()
-def data():
-    """Labelled data: check it, count it."""
-
-
-@data.command("check")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-def data_check(paths):
-    """Validate labelled files (format, labels, spans, duplicates, leakage, shortcuts)."""
-    from moderation.datacheck import check
-
-    problems = check(paths)
-    for problem in problems:
-        click.echo(problem)
-    if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) found")
-    click.echo("ok: no problems found")
-
-
-@data.command("stats")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--markdown", "as_markdown", is_flag=True, help="the datasheet's tables")
-def data_stats(paths, as_markdown):
-    """Counts per file, label, category, tag and length band."""
-    from moderation.datacheck import markdown, stats
-
-    result = stats(paths)
-    click.echo(markdown(result) if as_markdown else json.dumps(result, ensure_ascii=False, indent=2))
+    hatecheck = [p for p in data if evaluation.is_hatecheck(p)]
+    labelled = [p for p in data if p not in hatecheck]
+    try:
+        results = ([("-".join(Path(p).stem for p in labelled), evaluation.evaluate(model, labelled))] if labelled else [])
+        results += [(Path(p).stem, evaluation.hatecheck(model, p)) for p in hatecheck]
+    except DataError as exc:
+        raise click.ClickException(str(exc)) from None
+    for name, result in results:
+        click.echo(json.dumps(result, ensure_ascii=False) if as_json else eval_reports.text(result))
+        if report_dir:
+            for path in eval_reports.write(result, report_dir, name):
+                click.echo(f"wrote {path}", err=True)
 
 
 @main.group()

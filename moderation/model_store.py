@@ -191,8 +191,8 @@ class ModelStore:
     def rollback(self, task) -> str:
         """Return to the version active before the current one."""
         pointer = self.pointer(task)
-        history = list(pointer.get("history", []))
-        if not history:
+        history = [v for v in pointer.get("history", []) if (self.root / task / f"{v}.json").exists()]
+        if not history:  # versions deleted from disk since are skipped
             raise ModelError(f"{task}: no earlier version to roll back to")
         previous = history.pop()
         load_verified(self.root / task, previous)

@@ -79,17 +79,16 @@ class WithCategories:
         self.categories = None
 
     def fit(self, texts, labels, category_lists):
-        from sklearn.multiclass import OneVsRestClassifier
-        from sklearn.preprocessing import MultiLabelBinarizer
-
         self.pipeline.fit(texts, labels)
         rows = [i for i, cats in enumerate(category_lists) if cats]
-        if rows and self.category_names:
-            y = MultiLabelBinarizer(classes=self.category_names).fit_transform([category_lists[i] for i in rows])
-            if all(0 < y[:, j].sum() < len(rows) for j in range(y.shape[1])):
-                x = self.pipeline.named_steps["features"].transform([texts[i] for i in rows])
-                self.categories = OneVsRestClassifier(
-                    LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)).fit(x, y)
+        self.categories = {}
+        if rows:
+            x = self.pipeline.named_steps["features"].transform([texts[i] for i in rows])
+            for name in self.category_names:
+                y = [name in category_lists[i] for i in rows]
+                if 0 < sum(y) < len(y):  # a category never (or always) seen cannot be learnt
+                    self.categories[name] = LogisticRegression(C=self.C, class_weight="balanced",
+                                                               max_iter=3000).fit(x, y)
         return self
 
     @property
@@ -104,11 +103,18 @@ class WithCategories:
         return self.pipeline.predict_proba(texts)
 
     def category_scores(self, x) -> list[dict]:
-        """``{category: probability}`` per row of the feature matrix ``x`` (empty without a category model)."""
-        if self.categories is None:
-            return [{} for _ in range(x.shape[0])]
-        probs = self.categories.predict_proba(x)
-        return [dict(zip(self.category_names, map(float, row))) for row in probs]
+        """``{category: probability}`` per row of the feature matrix ``x`` (0.0 for a category
+        the training rows never showed)."""
+        scores = {name: probabilities(_Single(clf), x)[:, 1] for name, clf in (self.categories or {}).items()}
+        return [{name: float(scores[name][i]) if name in scores else 0.0 for name in self.category_names}
+                for i in range(x.shape[0])]
+
+
+class _Single:
+    """Lets ``probabilities`` score a bare classifier."""
+
+    def __init__(self, clf):
+        self.named_steps = {"clf": clf}
 
 
 def probabilities(model, x):
