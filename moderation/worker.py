@@ -4,6 +4,7 @@ Run as ``moderation worker`` (a loop) or ``moderation worker --once`` (what is
 due now, then exit).  Any number of workers may run against one PostgreSQL
 database; each claims its own events (see ``outbox.claim``).
 """
+import logging
 import os
 import socket
 import threading
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from moderation import outbox, webhooks
+
+log = logging.getLogger(__name__)
 
 
 def worker_name() -> str:
@@ -45,6 +48,9 @@ class Worker:
                                            duration_ms=ms, max_attempts=self.config["WEBHOOK_MAX_ATTEMPTS"],
                                            backoff=self.backoff, now=now)
             key = {"delivered": "delivered", "parked": "parked"}.get(result["state"], "failed")
+            if key == "parked":
+                log.warning("event %s for site %s parked after %s attempts: %s", event["id"], event["site"],
+                            result["attempts"], error)
             stats[key] += 1
         return stats
 
@@ -60,9 +66,15 @@ class Worker:
         return total
 
     def run(self, stop: threading.Event, report=None):
-        """Loop until ``stop`` is set, waiting between empty polls."""
+        """Loop until ``stop`` is set, waiting between empty polls.  A database
+        outage is logged and waited out, not fatal: the events stay in the outbox."""
         while not stop.is_set():
-            stats = self.run_once()
+            try:
+                stats = self.run_once()
+            except Exception:  # noqa: BLE001 - keep the worker alive; nothing is lost
+                log.exception("worker %s: delivery round failed; trying again", self.name)
+                stop.wait(self.config["WORKER_POLL_SECONDS"])
+                continue
             if report and stats["claimed"]:
                 report(stats)
             if stats["claimed"] == 0:

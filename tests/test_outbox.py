@@ -138,3 +138,17 @@ def test_metrics_count_webhook_events_by_state(fast_app, receiver):
     text = app.test_client().get("/metrics").get_data(as_text=True)
     assert 'moderation_webhook_events{state="parked"} 2.0' in text
     assert 'moderation_webhook_events{state="pending"} 0.0' in text
+
+
+def test_the_worker_loop_delivers_and_stops_when_told(fast_app, receiver):
+    app = fast_app()
+    db = make_events(app, webhook_site(app, receiver), 3)
+    stop, rounds = threading.Event(), []
+
+    def report(stats):
+        rounds.append(stats)
+        stop.set()
+
+    Worker(db, app.config).run(stop, report=report)
+    assert rounds == [{"claimed": 3, "delivered": 3, "failed": 0, "parked": 0}]
+    assert len(receiver.requests) == 3
