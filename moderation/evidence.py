@@ -41,8 +41,8 @@ def evidence_rows(model, texts, x, label_indices, wanted, k=5) -> list[list[dict
             value = x.data[start:end] * weights[int(label_indices[i]), columns]
             out[i] = _evidence_by_pairs(model, texts[i], dict(zip(columns.tolist(), value.tolist())), k)
         return out
-    sub = x[wanted]
-    rows = np.repeat(np.arange(len(wanted)), np.diff(sub.indptr))
+    sub = x.take(wanted)
+    rows = sub.row_ids()
     contributions = sub.data * weights[np.asarray(label_indices)[wanted][rows], sub.indices]
     keep = contributions > 0
     rows, columns, contributions = rows[keep], sub.indices[keep], contributions[keep]
@@ -55,11 +55,11 @@ def evidence_rows(model, texts, x, label_indices, wanted, k=5) -> list[list[dict
         per_row.setdefault(r, []).append((str(names[j]), c))
     for r, terms in per_row.items():
         i = int(wanted[r])
-        words, per_word = None, {}
+        origins, per_word = None, {}
         for name, c in terms:
             if name[:1] in "~-" or name[-1:] == "-" or analyzer.char_ngrams:
-                words = words if words is not None else WORD.findall(texts[i].lower())
-                name = analyzer.surface(name, words)
+                origins = origins if origins is not None else analyzer.origins(WORD.findall(texts[i].lower()))
+                name = origins.get(name, name)
             per_word[name] = per_word.get(name, 0.0) + c
         best = sorted(per_word.items(), key=lambda kv: kv[1], reverse=True)[:k]
         out[i] = [{"term": term, "weight": round(weight, 4)} for term, weight in best]

@@ -15,15 +15,17 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
 WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W\d_]+)?|[@#]\w+")
-SUFFIXES = ("heden", "tjes", "etjes", "jes", "tje", "je", "ende", "ingen", "ing", "sten", "ste", "eren", "ere",
-            "en", "er", "es", "'s", "s", "e")
+SUFFIXES = frozenset(("heden", "tjes", "jes", "tje", "je", "ende", "ingen", "ing", "sten", "ste", "eren", "ere",
+                      "en", "er", "es", "'s", "s", "e"))
+SUFFIX_LENGTHS = sorted({len(s) for s in SUFFIXES}, reverse=True)
 
 
 def stem(word: str) -> str:
-    """A light Dutch stemmer: strips one inflection or diminutive suffix, undoubles the end."""
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
+    """A light Dutch stemmer: strips the longest inflection or diminutive suffix that
+    leaves three letters, then undoubles a final consonant (gemeenten: gemeent)."""
+    for n in SUFFIX_LENGTHS:
+        if len(word) - n >= 3 and word[-n:] in SUFFIXES:
+            word = word[:-n]
             break
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiou":
         word = word[:-1]
@@ -74,11 +76,21 @@ class Tokens:
         for w in words:
             known = cache.get(w)
             if known is None:
-                known = cache[w] = tuple(j for j in map(get, self.word_features(w)) if j is not None)
+                known = cache[w] = tuple(j for j in map(get, self.features_of(w)) if j is not None)
             out += known
         if self.word_ngrams >= 2:
             out += [j for j in map(get, [f"{a} {b}" for a, b in zip(words, words[1:])]) if j is not None]
         return out
+
+    def features_of(self, w: str) -> tuple[str, ...]:
+        """``word_features``, cached per word on the instance."""
+        cache = self.__dict__.setdefault("_cache", {})
+        features = cache.get(w)
+        if features is None:
+            if len(cache) > self.CACHE_LIMIT:
+                cache.clear()
+            features = cache[w] = self.word_features(w)
+        return features
 
     def word_features(self, w: str) -> tuple[str, ...]:
         """The features of one lower-cased word: itself, its stem, head and tail, char n-grams."""
@@ -101,21 +113,58 @@ class Tokens:
             out += [(f"{a} {b}", f"{sa} {sb}") for a, b, sa, sb in zip(lower, lower[1:], words, words[1:])]
         return out
 
-    def surface(self, feature: str, words: list[str]) -> str:
-        """The word of ``words`` (lower-cased) a feature name came from, for evidence."""
-        if feature.startswith("~"):
-            cache = self.__dict__.get("_cache", {})
-            return next((w for w in words if feature in (cache.get(w) or self.word_features(w))), feature[1:])
-        if feature.endswith("-") and len(feature) > 1:
-            return next((w for w in words if w.startswith(feature[:-1])), feature)
-        if feature.startswith("-") and len(feature) > 1:
-            return next((w for w in words if w.endswith(feature[1:])), feature)
-        if self.char_ngrams and (feature.startswith(" ") or feature.endswith(" ") or " " not in feature):
-            return next((w for w in words if feature.strip() in w), feature.strip())
-        return feature
+    def origins(self, words: list[str]) -> dict:
+        """For the derived features of ``words`` (stems, heads, tails, char n-grams), the first
+        word each came from: how evidence shows a feature as a word of the comment."""
+        out = {}
+        for w in words:
+            for feature in self.features_of(w)[1:]:
+                out.setdefault(feature, w)
+        return out
 
 
-def featurize(model, texts: list[str]):
+class Rows:
+    """A batch's feature matrix as the three arrays of a CSR matrix.  Scoring and evidence
+    work on the arrays directly: building a scipy matrix costs more than the arithmetic for
+    one comment.  ``csr()`` gives the scipy matrix for scikit-learn."""
+
+    __slots__ = ("indptr", "indices", "data", "n_features")
+
+    def __init__(self, indptr, indices, data, n_features):
+        self.indptr, self.indices, self.data, self.n_features = indptr, indices, data, n_features
+
+    @classmethod
+    def of(cls, matrix) -> "Rows":
+        matrix = sparse.csr_matrix(matrix)
+        return cls(matrix.indptr.astype(np.int64), matrix.indices, matrix.data.astype(np.float64), matrix.shape[1])
+
+    @property
+    def shape(self):
+        return (len(self.indptr) - 1, self.n_features)
+
+    def row_ids(self):
+        """The row of each stored value."""
+        return np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
+
+    def take(self, rows) -> "Rows":
+        """The rows ``rows`` (a list of row numbers), in that order."""
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, lengths = self.indptr[rows], np.diff(self.indptr)[rows]
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        picked = np.arange(indptr[-1]) - np.repeat(indptr[:-1] - starts, lengths)
+        return Rows(indptr, self.indices[picked], self.data[picked], self.n_features)
+
+    def dot(self, weights) -> np.ndarray:
+        """``matrix @ weights.T`` for dense ``weights`` of shape (k, n_features)."""
+        rows, n = self.row_ids(), len(self.indptr) - 1
+        return np.column_stack([np.bincount(rows, weights=self.data * w[self.indices], minlength=n)
+                                for w in weights])
+
+    def csr(self):
+        return sparse.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+
+def featurize(model, texts: list[str]) -> Rows:
     """The feature matrix of ``texts`` (computed once, shared by scoring and evidence).
 
     For the usual vectorizer (a vocabulary, sublinear tf, idf, l2 norm) this is the
@@ -125,7 +174,7 @@ def featurize(model, texts: list[str]):
     features = model.named_steps["features"]
     if not (isinstance(features, TfidfVectorizer) and callable(features.analyzer) and features.sublinear_tf
             and features.use_idf and features.norm == "l2"):
-        return features.transform(texts)
+        return Rows.of(features.transform(texts))
     vocabulary, analyzer = features.vocabulary_, features.analyzer
     indices, counts, indptr = [], [], [0]
     for text in texts:
@@ -139,8 +188,7 @@ def featurize(model, texts: list[str]):
     rows = np.repeat(np.arange(len(texts)), np.diff(indptr))
     norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(texts)))
     data /= np.where(norms > 0, norms, 1.0)[rows]
-    return sparse.csr_matrix((data.astype(features.dtype), columns, np.asarray(indptr)),
-                             shape=(len(texts), len(vocabulary)))
+    return Rows(np.asarray(indptr, dtype=np.int64), columns, data, len(vocabulary))
 
 
 def feature_names(features):

@@ -7,7 +7,6 @@ in bench/compare_models.py, see docs/MODEL_CARD.md) and how it predicts
 (``probabilities``; ``predict`` adds the evidence of moderation.evidence).
 """
 import numpy as np
-from scipy.special import expit, softmax
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -117,18 +116,19 @@ class _Single:
         self.named_steps = {"clf": clf}
 
 
-def probabilities(model, x):
+def probabilities(model, x: text_features.Rows):
     """One row per text, columns in ``model.classes_`` order.  For logistic regression
     computed directly (softmax, or the logistic function for two classes), which
     skips scikit-learn's per-call checks; tests hold it equal to ``predict_proba``."""
     clf = model.named_steps["clf"]
     if type(clf) is not LogisticRegression:
-        return clf.predict_proba(x)
-    scores = np.asarray(x @ clf.coef_.T) + clf.intercept_
+        return clf.predict_proba(x.csr())
+    scores = x.dot(clf.coef_) + clf.intercept_
     if scores.shape[1] == 1:
-        positive = expit(scores[:, 0])
+        positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
         return np.column_stack([1.0 - positive, positive])
-    return softmax(scores, axis=1)
+    scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return scores / scores.sum(axis=1, keepdims=True)
 
 
 def predict(model, texts: list[str], evidence_for=None, k: int = 5):

@@ -55,4 +55,4 @@ def _category_scores(estimator, x, rows):
     """The category model's probabilities for the uncivil rows the lexicon found nothing in."""
     if not rows or not hasattr(estimator, "category_scores"):
         return [{} for _ in rows]
-    return estimator.category_scores(x[rows])
+    return estimator.category_scores(x.take(rows))
