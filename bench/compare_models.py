@@ -32,7 +32,7 @@ CANDIDATES = {
     "words 1-2 + stems + affixes, LR C=8": {},
     "words 1-2 + stems + affixes, LR C=32": {"C": 32.0},
     "words 1-2 + stems + affixes, LR C=8, unweighted": {"balanced": False},
-    "words 1-2 + char_wb 2-5, LR C=8 (the first models)": dict(WORDS, char_ngrams=[2, 5]),
+    "words 1-2 + char_wb 2-5 (one tf-idf vector), LR C=8": dict(WORDS, char_ngrams=[2, 5]),
     "words 1-2 + stems + affixes + char_wb 2-5, LR C=8": {"char_ngrams": [2, 5]},
     "hashing: words 1-2 + stems + affixes, LR C=8": {"vectorizer": "hashing"},
     "words 1-2 + stems + affixes, LinearSVC C=0.5 + sigmoid": {"classifier": "svm", "C": 0.5},

@@ -238,8 +238,10 @@ def models_list():
     for task in TASKS:
         for meta in store.versions(task):
             test = (meta.get("metrics") or {}).get("test") or {}
+            headline = "F1 uncivil" if task == "incivility" else "macro-F1"
+            score = test.get("f1_uncivil" if task == "incivility" else "macro_f1", "-")
             click.echo(f"{task:<11} {meta['version']:<26} {'*' if meta['active'] else ' '} "
-                       f"test macro-F1 {test.get('macro_f1', '-')}")
+                       f"test {headline} {score}   {meta.get('size_bytes', 0) / 1e6:.1f} MB   {meta.get('created_at', '')[:19]}")
 
 
 @models.command("activate")

@@ -26,11 +26,12 @@ def confusion_lines(result) -> list[str]:
 
 
 def hatecheck_lines(result) -> list[str]:
-    lines = [f"{'functionality':<22}{'expected':>10}{'n':>6}{'as expected':>13}"]
+    lines = [f"{'functionality':<22}{'expected':>10}{'n':>6}{'as expected':>13}{'lexicon flags':>15}{'model flags':>13}"]
     for name, row in result["per_functionality"].items():
         expected = "uncivil" if row["expected_uncivil"] else "civil"
         flag = "  < 60%" if row["share"] < 0.6 else ""
-        lines.append(f"{name:<22}{expected:>10}{row['n']:>6}{row['share'] * 100:>12.1f}%{flag}")
+        lines.append(f"{name:<22}{expected:>10}{row['n']:>6}{row['share'] * 100:>12.1f}%"
+                     f"{row['lexicon_flags'] / row['n'] * 100:>14.1f}%{row['model_flags'] / row['n'] * 100:>12.1f}%{flag}")
     return lines
 
 
@@ -44,12 +45,18 @@ def text(result) -> str:
              f"accuracy {result['accuracy']:.3f}   macro-F1 {result['macro_f1']:.3f}"]
     if "f1_uncivil" in result:
         lines.append(f"F1 uncivil (model + lexicon, as served) {result['f1_uncivil']:.3f}   "
-                     f"model alone {result['f1_uncivil_model_only']:.3f}")
+                     f"model alone {result['f1_uncivil_model_only']:.3f}   "
+                     f"lexicon alone {result['f1_uncivil_lexicon_only']:.3f}")
         spans = result["spans"]
         if spans["gold"]:
             lines.append(f"spans: {spans['gold_found'] * 100:.1f}% of {spans['gold']} gold spans found, "
                          f"category agrees on {spans['category_agreement'] * 100:.1f}% of those; "
                          f"{spans['predicted_on_gold'] * 100:.1f}% of {spans['predicted']} served spans on a gold span")
+    if result.get("per_category"):
+        lines.append(f"{'category (served)':<20}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
+        for name, row in result["per_category"].items():
+            lines.append(f"{name:<20}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}"
+                         f"{row['support']:>10}")
     if "accuracy_with_alt" in result:
         lines.append(f"accuracy counting stance_alt as right {result['accuracy_with_alt']:.3f}")
     return "\n".join(lines + per_class_lines(result) + confusion_lines(result))
@@ -70,15 +77,21 @@ def write(result, directory, name) -> list[Path]:
 
 def markdown(result) -> str:
     if result.get("data") == "hatecheck":
-        rows = ["| functionality | expected | n | as expected |", "|---|---|---:|---:|"]
+        rows = ["| functionality | expected | n | as expected | lexicon flags | model flags |",
+                "|---|---|---:|---:|---:|---:|"]
         for name, row in result["per_functionality"].items():
             rows.append(f"| {name} | {'uncivil' if row['expected_uncivil'] else 'civil'} | {row['n']} | "
-                        f"{row['share'] * 100:.1f}% |")
+                        f"{row['share'] * 100:.1f}% | {row['lexicon_flags'] / row['n'] * 100:.1f}% | "
+                        f"{row['model_flags'] / row['n'] * 100:.1f}% |")
         return (f"# HateCheck (Dutch), incivility model {result['model']}\n\n{result['as_expected'] * 100:.1f}% of "
                 f"{result['n']} cases as expected.\n\n" + "\n".join(rows) + "\n")
     rows = ["| label | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
     for label, row in result["per_class"].items():
         rows.append(f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {row['support']} |")
+    if result.get("per_category"):
+        rows += ["", "| category (served) | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
+        rows += [f"| {name} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {row['support']} |"
+                 for name, row in result["per_category"].items()]
     labels = result["confusion"]["labels"]
     matrix = ["| true \\ predicted | " + " | ".join(labels) + " |", "|---|" + "---:|" * len(labels)]
     for label, row in zip(labels, result["confusion"]["matrix"]):

@@ -95,8 +95,24 @@ def evaluate(model, paths) -> dict:
     else:
         model_only = ["uncivil" if a["incivility"]["model_score"] >= 0.5 else "civil" for a in found]
         result["f1_uncivil_model_only"] = round(float(f1_score(gold, model_only, pos_label="uncivil", zero_division=0)), 4)
+        lexicon_only = ["uncivil" if a["incivility"]["spans"] else "civil" for a in found]
+        result["f1_uncivil_lexicon_only"] = round(float(f1_score(gold, lexicon_only, pos_label="uncivil",
+                                                                 zero_division=0)), 4)
         result["spans"] = span_agreement(rows, found)
+        result["per_category"] = category_figures(rows, found)
     return result
+
+
+def category_figures(rows, found) -> dict:
+    """Per category: precision, recall and F1 of the served categories against the rows' own."""
+    out = {}
+    for category in corpus.CATEGORIES:
+        gold = [category in (row.get("categories") or []) for row in rows]
+        served = [category in a["incivility"]["categories"] for a in found]
+        p, r, f, _ = precision_recall_fscore_support(gold, served, average="binary", zero_division=0)
+        out[category] = {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4),
+                         "support": int(sum(gold))}
+    return out
 
 
 def span_agreement(rows, found) -> dict:
@@ -142,9 +158,13 @@ def hatecheck(model, path) -> dict:
     per = {}
     for (functionality, text), analysis in zip(cases, found):
         expected = expected_uncivil(functionality)
-        row = per.setdefault(functionality, {"expected_uncivil": expected, "n": 0, "as_expected": 0})
+        found_here = analysis["incivility"]
+        row = per.setdefault(functionality, {"expected_uncivil": expected, "n": 0, "as_expected": 0,
+                                             "lexicon_flags": 0, "model_flags": 0})
         row["n"] += 1
-        row["as_expected"] += analysis["incivility"]["uncivil"] == expected
+        row["as_expected"] += found_here["uncivil"] == expected
+        row["lexicon_flags"] += bool(found_here["spans"])
+        row["model_flags"] += found_here["model_score"] >= 0.5
     for row in per.values():
         row["share"] = round(row["as_expected"] / row["n"], 4)
     total = sum(r["as_expected"] for r in per.values())

@@ -76,10 +76,12 @@ def test_a_hatecheck_file_is_reported_per_functionality(tmp_path, env, trained):
     out = json.loads(result.stdout)
     assert out["data"] == "hatecheck" and out["n"] == 4
     per = out["per_functionality"]
-    assert per["profanity_nh"] == {"expected_uncivil": True, "n": 2, "as_expected": 2, "share": 1.0}
+    assert per["profanity_nh"]["expected_uncivil"] is True and per["profanity_nh"]["n"] == 2
+    assert per["profanity_nh"]["as_expected"] == 2 and per["profanity_nh"]["share"] == 1.0
+    assert per["profanity_nh"]["lexicon_flags"] == 2
     assert per["ident_neutral_nh"]["expected_uncivil"] is False
     assert per["threat_dir_h"]["share"] == 1.0
-    assert "| profanity_nh | uncivil | 2 | 100.0% |" in (report / "incivility-functional.md").read_text()
+    assert "| profanity_nh | uncivil | 2 | 100.0% | 100.0% |" in (report / "incivility-functional.md").read_text()
     result = run(["evaluate", "--task", "stance", "--data", str(path)], env)
     assert result.exit_code != 0 and "tests incivility" in result.output
 
