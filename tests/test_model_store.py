@@ -3,9 +3,11 @@ a refused reload keeps the old model; activation reaches a running app without a
 import json
 
 import pytest
+from click.testing import CliRunner
 from model_support import corpus, train
 
 from moderation.app import create_app
+from moderation.cli import main
 from moderation.model_store import ModelError, ModelStore, load_verified
 
 
@@ -111,6 +113,13 @@ def test_a_running_app_picks_up_a_new_version_without_restart(tmp_path, models_d
         assert app.extensions["moderation"].models.rollback("incivility") == first["version"]
         [analysis] = pipeline.analyze([{"text": "stelletje idioten"}])
         assert analysis["models"]["incivility"] == first["version"]
+        # and so does `moderation models activate`, run as another process would
+        result = CliRunner().invoke(main, ["models", "activate", "incivility", second["version"]],
+                                    env={"MODERATION_MODELS_DIR": str(models_dir),
+                                         "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}"})
+        assert result.exit_code == 0, result.output
+        [analysis] = pipeline.analyze([{"text": "stelletje idioten"}])
+        assert analysis["models"]["incivility"] == second["version"]
     finally:
         app.extensions["moderation"].close()
 
