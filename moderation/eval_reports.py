@@ -101,7 +101,7 @@ def markdown(result) -> str:
             "\n\n" + "\n".join(matrix) + "\n")
 
 
-def confusion_svg(result, cell=90) -> str:
+def confusion_svg(result, cell=110) -> str:
     """A confusion matrix as an SVG heat map: rows true, columns predicted, counts in the cells."""
     labels = result["confusion"]["labels"]
     matrix = result["confusion"]["matrix"]
@@ -116,7 +116,7 @@ def confusion_svg(result, cell=90) -> str:
              f'<text x="20" y="{top + n * cell / 2}" transform="rotate(-90 20 {top + n * cell / 2})" '
              f'text-anchor="middle">true</text>']
     for j, label in enumerate(labels):
-        parts.append(f'<text x="{left + j * cell + cell / 2}" y="{top - 10}" text-anchor="middle">{escape(label[:14])}</text>')
+        parts.append(f'<text x="{left + j * cell + cell / 2}" y="{top - 10}" text-anchor="middle">{escape(label[:18])}</text>')
     for i, (label, row) in enumerate(zip(labels, matrix)):
         total = sum(row) or 1
         parts.append(f'<text x="{left - 8}" y="{top + i * cell + cell / 2 + 4}" text-anchor="end">{escape(label[:18])}</text>')
