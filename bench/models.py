@@ -9,7 +9,8 @@
 - one comment: ``Pipeline.analyze([comment])`` with every built-in plugin, in process,
   for each comment of the test split after a warm-up; p50 and p99.
 - batches: ``Pipeline.analyze`` on batches of 500 comments (the training and test
-  comments), the process pinned to one core; comments per second.
+  comments), the process pinned to one core; comments per second, the median of
+  five passes (this machine's speed varies from pass to pass by a third).
 - per plugin: each plugin's own function on the same batches, per comment.
 - artefact sizes of the models in models/.
 
@@ -32,6 +33,7 @@ from moderation import corpus, training  # noqa: E402
 from moderation.datasets import default_test_split, default_training_files  # noqa: E402
 
 TARGETS = {"train_s": 60, "p50_ms": 1.0, "per_s": 5000, "size_mb": 20}
+ROUNDS = 5  # the batch figure is the median of this many passes (the best one is shown beside it)
 
 
 def texts_of(path) -> list[str]:
@@ -69,10 +71,12 @@ def serving(app) -> dict:
     single.sort()
     batches = [[{"text": t} for t in everything[i:i + 500]] for i in range(0, len(everything) - 499, 500)]
     pipeline.analyze(batches[0])
-    started = time.perf_counter()
-    for batch in batches:
-        pipeline.analyze(batch)
-    batch_seconds = time.perf_counter() - started
+    rounds = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        for batch in batches:
+            pipeline.analyze(batch)
+        rounds.append(time.perf_counter() - started)
     n = sum(len(b) for b in batches)
     per_plugin = {}
     for impl in pipeline.pm.hook.moderation_analyze.get_hookimpls():
@@ -90,7 +94,8 @@ def serving(app) -> dict:
             lexicon.load().find(comment["text"])
     per_plugin["(lexicon alone, inside incivility)"] = (time.perf_counter() - started) / n * 1e6
     return {"p50_ms": single[len(single) // 2] * 1e3, "p99_ms": single[int(len(single) * 0.99)] * 1e3,
-            "n_single": len(single), "per_s": n / batch_seconds, "n_batch": n, "batches": len(batches),
+            "n_single": len(single), "per_s": n / statistics.median(rounds), "per_s_best": n / min(rounds),
+            "n_batch": n, "batches": len(batches),
             "per_plugin_us": per_plugin, "mean_chars": statistics.mean(len(t) for t in everything)}
 
 
@@ -119,7 +124,8 @@ def body(trained, served, size) -> str:
     lines += [f"| one comment, p50 ({served['n_single']} test-split comments) | {served['p50_ms']:.2f} ms | "
               f"≤ {TARGETS['p50_ms']:.0f} ms |",
               f"| one comment, p99 | {served['p99_ms']:.2f} ms | |",
-              f"| batches of 500 ({served['n_batch']} comments, mean {served['mean_chars']:.0f} characters) | "
+              f"| batches of 500 ({served['n_batch']} comments, mean {served['mean_chars']:.0f} characters; "
+              f"median of {ROUNDS} passes, best {served['per_s_best']:,.0f}) | "
               f"{served['per_s']:,.0f} comments/s | ≥ {TARGETS['per_s']:,} |"]
     for task, row in size.items():
         lines.append(f"| artefact `{task}` {row['version']} | {row['mb']:.1f} MB | < {TARGETS['size_mb']} MB |")

@@ -55,11 +55,13 @@ def evidence_rows(model, texts, x, label_indices, wanted, k=5) -> list[list[dict
         per_row.setdefault(r, []).append((str(names[j]), c))
     for r, terms in per_row.items():
         i = int(wanted[r])
-        origins, per_word = None, {}
+        words, per_word = None, {}
         for name, c in terms:
             if name[:1] in "~-" or name[-1:] == "-" or analyzer.char_ngrams:
-                origins = origins if origins is not None else analyzer.origins(WORD.findall(texts[i].lower()))
-                name = origins.get(name, name)
+                if words is None:
+                    words = WORD.findall(texts[i].lower())
+                    present = set(words)
+                name = analyzer.origin(name, words, present)
             per_word[name] = per_word.get(name, 0.0) + c
         best = sorted(per_word.items(), key=lambda kv: kv[1], reverse=True)[:k]
         out[i] = [{"term": term, "weight": round(weight, 4)} for term, weight in best]

@@ -47,19 +47,13 @@ class Tokens:
         self.char_ngrams = tuple(char_ngrams) if char_ngrams else None
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("_cache", "_columns")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_cache", "_columns", "_origins")}
 
     def __call__(self, text: str) -> list[str]:
         words = WORD.findall(text.lower())
-        cache = self.__dict__.setdefault("_cache", {})
-        if len(cache) > self.CACHE_LIMIT:
-            cache.clear()
         out = []
         for w in words:
-            features = cache.get(w)
-            if features is None:
-                features = cache[w] = self.word_features(w)
-            out += features
+            out += self.features_of(w)
         if self.word_ngrams >= 2:
             out += [f"{a} {b}" for a, b in zip(words, words[1:])]
         return out
@@ -83,13 +77,18 @@ class Tokens:
         return out
 
     def features_of(self, w: str) -> tuple[str, ...]:
-        """``word_features``, cached per word on the instance."""
+        """``word_features``, cached per word on the instance, with each derived feature's
+        word remembered for ``origin``."""
         cache = self.__dict__.setdefault("_cache", {})
         features = cache.get(w)
         if features is None:
+            origins = self.__dict__.setdefault("_origins", {})
             if len(cache) > self.CACHE_LIMIT:
                 cache.clear()
+                origins.clear()
             features = cache[w] = self.word_features(w)
+            for feature in features[1:]:
+                origins.setdefault(feature, w)
         return features
 
     def word_features(self, w: str) -> tuple[str, ...]:
@@ -113,14 +112,13 @@ class Tokens:
             out += [(f"{a} {b}", f"{sa} {sb}") for a, b, sa, sb in zip(lower, lower[1:], words, words[1:])]
         return out
 
-    def origins(self, words: list[str]) -> dict:
-        """For the derived features of ``words`` (stems, heads, tails, char n-grams), the first
-        word each came from: how evidence shows a feature as a word of the comment."""
-        out = {}
-        for w in words:
-            for feature in self.features_of(w)[1:]:
-                out.setdefault(feature, w)
-        return out
+    def origin(self, feature: str, words: list[str], present: set) -> str:
+        """The word of ``words`` (lower-cased; ``present`` is their set) a derived feature
+        (stem, head, tail, char n-gram) came from: how evidence shows it as a word."""
+        word = self.__dict__.get("_origins", {}).get(feature)
+        if word in present:
+            return word
+        return next((w for w in words if feature in self.features_of(w)), feature.strip("~- "))
 
 
 class Rows:
