@@ -25,13 +25,15 @@ def authenticated_site() -> dict:
 
 
 def _analyse_and_store(site, comments):
+    """``(record, created)`` per comment.  A comment stored before, or repeated
+    earlier in the same batch, is the stored record, not analysed again."""
     svc = service.current()
-    results = []
-    fresh = []
+    results, fresh, first = [], [], {}
     for data in comments:
-        existing = records.find_comment(svc.db, site["id"], data["external_id"])
+        existing = None if data["external_id"] in first else records.find_comment(svc.db, site["id"], data["external_id"])
         results.append((existing, False))
-        if existing is None:
+        if existing is None and data["external_id"] not in first:
+            first[data["external_id"]] = len(results) - 1
             fresh.append((len(results) - 1, data))
     if fresh:
         with svc.metrics.analysis.time():
@@ -40,7 +42,8 @@ def _analyse_and_store(site, comments):
             for error in analysis["errors"]:
                 svc.metrics.plugin_errors.labels(error.get("plugin", "?")).inc()
             results[i] = records.store_comment(svc.db, site["id"], data, analysis, decision)
-    return results
+    return [(record, created) if record is not None else (results[first[data["external_id"]]][0], False)
+            for (record, created), data in zip(results, comments)]
 
 
 def _plugin_view(site, data):
@@ -70,15 +73,10 @@ def post_batch():
     if len(items) > limit:
         raise Problem(413, f"a batch holds at most {limit} comments; this one has {len(items)}: split it",
                       "batch-too-large")
-    comments, errors, seen = [], [], {}
+    comments, errors = [], []
     for i, item in enumerate(items):
         data, item_errors = validation.comment(item, current_app.config["MAX_TEXT_LENGTH"])
         errors += [{"index": i, **e} for e in item_errors]
-        if not item_errors:
-            if data["external_id"] in seen:
-                errors.append({"index": i, "field": "external_id",
-                               "message": f"repeats comments[{seen[data['external_id']]}] in this batch"})
-            seen[data["external_id"]] = i
         comments.append(data)
     if errors:
         raise Problem(422, "nothing was stored: " + validation.summarise(errors), "validation-failed", errors=errors)

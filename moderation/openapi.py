@@ -5,19 +5,36 @@ STR = {"type": "string"}
 NULLABLE_STR = {"type": ["string", "null"]}
 
 
+# What validation.py accepts, said as patterns: no control characters (text may
+# hold newlines and tabs), no unpaired surrogates, and not only white space.
+LINE = r"^[^\u0000-\u001f\u007f]*$"
+REQUIRED_LINE = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$"
+TEXT = (r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*[^\s\u0000-\u001f\u007f]"
+        r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$")
+
+
+def _line(max_length, required=False, integer=False):
+    schema = {"type": "string", "maxLength": max_length, "pattern": REQUIRED_LINE if required else LINE}
+    if required:
+        schema["minLength"] = 1
+    return {"anyOf": [schema, {"type": "integer"}]} if integer else schema
+
+
 def _comment_in(max_text):
     return {
         "type": "object",
         "required": ["external_id", "text"],
         "properties": {
-            "external_id": {"type": "string", "minLength": 1, "maxLength": 200,
+            "external_id": {**_line(200, required=True),
                             "description": "Your id for the comment; posting it again returns the stored record."},
-            "text": {"type": "string", "minLength": 1, "maxLength": max_text,
-                     "description": "The comment exactly as written; no control characters except newline and tab."},
+            "text": {"type": "string", "minLength": 1, "maxLength": max_text, "pattern": TEXT,
+                     "description": "The comment exactly as written; no control characters except newline, "
+                                    "carriage return and tab; not only white space."},
             "article": {"type": "object", "required": ["id"], "properties": {
-                "id": {"type": ["string", "integer"]}, "title": STR, "url": {"type": "string", "format": "uri"}}},
-            "author": {"type": "object", "properties": {"id": {"type": ["string", "integer"]}, "name": STR}},
-            "parent_external_id": NULLABLE_STR,
+                "id": _line(200, required=True, integer=True), "title": _line(1000),
+                "url": {"type": "string", "maxLength": 2000, "pattern": r"^https?://[^\s/\u0000-\u001f\u007f]+[^\u0000-\u001f\u007f]*$"}}},
+            "author": {"type": "object", "properties": {"id": _line(200, integer=True), "name": _line(500)}},
+            "parent_external_id": {"anyOf": [_line(200), {"type": "null"}]},
             "created_at": {"type": "string", "format": "date-time"},
         },
     }
@@ -155,7 +172,7 @@ def spec(config) -> dict:
             "/api/v1/classify": {"post": {
                 "summary": "Analyse a text without storing it",
                 "requestBody": json_body({"type": "object", "required": ["text"], "properties": {
-                    "text": {"type": "string", "minLength": 1, "maxLength": max_text}}}),
+                    "text": {"type": "string", "minLength": 1, "maxLength": max_text, "pattern": TEXT}}}),
                 "responses": {"200": ok({"type": "object", "properties": {
                     "analysis": {"$ref": "#/components/schemas/Analysis"}, "status": STR}}, "The analysis"),
                     **_errors(400, 401, 415, 422)}}},
