@@ -112,10 +112,8 @@ def store_comment(db, site_id, data, analysis, decision) -> tuple[dict, bool]:
                            incivility_model=analysis.get("models", {}).get("incivility")))
             record_decision(s, comment_id, decision["status"], actor="policy", reason=decision.get("reason"),
                             urgent=bool(decision.get("urgent")), initial=True)
-    if comment_id is None:
-        existing = find_comment(db, site_id, external_id=data["external_id"])
-        return existing, False
-    return get_comment(db, site_id, comment_id), True
+            return _comment_view(s, s.get(Comment, comment_id), analysis), True
+    return find_comment(db, site_id, external_id=data["external_id"]), False
 
 
 def _denormalised(analysis):
@@ -175,9 +173,11 @@ def get_comment(db, site_id, comment_id) -> dict | None:
         return _comment_view(s, comment) if comment else None
 
 
-def _comment_view(session, comment) -> dict:
-    analysis = session.scalar(select(Analysis.result).where(Analysis.comment_id == comment.id)
-                              .order_by(Analysis.id.desc()).limit(1))
+def _comment_view(session, comment, analysis=None) -> dict:
+    """The record a site sees; ``analysis`` when the caller has it at hand."""
+    if analysis is None:
+        analysis = session.scalar(select(Analysis.result).where(Analysis.comment_id == comment.id)
+                                  .order_by(Analysis.id.desc()).limit(1))
     decision = session.scalar(select(Decision).where(Decision.comment_id == comment.id)
                               .order_by(Decision.id.desc()).limit(1))
     article = session.get(Article, comment.article_id) if comment.article_id else None
