@@ -95,12 +95,16 @@ def sites_rotate_key(name, as_json):
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=8000, type=int)
 def demo(host, port):
-    """Make sure a 'demo' site exists, give it a fresh key and print a ready-to-paste curl."""
+    """Make sure a 'demo' site exists, give it a fresh key and print a ready-to-paste curl.
+
+    The demo site rejects nothing by itself: every uncivil comment waits in the
+    queue, so a new user sees the whole loop (``sites set demo --reject-above 0.9``
+    gives it the default policy)."""
     from moderation import records
 
     db = _service(_app()).db
     try:
-        site = records.create_site(db, "demo")
+        site = records.create_site(db, "demo", policy={"reject_above": 1.0})
     except ValueError:
         site = records.rotate_key(db, "demo")
     body = json.dumps({"external_id": "demo-1", "article": {"id": "art-1", "title": "Ambtenaren zitten elkaar in de weg",
@@ -108,7 +112,8 @@ def demo(host, port):
                        "author": {"id": "lezer-7", "name": "Kees"},
                        "text": "Die ambtenaren zijn echt zakkenvullers, schrap die hele afdeling maar. @Joke lees dit eens",
                        "created_at": "2026-11-22T10:00:00Z"}, ensure_ascii=False)
-    click.echo(f"\nDemo site API key (new on every run): {site['api_key']}\n")
+    click.echo(f"\nDemo site API key (new on every run): {site['api_key']}")
+    click.echo("The demo site rejects nothing by itself: uncivil comments wait in the queue at /queue.\n")
     click.echo("Try it:\n")
     click.echo(f"curl -s http://{host}:{port}/api/v1/comments \\\n"
                f"  -H 'Authorization: Bearer {site['api_key']}' \\\n"

@@ -89,6 +89,13 @@ def test_demo_creates_a_site_and_prints_a_working_curl(env):
     key = lambda out: out.split("API key (new on every run): ")[1].split()[0]  # noqa: E731
     assert key(first.output) != key(second.output)
     assert "curl -s http://127.0.0.1:8123/api/v1/comments" in second.output and key(second.output) in second.output
+    from moderation import records
+    from moderation.db import Database
+
+    db = Database(os.environ["DATABASE_URL"])
+    [demo] = [s for s in records.list_sites(db) if s["name"] == "demo"]
+    db.dispose()
+    assert demo["policy"]["reject_above"] == 1.0  # the demo rejects nothing by itself: the queue gets it
 
 
 def test_console_script_is_installed():
