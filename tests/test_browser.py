@@ -227,9 +227,9 @@ def test_correct_a_label_and_find_it_in_the_audit_log(page, server):
     stance.select_option(target)
     item.get_by_role("button", name="Correctie opslaan").click()
     page.locator("#messages").get_by_text("standpunt gecorrigeerd").wait_for()
-    item = _item(page, server, "label")
     expected = {"pro-policy": "Pro-beleid", "neutral": "Neutraal"}[target]
-    assert item.locator(".label-stance strong").inner_text() == expected
+    # the item is re-read from the server after the message: wait for it, do not race it
+    playwright.expect(_item(page, server, "label").locator(".label-stance strong")).to_have_text(expected)
     page.goto(server.url + "/audit")
     row = page.locator("tr.audit-correction", has=page.locator(f"a[href='/comments/{server.ids['label']}']"))
     assert row.count() == 1 and EMAIL in row.inner_text() and expected in row.inner_text()
