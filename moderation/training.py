@@ -43,8 +43,11 @@ def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_
         raise corpus.DataError(f"{test_path} is the test split: it is never trained on")
     texts, labels, files = corpus.labelled(data_paths, task)
     params = textmodel.params_for(task, params)
-    if len(set(labels)) < 2:
-        raise corpus.DataError(f"{task}: need at least two labels in the training data, found {sorted(set(labels))}")
+    missing = sorted(set(LABELS[task]) - set(labels))
+    if missing:
+        raise corpus.DataError(f"{task}: the training data has no comments labelled {', '.join(missing)}; "
+                               f"train on training_data/comments.jsonl together with the extra file "
+                               f"(--data training_data/comments.jsonl --data FILE)")
     started = time.perf_counter()
     progress(f"{task}: {len(texts)} training comments from {len(files)} file(s)")
     cv = None

@@ -61,8 +61,16 @@ def test_several_data_files_train_together(tmp_path):
 
 def test_one_label_only_is_an_error(tmp_path):
     data = write_jsonl(tmp_path / "one.jsonl", [{"text": f"tekst {i}", "uncivil": False} for i in range(10)])
-    with pytest.raises(corpus_module.DataError, match="two labels"):
+    with pytest.raises(corpus_module.DataError, match="no comments labelled uncivil"):
         training.train("incivility", [data], None, tmp_path / "models", cv_folds=0, progress=lambda _: None)
+
+
+def test_a_file_missing_a_stance_says_to_train_with_the_corpus(tmp_path):
+    """A moderator feedback export alone rarely has every stance: a clear error, not a crash."""
+    data = write_jsonl(tmp_path / "feedback.jsonl", [{"text": f"tekst {i}", "stance": ["neutral", "hostile"][i % 2]}
+                                                      for i in range(10)])
+    with pytest.raises(corpus_module.DataError, match="pro-participation, pro-policy.*--data training_data"):
+        training.train("stance", [data], None, tmp_path / "models", cv_folds=0, progress=lambda _: None)
 
 
 def test_a_worse_model_is_not_promoted_unless_forced(tmp_path):
