@@ -88,20 +88,22 @@ def post_batch():
 @bp.get("/api/v1/comments/<int:comment_id>")
 def get_comment(comment_id):
     site = authenticated_site()
-    record = records.get_comment(service.current().db, site["id"], comment_id) if comment_id <= MAX_ID else None
-    if record is None:
-        raise Problem(404, f"this site has no comment with id {comment_id}", "not-found")
-    return jsonify(record)
+    return jsonify(_own(records.get_comment, site, comment_id))
 
 
 @bp.delete("/api/v1/comments/<int:comment_id>")
 def erase_comment(comment_id):
     """Erase a comment's text and personal data; the anonymous decision record stays."""
     site = authenticated_site()
-    receipt = erasure.erase_comment(service.current().db, site["id"], comment_id) if comment_id <= MAX_ID else None
-    if receipt is None:
+    return jsonify(_own(erasure.erase_comment, site, comment_id))
+
+
+def _own(action, site, comment_id):
+    """``action(db, site_id, comment_id)`` on one of this site's comments, or a 404."""
+    result = action(service.current().db, site["id"], comment_id) if comment_id <= MAX_ID else None
+    if result is None:
         raise Problem(404, f"this site has no comment with id {comment_id}", "not-found")
-    return jsonify(receipt)
+    return result
 
 
 @bp.delete("/api/v1/authors/<path:author_id>")

@@ -77,12 +77,13 @@ def shipped_models():
 
 
 @pytest.fixture
-def make_app(database_url, shipped_models):
+def app_for(shipped_models):
+    """``app_for(url, extra_plugins=(), **config)``: a migrated app on ``url``, closed after the test."""
     apps = []
 
-    def factory(extra_plugins=(), **config):
-        app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
-                          **config}, extra_plugins=extra_plugins, models=shipped_models)
+    def factory(url, extra_plugins=(), **config):
+        app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test-secret", **config},
+                         extra_plugins=extra_plugins, models=shipped_models)
         app.extensions["moderation"].db.upgrade()
         apps.append(app)
         return app
@@ -90,6 +91,20 @@ def make_app(database_url, shipped_models):
     yield factory
     for app in apps:
         app.extensions["moderation"].close()
+
+
+@pytest.fixture
+def make_app(database_url, app_for):
+    """``make_app(extra_plugins=(), **config)``: an app on the parametrised database."""
+    return lambda extra_plugins=(), **config: app_for(database_url, extra_plugins, **config)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_database_url(request, tmp_path):
+    """A database with no schema at all (database_url's SQLite file is already migrated)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture

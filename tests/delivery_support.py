@@ -54,23 +54,12 @@ def fast_app(make_app, tmp_path):
 
 
 @pytest.fixture
-def pg_app(postgres_url, tmp_path):
+def pg_app(postgres_url, app_for, tmp_path):
     """Like ``fast_app``, on PostgreSQL only (for tests of what only PostgreSQL does)."""
-    from moderation.app import create_app
-
-    apps = []
-
     def factory(**config):
         (tmp_path / "no-models").mkdir(exist_ok=True)
-        app = create_app({"DATABASE_URL": postgres_url, "TESTING": True, "PLUGINS": ["policy"],
-                          "MODELS_DIR": str(tmp_path / "no-models"), **config}, extra_plugins=[Stub()])
-        app.extensions["moderation"].db.upgrade()
-        apps.append(app)
-        return app
-
-    yield factory
-    for app in apps:
-        app.extensions["moderation"].close()
+        return app_for(postgres_url, [Stub()], PLUGINS=["policy"], MODELS_DIR=str(tmp_path / "no-models"), **config)
+    return factory
 
 
 class Receiver:

@@ -1,5 +1,4 @@
 """The database layer: the embedded default, WAL mode, migrations on both engines."""
-import pytest
 import sqlalchemy
 
 from moderation.app import create_app
@@ -20,13 +19,6 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
         assert conn.execute(sqlalchemy.text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(sqlalchemy.text("PRAGMA foreign_keys")).scalar() == 1
     db.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def empty_database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'empty.sqlite'}"
-    return request.getfixturevalue("postgres_url")
 
 
 def test_upgrade_creates_every_table_and_is_repeatable(empty_database_url):

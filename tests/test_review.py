@@ -256,14 +256,6 @@ def test_article_stats(app, site, other_site):
         ("Ander artikel", 1, 1, 0), ("Ambtenaren zitten elkaar in de weg", 3, 2, 1)]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def empty_database_url(request, tmp_path):
-    """A database with no schema at all (database_url's SQLite file is already migrated)."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'empty.sqlite'}"
-    return request.getfixturevalue("postgres_url")
-
-
 def test_migration_0002_copies_labels_out_of_existing_analyses(empty_database_url):
     """An 0001 database with comments gets its categories and tags filled in."""
     from alembic import command
