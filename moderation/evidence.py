@@ -12,6 +12,22 @@ from sklearn.naive_bayes import ComplementNB
 
 from moderation.text_features import WORD, analyzer_of, feature_index, feature_names, featurize
 
+# Dutch function words: they carry weight in the model but tell a moderator nothing,
+# so a term made only of them is not shown as evidence.
+FUNCTION_WORDS = frozenset("""
+de het een die dat deze dit en of maar want dus ook nog al wel niet geen is zijn was waren ben bent
+wordt worden werd heeft hebben had hij zij ze wij we jij je u ik mij me ons onze jullie hun hem haar
+er hier daar in op aan van voor met bij naar om tot uit over door als dan te zo hoe wat wie waar nu
+toch even hele heel echt gewoon eens zou zouden kan kunnen moet moeten mag wil men iets wat
+""".split())
+
+
+def _shown(per_word, k):
+    """The ``k`` heaviest terms that are not only function words."""
+    best = sorted(per_word.items(), key=lambda kv: kv[1], reverse=True)
+    return [(term, weight) for term, weight in best
+            if weight > 0 and not all(w in FUNCTION_WORDS for w in term.lower().split())][:k]
+
 
 def evidence(model, texts: list[str], labels: list[str], k: int = 5) -> list[list[dict]]:
     """For each text, the words that pushed it most towards ``labels[i]``."""
@@ -63,8 +79,7 @@ def evidence_rows(model, texts, x, label_indices, wanted, k=5) -> list[list[dict
                     present = set(words)
                 name = analyzer.origin(name, words, present)
             per_word[name] = per_word.get(name, 0.0) + c
-        best = sorted(per_word.items(), key=lambda kv: kv[1], reverse=True)[:k]
-        out[i] = [{"term": term, "weight": round(weight, 4)} for term, weight in best]
+        out[i] = [{"term": term, "weight": round(weight, 4)} for term, weight in _shown(per_word, k)]
     return out
 
 
@@ -101,5 +116,4 @@ def _evidence_by_pairs(model, text, value, k):
         seen.add((feature, word))
         shown.setdefault(word, surface)
         per_word[word] = per_word.get(word, 0.0) + value.get(j, 0.0)
-    best = sorted(per_word.items(), key=lambda kv: kv[1], reverse=True)[:k]
-    return [{"term": shown[word], "weight": round(weight, 4)} for word, weight in best if weight > 0]
+    return [{"term": shown[word], "weight": round(weight, 4)} for word, weight in _shown(per_word, k)]

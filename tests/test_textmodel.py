@@ -60,3 +60,13 @@ def test_evidence_points_at_what_made_a_comment_uncivil():
     [why] = evidence.evidence(model, ["stelletje idioten, wat een kut gemeente"], ["uncivil"])
     assert {"idioten", "kut"} & {w["term"] for w in why}
     assert evidence.evidence(model, ["iets"], ["no-such-label"]) == [[]]
+
+
+def test_evidence_shows_no_bare_function_words(shipped_models):
+    from moderation.evidence import FUNCTION_WORDS, evidence
+
+    model = shipped_models.get("incivility")
+    text = "Die ambtenaren zijn echt zakkenvullers, schrap die hele afdeling maar. @Joke lees dit eens"
+    [terms] = evidence(model.estimator, [text], ["uncivil"])
+    assert terms and terms[0]["term"] == "zakkenvullers"
+    assert not any(set(t["term"].split()) <= FUNCTION_WORDS for t in terms)
