@@ -90,6 +90,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--database-url")
     args = ap.parse_args()
     if not shutil.which("wrk"):
@@ -106,13 +107,14 @@ def main():
     results = {}
     port = free_port()
     proc = start([str(BIN / "gunicorn"), "--chdir", str(ROOT / "bench"), "-w", str(args.workers), "-k", "gthread",
-                  "--threads", "4", "-b", f"127.0.0.1:{port}", "bare_app:app"], env, f"http://127.0.0.1:{port}/healthz")
+                  "--threads", str(args.threads), "-b", f"127.0.0.1:{port}", "bare_app:app"], env, f"http://127.0.0.1:{port}/healthz")
     try:
         results["bare"] = run_wrk(f"http://127.0.0.1:{port}/api/v1/comments", str(script), args.seconds, args.connections)
     finally:
         stop(proc)
     port = free_port()
-    proc = start([moderation, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers)],
+    proc = start([moderation, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
+                  "--threads", str(args.threads)],
                  env, f"http://127.0.0.1:{port}/healthz")
     try:
         results["full"] = run_wrk(f"http://127.0.0.1:{port}/api/v1/comments", str(script), args.seconds, args.connections)
@@ -123,7 +125,7 @@ def main():
     body = f"""## HTTP: POST /api/v1/comments under gunicorn
 
 `python bench/http_throughput.py` — {machine()}.
-gunicorn {args.workers} workers x 4 threads (gthread) for both; wrk 2 threads, {args.connections} connections,
+gunicorn {args.workers} workers x {args.threads} thread(s) (gthread) for both; wrk 2 threads, {args.connections} connections,
 {args.seconds} s each, a new `external_id` per request (every request analysed and stored in {engine}).
 The load generator shares the machine's 2 cores with the server.
 

@@ -30,12 +30,13 @@ def main():
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes")
-def serve(host, port, workers):
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes (about one per core)")
+@click.option("--threads", default=1, show_default=True, type=int, help="threads per worker")
+def serve(host, port, workers, threads):
     """Serve the API and the moderator pages with gunicorn."""
     from moderation.server import run
 
-    run(host, port, workers)
+    run(host, port, workers, threads)
 
 
 @main.group()
