@@ -124,3 +124,23 @@ def test_a_few_microseconds_per_word():
     started = time.perf_counter()
     load().find(text)
     assert time.perf_counter() - started < 0.25
+
+
+@pytest.mark.parametrize("text,threat", [
+    ("Ik ga jullie allemaal vermoorden", "Ik ga jullie allemaal vermoorden"),
+    ("Iemand zou die wethouder moeten neerschieten.", "Iemand zou die wethouder moeten neerschieten"),
+    ("ik vermoord je", "ik vermoord je"),
+    ("Die mensen moeten allemaal vermoord worden", "moeten allemaal vermoord worden"),
+])
+def test_plain_threats_of_violence(text, threat):
+    assert (threat, "threat") in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Ze vermoorden de middenstand met al die regels.",
+    "We gaan dat project samen afmaken.",
+    "Ik wil die nieuwe regels ophangen in de hal van het stadhuis.",
+    "Het beleid moet dood en begraven, wat mij betreft.",
+])
+def test_figurative_violence_is_not_a_threat(text):
+    assert not any(category == "threat" for _, category in found(text))
