@@ -23,10 +23,11 @@ toch even hele heel echt gewoon eens zou zouden kan kunnen moet moeten mag wil m
 
 
 def _shown(per_word, k):
-    """The ``k`` heaviest terms that are not only function words."""
+    """The ``k`` heaviest terms that are not only function words or lone letters
+    (the pieces of a masked k*t are not evidence anyone can read)."""
     best = sorted(per_word.items(), key=lambda kv: kv[1], reverse=True)
     return [(term, weight) for term, weight in best
-            if weight > 0 and not all(w in FUNCTION_WORDS for w in term.lower().split())][:k]
+            if weight > 0 and not all(w in FUNCTION_WORDS or len(w) < 2 for w in term.lower().split())][:k]
 
 
 def evidence(model, texts: list[str], labels: list[str], k: int = 5) -> list[list[dict]]:

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
-from moderation import reports, review, service, wording
+from moderation import explanations, reports, review, service, wording
 from moderation.auth import after_request, check_csrf, current_moderator, failure, login_required, safe_next, wants_json
 from moderation.highlight import highlight, safe_url
 
@@ -139,9 +139,14 @@ def _decide(ids):
     if action == "reject" and reason not in wording.REASONS:
         return _answer(400, "Kies een reden om af te wijzen.")
     note = (request.form.get("note") or "").strip()[:2000] or None
+    try:  # the statement of reasons the writer gets; empty: the drafted one
+        explanation = explanations.clean(request.form.get("explanation")) if action == "reject" else None
+    except ValueError as exc:
+        return _answer(400, f"De uitleg kan zo niet mee: {exc}.")
     expected = request.form.get("expected") if request.form.get("expected") in wording.STATUSES else None
     try:
-        result = review.decide(_db(), _sites(), ids, action, _actor(), reason=reason, note=note, expected=expected)
+        result = review.decide(_db(), _sites(), ids, action, _actor(), reason=reason, note=note, expected=expected,
+                               explanation=explanation)
     except review.NotVisible:
         abort(404)
     done = result["done"]

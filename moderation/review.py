@@ -256,8 +256,11 @@ def _lock(session, site_ids, comment_ids):
     return {r.id: r for r in rows}
 
 
-def decide(db, site_ids, comment_ids, action, actor, reason=None, note=None, expected=None) -> dict:
+def decide(db, site_ids, comment_ids, action, actor, reason=None, note=None, expected=None, explanation=None) -> dict:
     """Approve, reject or escalate comments, all in one transaction.
+
+    ``explanation``: the moderator's own statement of reasons for a rejection
+    (None: the drafted one, ``explanations.draft``).
 
     ``expected`` is the status the moderator saw: a comment that has changed
     since (a colleague decided it) is skipped and reported, never overruled.
@@ -280,7 +283,8 @@ def decide(db, site_ids, comment_ids, action, actor, reason=None, note=None, exp
             if action == "escalate":
                 comment.escalated_at = datetime.now(timezone.utc)
             record_decision(s, cid, status, actor=actor, reason=reason if action == "reject" else None,
-                            note=note or None, urgent=action == "escalate")
+                            note=note or None, urgent=action == "escalate",
+                            explanation=explanation if action == "reject" else None)
             done.append(cid)
     return {"done": done, "skipped": skipped}
 

@@ -70,3 +70,5 @@ def test_evidence_shows_no_bare_function_words(shipped_models):
     [terms] = evidence(model.estimator, [text], ["uncivil"])
     assert terms and terms[0]["term"] == "zakkenvullers"
     assert not any(set(t["term"].split()) <= FUNCTION_WORDS for t in terms)
+    [terms] = evidence(model.estimator, ["Wat een k*t gemeente, allemaal prutsers daar"], ["uncivil"])
+    assert terms and not any(all(len(w) < 2 or w in FUNCTION_WORDS for w in t["term"].split()) for t in terms)
