@@ -201,6 +201,7 @@ def test_reject_several_at_once_with_a_reason(page, server):
     assert dialog.is_visible() and "3 reacties" in dialog.inner_text()
     page.keyboard.press("6")  # spam
     assert dialog.get_by_label("Spam").is_checked()
+    dialog.get_by_label("Uitleg voor de schrijver").fill("Reclame plaatsen we niet onder artikelen.")
     dialog.get_by_label("Notitie").fill("reclame voor zonnepanelen")
     page.keyboard.press("Enter")
     for name in ("bulk0", "bulk1", "bulk2"):
@@ -210,6 +211,7 @@ def test_reject_several_at_once_with_a_reason(page, server):
     for name in ("bulk0", "bulk1", "bulk2"):
         status = server.status(name)
         assert status["status"] == "rejected" and status["decision"]["reason"] == "spam"
+        assert status["decision"]["explanation"] == "Reclame plaatsen we niet onder artikelen."
     assert server.status("bulk-keep")["status"] == "pending"
 
 

@@ -148,13 +148,14 @@
     }
   }
 
-  function decide(action, reason, note) {
+  function decide(action, reason, note, explanation) {
     var chosen = targets();
     if (!chosen.length) { say("Kies eerst een reactie met j en k, of selecteer er met x.", "warning"); return; }
     var data = new FormData();
     data.append("action", action);
     if (reason) { data.append("reason", reason); }
     if (note) { data.append("note", note); }
+    if (explanation) { data.append("explanation", explanation); }
     data.append("expected", chosen[0].dataset.status);
     var url;
     if (chosen.length === 1 && !selectedItems().length) {
@@ -204,7 +205,7 @@
     });
   }
 
-  /* the reject dialog: a reason with 1-8, an optional note, Enter */
+  /* the reject dialog: a reason with 1-8, an optional note and explanation, Enter */
   function openReject() {
     var chosen = targets();
     if (!chosen.length) { say("Kies eerst een reactie met j en k, of selecteer er met x.", "warning"); return; }
@@ -229,11 +230,12 @@
       var reason = rejectForm.querySelector('input[name="reason"]:checked');
       if (!reason) { rejectDialog.querySelector("[data-reject-error]").hidden = false; return; }
       var note = rejectForm.querySelector('[name="note"]').value.trim();
+      var explanation = rejectForm.querySelector('[name="explanation"]').value.trim();
       rejectDialog.close();
-      decide("reject", reason.value, note);
+      decide("reject", reason.value, note, explanation);
     });
     rejectDialog.addEventListener("keydown", function (event) {
-      if (event.target.matches("input[name='note']") || event.ctrlKey || event.metaKey || event.altKey) { return; }
+      if (event.target.matches("input[name='note'], textarea") || event.ctrlKey || event.metaKey || event.altKey) { return; }
       var n = parseInt(event.key, 10);
       var radios = rejectForm.querySelectorAll('input[name="reason"]');
       if (n >= 1 && n <= radios.length) {
