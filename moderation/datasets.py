@@ -1,5 +1,4 @@
 """Where the project's labelled data lives."""
-from pathlib import Path
 
 from moderation.config import PROJECT_ROOT
 

@@ -5,7 +5,6 @@ by cross-validation and on the test split, writes ``models/<task>/<version>``
 with its metadata, and promotes it when it is not worse than the current model
 on the same test split.
 """
-import json
 import platform
 import subprocess
 import time
@@ -159,7 +158,3 @@ def summary(meta) -> str:
             parts.append(f"{name}: accuracy {m[name]['accuracy']}, macro-F1 {m[name]['macro_f1']}{extra}")
     parts.append(meta["promotion_note"])
     return "\n".join(parts)
-
-
-def dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False)

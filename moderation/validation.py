@@ -6,7 +6,6 @@ from datetime import datetime
 from moderation.problems import Problem
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-FIELDS = ("external_id", "article", "author", "text", "parent_external_id", "created_at")
 
 
 def json_body(request) -> object:

@@ -6,6 +6,9 @@ import uuid
 import pytest
 
 from moderation import records
+
+# fixtures shared by the delivery tests (fast_app, pg_app, receiver)
+pytest_plugins = ["delivery_support"]
 from moderation.app import create_app
 
 PG_URL = os.environ.get("MODERATION_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

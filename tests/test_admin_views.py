@@ -1,6 +1,5 @@
 """The admin pages: site settings and parked webhooks, for admins only."""
 from conftest import auth, comment
-from delivery_support import fast_app  # noqa: F401
 from review_helpers import add_moderator, login
 
 from moderation import outbox, records, site_settings

@@ -1,7 +1,7 @@
 """GET /api/v1/decisions: a site's decisions in order, paged by cursor, for sites without webhooks."""
 import pytest
 from conftest import auth, comment
-from delivery_support import INSULT, decide, fast_app  # noqa: F401
+from delivery_support import INSULT, decide
 
 from moderation import records
 

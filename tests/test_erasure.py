@@ -5,7 +5,7 @@ from datetime import timedelta
 import sqlalchemy
 from click.testing import CliRunner
 from conftest import auth, comment
-from delivery_support import INSULT, decide, fast_app, receiver, webhook_site  # noqa: F401
+from delivery_support import INSULT, decide, webhook_site
 
 from moderation import records
 from moderation.cli import main

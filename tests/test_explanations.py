@@ -3,7 +3,7 @@ import re
 
 import pytest
 from conftest import auth, comment
-from delivery_support import INSULT, decide, fast_app  # noqa: F401
+from delivery_support import INSULT, decide
 
 from moderation import explanations, records
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy
 from conftest import auth, comment
-from delivery_support import Receiver, fast_app, pg_app, receiver, webhook_site  # noqa: F401
+from delivery_support import Receiver, webhook_site
 
 from moderation import outbox, webhooks
 from moderation.tables import OutboxEvent, utcnow

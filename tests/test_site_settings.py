@@ -4,7 +4,6 @@ import json
 import pytest
 from click.testing import CliRunner
 from conftest import auth, comment
-from delivery_support import fast_app  # noqa: F401
 
 from moderation import outbox, records, site_settings
 from moderation.cli import main

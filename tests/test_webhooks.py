@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from click.testing import CliRunner
 from conftest import auth, comment
-from delivery_support import INSULT, THREAT, decide, fast_app, receiver, webhook_site  # noqa: F401
+from delivery_support import INSULT, THREAT, decide, webhook_site
 
 from moderation import outbox, webhooks
 from moderation.cli import main
