@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/compare_models.py [--out bench/results/compare.md] [--only NAME ...]
 
-For each candidate (features x classifier, built by ``moderation.textmodel.build``)
+For each candidate (features x classifier, built by ``moderation.ml.textmodel.build``)
 and each task: the cross-validated headline figure (stance macro-F1, incivility
 F1 of "uncivil"; the model alone, without the lexicon), the cross-validation
 wall time, and the time to featurise, score and explain (evidence) one comment in a
@@ -20,7 +20,7 @@ from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold, cross_val_predict  # noqa: E402
 
 from moderation import corpus, textmodel  # noqa: E402
-from moderation.datasets import default_training_files  # noqa: E402
+from moderation.ml.datasets import default_training_files  # noqa: E402
 
 WORDS = {"stem": False, "affixes": False}
 CANDIDATES = {

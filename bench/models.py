@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/models.py [--no-train] [--no-write]
 
-- training: ``moderation.training.train`` for each task on training_data/ exactly as
+- training: ``moderation.lab.training.train`` for each task on training_data/ exactly as
   ``moderation train`` runs it (5-fold cross-validation, the final fit, the test-split
   evaluation through the plugin, writing and verifying the artefact), into a
   temporary directory; wall time.
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from moderation import corpus, training  # noqa: E402
-from moderation.datasets import default_test_split, default_training_files  # noqa: E402
+from moderation.ml.datasets import default_test_split, default_training_files  # noqa: E402
 
 TARGETS = {"train_s": 60, "p50_ms": 1.0, "per_s": 5000, "size_mb": 20}
 ROUNDS = 5  # the batch figure is the median of this many passes (the best one is shown beside it)
@@ -100,7 +100,7 @@ def serving(app) -> dict:
 
 
 def sizes(models_dir) -> dict:
-    from moderation.model_store import ModelStore
+    from moderation.ml.model_store import ModelStore
 
     store = ModelStore(models_dir)
     out = {}

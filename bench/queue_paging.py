@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from report import machine, write_section  # noqa: E402
 
 from moderation import accounts, review  # noqa: E402
-from moderation.tables import Analysis, Article, Comment, Decision, Site, pack_labels  # noqa: E402
+from moderation.storage.tables import Analysis, Article, Comment, Decision, Site, pack_labels  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 STANCES = ("pro-participation", "pro-policy", "hostile", "neutral")

@@ -22,7 +22,7 @@ from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 from moderation import corpus, textmodel  # noqa: E402
-from moderation.datasets import default_training_files  # noqa: E402
+from moderation.ml.datasets import default_training_files  # noqa: E402
 
 
 def without_spans(row) -> str:

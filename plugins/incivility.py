@@ -8,8 +8,8 @@ only the lexicon points at words).  Evidence (the words that pushed the model
 towards "uncivil") is given for uncivil comments.
 """
 from moderation import hookimpl
-from moderation.evidence import evidence_rows
-from moderation.textmodel import featurize, probabilities
+from moderation.ml.evidence import evidence_rows
+from moderation.ml.textmodel import featurize, probabilities
 from plugins import lexicon
 
 LEXICON_CONFIDENCE = {"threat": 0.97, "identity_attack": 0.97, "insult": 0.92, "profanity": 0.9}

@@ -1,6 +1,6 @@
 """Built-in plugin: the writer's stance in the rules-versus-society debate."""
 from moderation import hookimpl
-from moderation.textmodel import predict
+from moderation.ml.textmodel import predict
 
 
 @hookimpl

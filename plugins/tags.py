@@ -2,7 +2,6 @@
 import re
 
 from moderation import hookimpl
-
 TOPICS = {
     "participatie": r"participat|inspraak|burgerberaad|burgerpanel|bewonersavond|meedenk|meepraat|right to challenge|burgerinitiatie|bewonersinitiatie|buurtbudget|burgerbegroting|zeggenschap|bottom[- ]up|van onderop",
     "beleid": r"beleid|regelgeving|\bregels?\b|kaders?\b|wetgeving|rechtmatig|verordening|protocol",

@@ -5,8 +5,7 @@ import uuid
 
 import pytest
 
-from moderation import records
-
+from moderation.storage import comments as records
 # fixtures shared by the delivery tests (fast_app, pg_app, receiver)
 pytest_plugins = ["delivery_support"]
 from moderation.app import create_app
@@ -47,7 +46,7 @@ def postgres_url():
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
     """A migrated SQLite file, copied for each test (migrating each time is slow)."""
-    from moderation.db import Database
+    from moderation.storage.database import Database
 
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     db = Database(f"sqlite:///{path}")
@@ -71,7 +70,7 @@ def database_url(request, tmp_path):
 def shipped_models():
     """The models in models/, loaded and verified once for the whole run."""
     from moderation.config import PROJECT_ROOT
-    from moderation.model_store import ModelStore
+    from moderation.ml.model_store import ModelStore
 
     store = ModelStore(PROJECT_ROOT / "models", reload_seconds=3600)
     store.poll(force=True)

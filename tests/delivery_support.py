@@ -10,8 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from moderation import hookimpl, records
+from moderation import hookimpl
 
+from moderation.storage import comments as records
 INSULT = "zakkenvullers"
 THREAT = "ik maak je dood"
 

@@ -1,8 +1,7 @@
 """Tiny labelled corpora and tiny trained models for the model tests (fast: a few dozen rows)."""
 import json
 
-from moderation import training
-
+from moderation.lab import training
 STANCE_WORDS = {
     "pro-participation": ["laat de wijk zelf beslissen", "meer ruimte voor bewoners", "vertrouw de professional",
                           "experimenteer met burgerberaad", "minder regels meer vertrouwen"],

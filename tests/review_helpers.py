@@ -2,8 +2,9 @@
 import re
 from datetime import datetime, timezone
 
-from moderation import accounts, records
+from moderation.storage import accounts
 
+from moderation.storage import comments as records
 PASSWORD = "een-lang-wachtwoord"
 STANCES = ("pro-participation", "pro-policy", "hostile", "neutral")
 
@@ -33,7 +34,7 @@ def seed(app, site, ext, text="Een gewone reactie over de gemeenteraad.", status
                                             {"status": status, "urgent": urgent, "reason": None})
     assert created
     if received_at is not None:
-        from moderation.tables import Comment
+        from moderation.storage.tables import Comment
         with db_of(app).session() as s:
             s.get(Comment, record["id"]).received_at = received_at
     return record["id"]

@@ -2,8 +2,12 @@
 from conftest import auth, comment
 from review_helpers import add_moderator, login
 
-from moderation import outbox, records, site_settings
-from moderation.worker import Worker
+from moderation.storage import outbox
+
+from moderation.storage import comments as records
+
+from moderation.storage import sites as site_settings
+from moderation.delivery.worker import Worker
 
 
 def setup(fast_app, role="admin", sites=None):

@@ -5,8 +5,8 @@ import re
 import pytest
 from conftest import auth, comment
 
-from moderation import records
-from moderation.tables import Analysis, Article, Comment, Decision
+from moderation.storage import comments as records
+from moderation.storage.tables import Analysis, Article, Comment, Decision
 
 STANCES = {"pro-participation", "pro-policy", "hostile", "neutral"}
 
@@ -147,7 +147,7 @@ def test_missing_or_wrong_key_is_401(client, app, site, header):
 def test_api_keys_are_stored_hashed(app, site):
     from sqlalchemy import select
 
-    from moderation.tables import Site
+    from moderation.storage.tables import Site
     with app.extensions["moderation"].db.session() as s:
         hashes = list(s.scalars(select(Site.api_key_hash)))
     assert site["api_key"] not in hashes and len(hashes[0]) == 64

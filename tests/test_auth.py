@@ -6,9 +6,11 @@ from click.testing import CliRunner
 from review_helpers import PASSWORD, add_moderator, csrf_from, db_of, login
 from sqlalchemy import select
 
-from moderation import accounts, records
-from moderation.cli import main
-from moderation.tables import Moderator
+from moderation.storage import accounts
+
+from moderation.storage import comments as records
+from moderation.cli.main import main
+from moderation.storage.tables import Moderator
 
 
 def cli(app, database_url, *args, input=None):

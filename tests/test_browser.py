@@ -79,8 +79,8 @@ def server(tmp_path_factory):
            "MODERATION_SECRET_KEY": uuid.uuid4().hex}
     _run(["db", "upgrade"], env)
     # every comment waits for a person here, whatever the models say
-    from moderation import records
-    from moderation.db import Database
+    from moderation.storage import comments as records
+    from moderation.storage.database import Database
     db = Database(env["DATABASE_URL"])
     site = records.create_site(db, "browser", policy={"approve_below": 0.0, "reject_above": 1.01, "mode": "pre"})
     db.dispose()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from moderation.cli import main
+from moderation.cli.main import main
 
 STANCES = {"pro-participation", "pro-policy", "hostile", "neutral"}
 
@@ -39,8 +39,8 @@ def test_sites_add_with_webhook_prints_its_secret(env):
 
 
 def test_rotate_key_replaces_the_old_key(env):
-    from moderation import records
-    from moderation.db import Database
+    from moderation.storage import comments as records
+    from moderation.storage.database import Database
 
     old = json.loads(env.invoke(main, ["sites", "add", "alpha", "--json"]).output.strip().splitlines()[-1])
     new = json.loads(env.invoke(main, ["sites", "rotate-key", "alpha", "--json"]).output.strip().splitlines()[-1])
@@ -89,8 +89,8 @@ def test_demo_creates_a_site_and_prints_a_working_curl(env):
     key = lambda out: out.split("API key (new on every run): ")[1].split()[0]  # noqa: E731
     assert key(first.output) != key(second.output)
     assert "curl -s http://127.0.0.1:8123/api/v1/comments" in second.output and key(second.output) in second.output
-    from moderation import records
-    from moderation.db import Database
+    from moderation.storage import comments as records
+    from moderation.storage.database import Database
 
     db = Database(os.environ["DATABASE_URL"])
     [demo] = [s for s in records.list_sites(db) if s["name"] == "demo"]

@@ -4,9 +4,9 @@ import re
 
 from click.testing import CliRunner
 
-from moderation.cli import main
-from moderation.datacheck import check, markdown, row_problems, stats
-from moderation.datasets import TRAINING_DIR
+from moderation.cli.main import main
+from moderation.ml.datacheck import check, markdown, row_problems, stats
+from moderation.ml.datasets import TRAINING_DIR
 
 
 def write(path, rows):

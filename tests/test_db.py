@@ -2,7 +2,7 @@
 import sqlalchemy
 
 from moderation.app import create_app
-from moderation.db import Database, normalise_url
+from moderation.storage.database import Database, normalise_url
 
 
 def test_default_database_is_a_sqlite_file_under_instance(tmp_path, monkeypatch):

@@ -3,9 +3,7 @@ import pytest
 from conftest import auth, comment
 from delivery_support import INSULT, decide
 
-from moderation import records
-
-
+from moderation.storage import comments as records
 def setup(fast_app, **config):
     app = fast_app(**config)
     db = app.extensions["moderation"].db

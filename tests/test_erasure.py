@@ -7,10 +7,10 @@ from click.testing import CliRunner
 from conftest import auth, comment
 from delivery_support import INSULT, decide, webhook_site
 
-from moderation import records
-from moderation.cli import main
-from moderation.tables import Comment, Correction, Decision, utcnow
-from moderation.worker import Worker
+from moderation.storage import comments as records
+from moderation.cli.main import main
+from moderation.storage.tables import Comment, Correction, Decision, utcnow
+from moderation.delivery.worker import Worker
 
 AUTHOR = {"id": "lezer-8731", "name": "Henk Vermeulen-Zwart"}
 TEXT = f"Die Xylofoonbeleid-ambtenaren in Oudewater zijn {INSULT}, bel me op 0612345678."

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 from model_support import corpus, train, write_jsonl
 
-from moderation.cli import main
+from moderation.cli.main import main
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ import pytest
 from conftest import auth, comment
 from delivery_support import INSULT, decide
 
-from moderation import explanations, records
+from moderation.storage import explanations
 
+from moderation.storage import comments as records
 SPANS = {"incivility": {"spans": [{"text": "prutsers", "category": "insult"}, {"text": "kut", "category": "profanity"},
                                   {"text": "Prutsers", "category": "insult"}, {"text": "idioten", "category": "insult"},
                                   {"text": "sukkels", "category": "insult"}]}}

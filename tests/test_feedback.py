@@ -9,8 +9,16 @@ from pathlib import Path
 from click.testing import CliRunner
 from review_helpers import db_of, seed, spans_of
 
-from moderation import corpus, datacheck, feedback, review, training
-from moderation.cli import main
+from moderation.ml import corpus
+
+from moderation.ml import datacheck
+
+from moderation.lab import feedback_export as feedback
+
+from moderation.storage import review_queue as review
+
+from moderation.lab import training
+from moderation.cli.main import main
 
 INSULT = "Wat een prutsers en klootzakken daar op het stadhuis"
 

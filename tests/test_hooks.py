@@ -6,8 +6,10 @@ import threading
 import pytest
 from conftest import auth, comment
 
-from moderation import hookimpl, hookspecs, plugin_host
-from moderation.tables import Comment
+from moderation import hookimpl, hookspecs
+
+from moderation.pipeline import host as plugin_host
+from moderation.storage.tables import Comment
 
 
 class Broken:
@@ -76,7 +78,7 @@ def test_hook_moderation_decide(make_app, site):
 
     app = make_app(extra_plugins=[Strict()])
     client = app.test_client()
-    from moderation import records
+    from moderation.storage import comments as records
     site = records.create_site(app.extensions["moderation"].db, "s")
     assert client.post("/api/v1/comments", json=comment("c1", "ja hoor"), headers=auth(site)).get_json()["status"] == "rejected"
     assert client.post("/api/v1/comments", json=comment("c2", "Goed plan van de raad."),
@@ -85,7 +87,7 @@ def test_hook_moderation_decide(make_app, site):
 
 def test_a_broken_plugin_sends_the_comment_to_a_human(make_app):
     app = make_app(extra_plugins=[Broken()])
-    from moderation import records
+    from moderation.storage import comments as records
     site = records.create_site(app.extensions["moderation"].db, "s")
     r = app.test_client().post("/api/v1/comments", json=comment("c1", "Goed plan van de raad."), headers=auth(site))
     assert r.status_code == 201
@@ -135,7 +137,7 @@ def test_a_broken_policy_still_stores_the_comment_pending(make_app):
             raise RuntimeError("policy down")
 
     app = make_app(extra_plugins=[BadPolicy()])
-    from moderation import records
+    from moderation.storage import comments as records
     site = records.create_site(app.extensions["moderation"].db, "s")
     body = app.test_client().post("/api/v1/comments", json=comment(), headers=auth(site)).get_json()
     assert body["status"] == "pending" and "policy down" in body["analysis"]["errors"][0]["error"]

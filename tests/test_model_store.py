@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from model_support import corpus, train
 
 from moderation.app import create_app
-from moderation.cli import main
-from moderation.model_store import ModelError, ModelStore, load_verified
+from moderation.cli.main import main
+from moderation.ml.model_store import ModelError, ModelStore, load_verified
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from moderation import records
-
+from moderation.storage import comments as records
 RANDOM = os.environ.get("MODERATION_FUZZ_RANDOM") == "1"
 EXAMPLES = int(os.environ.get("MODERATION_FUZZ_EXAMPLES", "40"))
 

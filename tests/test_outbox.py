@@ -7,9 +7,11 @@ import sqlalchemy
 from conftest import auth, comment
 from delivery_support import Receiver, webhook_site
 
-from moderation import outbox, webhooks
-from moderation.tables import OutboxEvent, utcnow
-from moderation.worker import Worker
+from moderation.storage import outbox
+
+from moderation.delivery import webhooks
+from moderation.storage.tables import OutboxEvent, utcnow
+from moderation.delivery.worker import Worker
 
 
 def make_events(app, site, n):

@@ -6,8 +6,8 @@ from conftest import auth, comment
 from review_helpers import add_moderator, db_of, login, seed, spans_of
 from sqlalchemy import select
 
-from moderation import review
-from moderation.tables import Article, Comment
+from moderation.storage import review_queue as review
+from moderation.storage.tables import Article, Comment
 
 INSULT = "Die ambtenaren zijn echt zakkenvullers, schrap die hele afdeling maar."
 

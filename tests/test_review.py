@@ -3,9 +3,13 @@ import pytest
 from review_helpers import db_of, seed, spans_of, utc
 from sqlalchemy import select
 
-from moderation import records, reports, review
-from moderation.review import Filters
-from moderation.tables import Comment, Correction, Decision, OutboxEvent
+from moderation.storage import comments as records
+
+from moderation.storage import audit as reports
+
+from moderation.storage import review_queue as review
+from moderation.storage.review_queue import Filters
+from moderation.storage.tables import Comment, Correction, Decision, OutboxEvent
 
 
 def ids(result):
@@ -260,7 +264,7 @@ def test_migration_0002_copies_labels_out_of_existing_analyses(empty_database_ur
     """An 0001 database with comments gets its categories and tags filled in."""
     from alembic import command
 
-    from moderation.db import Database, alembic_config
+    from moderation.storage.database import Database, alembic_config
 
     db = Database(empty_database_url)
     try:

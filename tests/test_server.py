@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import comment, free_port
 
-from moderation import records
-from moderation.db import Database
-from moderation.tables import Analysis, Comment
+from moderation.storage import comments as records
+from moderation.storage.database import Database
+from moderation.storage.tables import Analysis, Comment
 
 MODERATION = str(Path(sys.executable).with_name("moderation"))
 

@@ -5,8 +5,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import auth, comment
 
-from moderation import outbox, records, site_settings
-from moderation.cli import main
+from moderation.storage import outbox
+
+from moderation.storage import comments as records
+
+from moderation.storage import sites as site_settings
+from moderation.cli.main import main
 
 
 @pytest.fixture

@@ -5,8 +5,11 @@ import numpy as np
 import pytest
 from model_support import rows
 
-from moderation import evidence, text_features, textmodel
+from moderation.ml import evidence
 
+from moderation.ml import features as text_features
+
+from moderation.ml import textmodel
 TEXTS = ["De raad beslist, beleid is bindend!", "", "!!!", "onbekendwoordxyz onbekendwoordxyz",
          "Laat de wijk zelf beslissen, meer ruimte voor bewoners en experimenten",
          "Wat een klotesysteem, stelletje idioten op het stadhuis. Stelletje IDIOTEN."]
@@ -63,7 +66,7 @@ def test_evidence_points_at_what_made_a_comment_uncivil():
 
 
 def test_evidence_shows_no_bare_function_words(shipped_models):
-    from moderation.evidence import FUNCTION_WORDS, evidence
+    from moderation.ml.evidence import FUNCTION_WORDS, evidence
 
     model = shipped_models.get("incivility")
     text = "Die ambtenaren zijn echt zakkenvullers, schrap die hele afdeling maar. @Joke lees dit eens"

@@ -4,9 +4,9 @@ import json
 import pytest
 from model_support import corpus, rows, train, write_jsonl
 
-from moderation import corpus as corpus_module
-from moderation import training
-from moderation.model_store import load_verified, sha256_file
+from moderation.ml import corpus as corpus_module
+from moderation.lab import training
+from moderation.ml.model_store import load_verified, sha256_file
 
 
 def test_metadata_describes_the_artefact(tmp_path):
@@ -34,7 +34,7 @@ def test_metadata_describes_the_artefact(tmp_path):
 def test_the_incivility_model_names_categories(tmp_path):
     meta = train(tmp_path, "incivility", tmp_path / "models")
     model = load_verified(tmp_path / "models" / "incivility", meta["version"])
-    from moderation.textmodel import featurize
+    from moderation.ml.textmodel import featurize
 
     [scores] = model.estimator.category_scores(featurize(model.estimator, ["stelletje idioten, prutsers"]))
     assert set(scores) == {"insult", "profanity", "threat", "identity_attack"}
@@ -102,7 +102,7 @@ def test_progress_is_reported_on_the_long_steps(tmp_path):
 def test_evidence_names_words_of_the_comment(tmp_path):
     meta = train(tmp_path, "stance", tmp_path / "models")
     model = load_verified(tmp_path / "models" / "stance", meta["version"])
-    from moderation.textmodel import predict
+    from moderation.ml.textmodel import predict
 
     text = "De raad beslist, beleid is bindend"
     probs, [why] = predict(model.estimator, [text])
@@ -113,7 +113,7 @@ def test_evidence_names_words_of_the_comment(tmp_path):
 @pytest.mark.slow
 def test_the_real_corpus_reaches_the_quality_targets(tmp_path):
     """Both tasks on the real training file, scored on the fixed test split (a few seconds each)."""
-    from moderation.datasets import default_test_split, default_training_files
+    from moderation.ml.datasets import default_test_split, default_training_files
 
     for task, headline, target in (("stance", "macro_f1", 0.80), ("incivility", "f1_uncivil", 0.90)):
         meta = training.train(task, default_training_files(), default_test_split(), tmp_path / "models", cv_folds=0,

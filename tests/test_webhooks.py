@@ -7,10 +7,12 @@ from click.testing import CliRunner
 from conftest import auth, comment
 from delivery_support import INSULT, THREAT, decide, webhook_site
 
-from moderation import outbox, webhooks
-from moderation.cli import main
-from moderation.tables import utcnow
-from moderation.worker import Worker
+from moderation.storage import outbox
+
+from moderation.delivery import webhooks
+from moderation.cli.main import main
+from moderation.storage.tables import utcnow
+from moderation.delivery.worker import Worker
 
 
 def post(app, site, ext, text):
@@ -142,8 +144,7 @@ def test_parked_then_resent_from_the_command_line(fast_app, receiver, database_u
 
 
 def test_rotated_secret_signs_beside_the_old_one_for_the_grace_period(fast_app, receiver):
-    from moderation import site_settings
-
+    from moderation.storage import sites as site_settings
     app = fast_app()
     site = webhook_site(app, receiver)
     db = app.extensions["moderation"].db
@@ -163,8 +164,7 @@ def test_rotated_secret_signs_beside_the_old_one_for_the_grace_period(fast_app, 
 
 
 def test_a_site_without_webhook_gets_no_events(fast_app):
-    from moderation import records
-
+    from moderation.storage import comments as records
     app = fast_app()
     site = records.create_site(app.extensions["moderation"].db, "pull-only")
     post(app, site, "c1", f"Wat een {INSULT}.")

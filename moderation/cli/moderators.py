@@ -1,0 +1,99 @@
+"""``moderation moderators ...`` and ``moderation feedback export``."""
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from moderation.storage.accounts import ROLES
+
+
+@contextmanager
+def _database():
+    """The configured database alone (no models to load), closed afterwards."""
+    from moderation.config import from_environment
+    from moderation.storage.database import Database
+
+    db = Database(from_environment(str(Path.cwd() / "instance"))["DATABASE_URL"])
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.group()
+def moderators():
+    """Moderator accounts for the queue pages."""
+
+
+@moderators.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), default="moderator", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
+@click.option("--site", "sites", multiple=True, metavar="NAME",
+              help="limit the moderator to this site (repeat for more); default: every site")
+def moderators_add(email, role, password_stdin, sites):
+    """Create a moderator who can log in at /login."""
+    from moderation.storage import accounts
+    password = _password(password_stdin)
+    try:
+        with _database() as db:
+            moderator = accounts.create(db, email, password, role=role, site_names=list(sites) or None)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    where = f"sites {', '.join(sites)}" if sites else "every site"
+    click.echo(f"moderator {moderator['email']} created ({moderator['role']}, {where})")
+
+
+@moderators.command("list")
+def moderators_list():
+    """The moderators, their roles and sites."""
+    from moderation.storage import accounts
+    with _database() as db:
+        found = accounts.list_all(db)
+    for m in found:
+        sites = "all sites" if m["site_ids"] is None else "site ids " + ",".join(map(str, m["site_ids"]))
+        locked = f"\tlocked until {m['locked_until']:%Y-%m-%d %H:%M} UTC" if m["locked_until"] else ""
+        click.echo(f"{m['email']}\t{m['role']}\t{sites}{locked}")
+
+
+@moderators.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
+def moderators_set_password(email, password_stdin):
+    """Give a moderator a new password; lifts a lock and ends their open sessions."""
+    from moderation.storage import accounts
+    password = _password(password_stdin)
+    try:
+        with _database() as db:
+            accounts.set_password(db, email, password)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"password of {accounts.normalise_email(email)} changed")
+
+
+@click.group()
+def feedback():
+    """Moderators' decisions and corrections as training data."""
+
+
+@feedback.command("export")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
+              help="a .jsonl (or .csv) file in the labelled data format, for 'moderation train --data'")
+def feedback_export(out_path):
+    """Write every moderator decision and correction as labelled examples."""
+    from moderation.lab import feedback_export as exporter
+    with _database() as db:
+        counts = exporter.export(db, out_path)
+    click.echo(f"{counts['examples']} labelled examples written to {out_path} "
+               f"({counts['incivility']} with an incivility label, {counts['stance']} with a stance label; "
+               f"{counts['unlabelled']} reviewed comments carried no label)")
+
+
+COMMANDS = (moderators, feedback)

@@ -1,0 +1,173 @@
+"""Scoring a model on labelled data, as the service serves it.
+
+Predictions go through the real plugin pipeline (only the task's plugin
+enabled), so incivility is judged on the combined output of model and lexicon,
+exactly what the API answers.  Also: span and category agreement of the
+lexicon with the gold spans, and the HateCheck functional tests
+(``../shared/data/mhc_dutch.csv``: evaluation only, never trained or tuned on).
+"""
+import csv
+from pathlib import Path
+
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+from moderation.ml import corpus
+LABELS = {"stance": list(corpus.STANCES), "incivility": list(corpus.INCIVILITY_LABELS)}
+HATECHECK_COLUMNS = {"functionality", "test_case", "label_gold"}
+# ../shared/data/README.md: what this project expects per HateCheck functionality
+HATECHECK_UNCIVIL_NH = {"target_indiv_nh", "target_group_nh", "profanity_nh"}
+BATCH = 500
+
+
+class ServedModel:
+    """A stand-in for the model store that serves one given model (for evaluation)."""
+
+    def __init__(self, model):
+        self.model = model
+        self.errors = {}
+
+    def get(self, task):
+        return self.model if task == self.model.task else None
+
+    def poll(self, force=False):
+        pass
+
+
+def analyses(model, texts: list[str]) -> list[dict]:
+    """The analysis objects the service would give, from the task's plugin alone."""
+    from moderation.pipeline import host as plugin_host
+    from moderation.pipeline.runner import Pipeline
+
+    pm = plugin_host.build_manager(enabled=[model.task])
+    pipeline = Pipeline(pm, ServedModel(model), {"PLUGIN_BUDGET_MS": 60_000}, workers=1)
+    try:
+        out = []
+        for start in range(0, len(texts), BATCH):
+            batch = pipeline.analyze([{"text": t} for t in texts[start:start + BATCH]])
+            for analysis in batch:
+                if analysis["errors"]:
+                    raise RuntimeError(f"the {model.task} plugin failed: {analysis['errors'][0]['error']}")
+            out += batch
+        return out
+    finally:
+        pipeline.close()
+
+
+def served_label(task, analysis) -> str:
+    if task == "stance":
+        return analysis["stance"]["label"]
+    return "uncivil" if analysis["incivility"]["uncivil"] else "civil"
+
+
+def metrics(task, y_true, y_pred) -> dict:
+    labels = LABELS[task]
+    p, r, f, support = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    out = {
+        "task": task,
+        "n": len(y_true),
+        "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
+        "macro_f1": round(float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)), 4),
+        "per_class": {label: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
+                              "f1": round(float(f[i]), 4), "support": int(support[i])}
+                      for i, label in enumerate(labels)},
+        "confusion": {"labels": labels, "matrix": confusion_matrix(y_true, y_pred, labels=labels).tolist()},
+    }
+    if task == "incivility":
+        out["f1_uncivil"] = out["per_class"]["uncivil"]["f1"]
+    return out
+
+
+def evaluate(model, paths) -> dict:
+    """Accuracy, macro-F1, per-class figures and the confusion matrix of the served output on ``paths``."""
+    task = model.task
+    rows = [row for path in paths for row in corpus.read_rows(path)
+            if corpus.label_of(row, task) is not None and row.get("text")]
+    if not rows:
+        raise corpus.DataError(f"no rows with a {task} label in {', '.join(map(str, paths))}")
+    found = analyses(model, [row["text"] for row in rows])
+    gold = [corpus.label_of(row, task) for row in rows]
+    result = metrics(task, gold, [served_label(task, a) for a in found])
+    result["model"] = model.version
+    if task == "stance":
+        result["accuracy_with_alt"] = round(sum(
+            a["stance"]["label"] in (row["stance"], row.get("stance_alt")) for a, row in zip(found, rows)) / len(rows), 4)
+    else:
+        model_only = ["uncivil" if a["incivility"]["model_score"] >= 0.5 else "civil" for a in found]
+        result["f1_uncivil_model_only"] = round(float(f1_score(gold, model_only, pos_label="uncivil", zero_division=0)), 4)
+        lexicon_only = ["uncivil" if a["incivility"]["spans"] else "civil" for a in found]
+        result["f1_uncivil_lexicon_only"] = round(float(f1_score(gold, lexicon_only, pos_label="uncivil",
+                                                                 zero_division=0)), 4)
+        result["spans"] = span_agreement(rows, found)
+        result["per_category"] = category_figures(rows, found)
+    return result
+
+
+def category_figures(rows, found) -> dict:
+    """Per category: precision, recall and F1 of the served categories against the rows' own."""
+    out = {}
+    for category in corpus.CATEGORIES:
+        gold = [category in (row.get("categories") or []) for row in rows]
+        served = [category in a["incivility"]["categories"] for a in found]
+        p, r, f, _ = precision_recall_fscore_support(gold, served, average="binary", zero_division=0)
+        out[category] = {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4),
+                         "support": int(sum(gold))}
+    return out
+
+
+def span_agreement(rows, found) -> dict:
+    """How the served spans meet the gold spans ``[start, end, category]`` of uncivil rows."""
+    gold_n = predicted_n = overlapped = same_category = precise = 0
+    for row, analysis in zip(rows, found):
+        spans = analysis["incivility"]["spans"]
+        predicted_n += len(spans)
+        gold = [s for s in row.get("spans") or [] if len(s) >= 2]
+        gold_n += len(gold)
+        for g in gold:
+            hits = [s for s in spans if s["start"] < g[1] and g[0] < s["end"]]
+            overlapped += bool(hits)
+            same_category += bool(len(g) > 2 and any(s["category"] == g[2] for s in hits))
+        precise += sum(any(s["start"] < g[1] and g[0] < s["end"] for g in gold) for s in spans)
+    return {"gold": gold_n, "predicted": predicted_n,
+            "gold_found": round(overlapped / gold_n, 4) if gold_n else None,
+            "category_agreement": round(same_category / overlapped, 4) if overlapped else None,
+            "predicted_on_gold": round(precise / predicted_n, 4) if predicted_n else None}
+
+
+def is_hatecheck(path) -> bool:
+    """A CSV with HateCheck's columns (functionality, test_case, label_gold)."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        return False
+    with open(path, newline="", encoding="utf-8") as f:
+        header = next(csv.reader(f), [])
+    return HATECHECK_COLUMNS <= set(header)
+
+
+def expected_uncivil(functionality: str) -> bool:
+    return functionality.endswith("_h") or functionality in HATECHECK_UNCIVIL_NH
+
+
+def hatecheck(model, path) -> dict:
+    """Share of HateCheck cases handled as expected, per functionality (incivility only)."""
+    if model.task != "incivility":
+        raise corpus.DataError("the HateCheck file tests incivility: use --task incivility")
+    with open(path, newline="", encoding="utf-8") as f:
+        cases = [(row["functionality"], row["test_case"]) for row in csv.DictReader(f)]
+    found = analyses(model, [text for _, text in cases])
+    per = {}
+    for (functionality, text), analysis in zip(cases, found):
+        expected = expected_uncivil(functionality)
+        found_here = analysis["incivility"]
+        row = per.setdefault(functionality, {"expected_uncivil": expected, "n": 0, "as_expected": 0,
+                                             "lexicon_flags": 0, "model_flags": 0})
+        row["n"] += 1
+        row["as_expected"] += found_here["uncivil"] == expected
+        row["lexicon_flags"] += bool(found_here["spans"])
+        row["model_flags"] += found_here["model_score"] >= 0.5
+    for row in per.values():
+        row["share"] = round(row["as_expected"] / row["n"], 4)
+    total = sum(r["as_expected"] for r in per.values())
+    below = sorted(f for f, r in per.items() if r["share"] < 0.6)
+    return {"task": "incivility", "data": "hatecheck", "model": model.version, "n": len(cases),
+            "as_expected": round(total / len(cases), 4), "functionalities_below_60": below,
+            "per_functionality": dict(sorted(per.items()))}

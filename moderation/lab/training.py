@@ -1,0 +1,164 @@
+"""Training and evaluating the stance and incivility models.
+
+``train`` fits on the training files (never the test split), scores the model
+by cross-validation and on the test split, writes ``models/<task>/<version>``
+with its metadata, and promotes it when it is not worse than the current model
+on the same test split.
+"""
+import platform
+import subprocess
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import joblib
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from moderation.ml import corpus
+
+from moderation.lab import evaluation
+
+from moderation.ml import textmodel
+from moderation.ml.model_store import (LoadedModel, ModelError, ModelStore, load_verified, runtime_versions, sha256_file,
+                                    write_json_atomic)
+
+LABELS = evaluation.LABELS
+# the figure that decides promotion: macro-F1 for stance, F1 of "uncivil" (model + lexicon, as served) for incivility
+HEADLINE = {"stance": "macro_f1", "incivility": "f1_uncivil"}
+
+
+def metrics(task, y_true, y_pred) -> dict:
+    return evaluation.metrics(task, y_true, y_pred)
+
+
+def evaluate_model(model, task, paths) -> dict:
+    """The served output of ``model`` scored on ``paths`` (see moderation.lab.evaluation)."""
+    return evaluation.evaluate(model, paths)
+
+
+def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_folds=5, progress=print) -> dict:
+    """Train, evaluate, write and (maybe) promote a model; returns its metadata."""
+    if task not in LABELS:
+        raise ValueError(f"unknown task {task!r}; use stance or incivility")
+    data_paths = [Path(p) for p in data_paths]
+    test_path = Path(test_path) if test_path else None
+    if test_path and any(p.resolve() == test_path.resolve() for p in data_paths):
+        raise corpus.DataError(f"{test_path} is the test split: it is never trained on")
+    texts, labels, files = corpus.labelled(data_paths, task)
+    params = textmodel.params_for(task, params)
+    missing = sorted(set(LABELS[task]) - set(labels))
+    if missing:
+        raise corpus.DataError(f"{task}: the training data has no comments labelled {', '.join(missing)}; "
+                               f"train on training_data/comments.jsonl together with the extra file "
+                               f"(--data training_data/comments.jsonl --data FILE)")
+    started = time.perf_counter()
+    progress(f"{task}: {len(texts)} training comments from {len(files)} file(s)")
+    cv = None
+    if cv_folds and min(labels.count(label) for label in set(labels)) >= cv_folds:
+        progress(f"{task}: {cv_folds}-fold cross-validation of the model (without the lexicon)…")
+        step = time.perf_counter()
+        folds = StratifiedKFold(n_splits=cv_folds, shuffle=True, random_state=13)
+        cv = metrics(task, labels, list(cross_val_predict(textmodel.build(params), texts, labels, cv=folds, n_jobs=1)))
+        progress(f"{task}: cross-validated {HEADLINE[task]} {cv[HEADLINE[task]]} ({time.perf_counter() - step:.1f} s)")
+    progress(f"{task}: fitting on all {len(texts)} training comments…")
+    step = time.perf_counter()
+    if task == "incivility":
+        pipeline = textmodel.WithCategories(textmodel.build(params), corpus.CATEGORIES, params["C"])
+        pipeline.fit(texts, labels, corpus.categories_of(data_paths))
+    else:
+        pipeline = textmodel.build(params).fit(texts, labels)
+    textmodel.prepare(pipeline)
+    progress(f"{task}: fitted ({time.perf_counter() - step:.1f} s)")
+    version = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    task_dir = Path(models_dir) / task
+    task_dir.mkdir(parents=True, exist_ok=True)
+    artefact = task_dir / f"{version}.joblib"
+    joblib.dump(pipeline, artefact, compress=3)
+    meta = {"task": task, "version": version, "file": artefact.name, "labels": LABELS[task]}
+    model = LoadedModel(task, meta, pipeline)
+    test = None
+    if test_path and test_path.exists():
+        progress(f"{task}: scoring the served output on the test split {corpus.display_path(test_path)}…")
+        test = evaluate_model(model, task, [test_path])
+    meta.update({
+        "sha256": sha256_file(artefact),
+        "sklearn_version": runtime_versions()["sklearn"],
+        "python_version": platform.python_version(),
+        "dependencies": runtime_versions(),
+        "created_at": datetime.now(timezone.utc).isoformat(),
+        "training_files": files,
+        "test_file": ({"path": corpus.display_path(test_path), "sha256": corpus.file_sha256(test_path)} if test else None),
+        "code_version": _code_version(),
+        "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
+        "metrics": {"cross_validation": cv, "test": test},
+        "train_seconds": round(time.perf_counter() - started, 2),
+        "size_bytes": artefact.stat().st_size,
+        "canaries": _canaries(model, texts, labels),
+    })
+    write_json_atomic(task_dir / f"{version}.json", meta)
+    load_verified(task_dir, version)  # what was written must verify before anyone may serve it
+    meta["promoted"], meta["promotion_note"] = _promote(task, meta, models_dir, force, test_path)
+    write_json_atomic(task_dir / f"{version}.json", meta)
+    return meta
+
+
+def _code_version():
+    """The project's git commit, when there is one (a dirty tree is marked)."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "moderation", "plugins"], cwd=root,
+                               capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if commit.returncode != 0:
+        return None
+    return commit.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
+def _canaries(model, texts, labels, per_label=2):
+    """A few training comments the model gets right, with their expected label."""
+    canaries, seen = [], {}
+    for text, label in zip(texts, labels):
+        if seen.get(label, 0) >= per_label or len(text) > 300:
+            continue
+        scores = model.scores(text)
+        if max(scores, key=scores.get) == label and scores[label] > 0.6:
+            canaries.append({"text": text, "expected": label})
+            seen[label] = seen.get(label, 0) + 1
+    return canaries
+
+
+def _promote(task, meta, models_dir, force, test_path):
+    """Make the new version current unless it is worse than the current one on the same test split."""
+    store = ModelStore(models_dir)
+    current_version = store.pointer(task).get("version")
+    note = "promoted"
+    if current_version and force:
+        note = "promoted (forced)"
+    elif current_version:
+        try:
+            current = load_verified(Path(models_dir) / task, current_version)
+        except ModelError as exc:
+            current, note = None, f"promoted: the current model does not verify ({exc})"
+        if current is not None:
+            if not meta["metrics"].get("test"):
+                return False, "not promoted: no test split to compare on; use --force to promote anyway"
+            new_score = meta["metrics"]["test"][HEADLINE[task]]
+            old_score = evaluate_model(current, task, [test_path])[HEADLINE[task]]
+            if new_score < old_score:
+                return False, f"not promoted: {HEADLINE[task]} {new_score} < current {old_score} on the same test split"
+            note = f"promoted: {HEADLINE[task]} {new_score} >= current {old_score} on the same test split"
+    store.activate(task, meta["version"])
+    return True, note
+
+
+def summary(meta) -> str:
+    m = meta["metrics"]
+    parts = [f"{meta['task']} {meta['version']}: {meta['train_seconds']} s, {meta['size_bytes'] / 1e6:.1f} MB"]
+    for name in ("cross_validation", "test"):
+        if m.get(name):
+            extra = f", F1 uncivil {m[name]['f1_uncivil']}" if "f1_uncivil" in m[name] else ""
+            parts.append(f"{name}: accuracy {m[name]['accuracy']}, macro-F1 {m[name]['macro_f1']}{extra}")
+    parts.append(meta["promotion_note"])
+    return "\n".join(parts)

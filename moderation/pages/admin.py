@@ -1,0 +1,144 @@
+"""The admin pages: per-site settings and the webhook events (parked ones to resend).
+
+Only moderators with the admin role; an admin limited to some sites sees only those.
+"""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from moderation.storage import outbox
+
+from moderation.storage import comments as records
+
+from moderation.web import service
+
+from moderation.storage import sites as site_settings
+from moderation.pages.auth import after_request, check_csrf, current_moderator, failure, login_required, require_admin
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.before_request(check_csrf)
+bp.after_request(after_request)
+EVENT_STATES = {"parked": "Geparkeerd", "pending": "Wacht op verzending", "delivered": "Afgeleverd"}
+
+
+@bp.before_request
+def _admins_only():
+    if current_moderator() is None:
+        return None  # login_required on each view sends them to the login page
+    require_admin()
+    return None
+
+
+def _db():
+    return service.current().db
+
+
+def _visible_sites() -> list[dict]:
+    allowed = current_moderator()["site_ids"]
+    return [s for s in records.list_sites(_db()) if allowed is None or s["id"] in allowed]
+
+
+def _site(site_id) -> dict:
+    for site in _visible_sites():
+        if site["id"] == site_id:
+            return site
+    abort(404)
+
+
+def _plugin_names() -> list[str]:
+    return [name for name, plugin in service.current().pm.list_name_plugin() if plugin is not None]
+
+
+@bp.get("/sites")
+@login_required
+def sites():
+    rows = [site_settings.get(_db(), s["name"]) for s in _visible_sites()]
+    return render_template("admin_sites.html", sites=rows, counts=outbox.count_by_state(_db()))
+
+
+@bp.route("/sites/<int:site_id>", methods=["GET", "POST"])
+@login_required
+def site(site_id):
+    name = _site(site_id)["name"]
+    if request.method == "GET":
+        return render_template("admin_site.html", site=site_settings.get(_db(), name), plugins=_plugin_names())
+    form = request.form
+    try:
+        chosen = form.getlist("plugins")
+        view = site_settings.update(
+            _db(), name, webhook_url=form.get("webhook_url", "").strip() or None, known_plugins=_plugin_names(),
+            approve_below=_number(form, "approve_below"), reject_above=_number(form, "reject_above"),
+            mode=form.get("mode") or None, plugins="all" if set(chosen) >= set(_plugin_names()) else chosen)
+    except ValueError as exc:
+        return render_template("admin_site.html", site={**site_settings.get(_db(), name), **_echo(form)},
+                               plugins=_plugin_names(), error=str(exc)), 422
+    flash(f"De instellingen van {name} zijn opgeslagen.", "success")
+    if view.get("webhook_secret"):
+        return render_template("admin_site.html", site=view, plugins=_plugin_names(), secret=view["webhook_secret"])
+    return redirect(url_for("admin.site", site_id=site_id))
+
+
+def _number(form, key):
+    raw = (form.get(key) or "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{key} moet een getal van 0 tot 1 zijn, niet {raw!r}") from None
+
+
+def _echo(form) -> dict:
+    return {"webhook_url": form.get("webhook_url"), "mode": form.get("mode"),
+            "approve_below": form.get("approve_below"), "reject_above": form.get("reject_above")}
+
+
+@bp.post("/sites/<int:site_id>/secret")
+@login_required
+def rotate_secret(site_id):
+    name = _site(site_id)["name"]
+    grace = 0 if request.form.get("grace") == "0" else 24
+    out = site_settings.rotate_secret(_db(), name, grace_hours=grace)
+    return render_template("admin_site.html", site=site_settings.get(_db(), name), plugins=_plugin_names(),
+                           secret=out["webhook_secret"], previous_until=out["previous_secret_valid_until"])
+
+
+@bp.get("/events")
+@login_required
+def events():
+    state = request.args.get("staat", "parked")
+    state = state if state in EVENT_STATES else "parked"
+    site_ids = [s["id"] for s in _visible_sites()]
+    rows = [e for e in outbox.list_events(_db(), state=state, limit=200, site_ids=site_ids)]
+    return render_template("admin_events.html", events=rows, state=state, states=EVENT_STATES,
+                           counts=outbox.count_by_state(_db()))
+
+
+@bp.get("/events/<int:event_id>")
+@login_required
+def event(event_id):
+    found = outbox.get_event(_db(), event_id)
+    if found is None or found["site"] not in {s["name"] for s in _visible_sites()}:
+        abort(404)
+    return render_template("admin_event.html", event=found)
+
+
+@bp.post("/events/<int:event_id>/resend")
+@login_required
+def resend(event_id):
+    found = outbox.get_event(_db(), event_id)
+    if found is None or found["site"] not in {s["name"] for s in _visible_sites()}:
+        abort(404)
+    if outbox.resend(_db(), ids=[event_id]):
+        flash(f"Gebeurtenis #{event_id} staat weer klaar; de worker verstuurt hem bij de volgende ronde.", "success")
+    else:
+        flash(f"Gebeurtenis #{event_id} wacht al op verzending.", "warning")
+    return redirect(url_for("admin.event", event_id=event_id))
+
+
+@bp.errorhandler(404)
+def _not_found(_exc):
+    return failure(404, "Deze pagina bestaat niet, of je hebt er geen toegang toe.")
+
+
+@bp.errorhandler(403)
+def _forbidden(_exc):
+    return failure(403, "Alleen beheerders kunnen deze pagina's gebruiken.")

@@ -1,0 +1,331 @@
+"""The SQL of the moderator pages: the queue and the lists, decisions and corrections.
+
+Every function takes ``site_ids``, the sites the moderator may see (None: all);
+a comment outside them does not exist for that moderator.  Pages are keyset
+paged on the order of the ``ix_comments_queue`` index, so the hundredth page
+costs what the first does.
+"""
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import and_, func, or_, select, true, tuple_
+
+from moderation.storage.comments import record_decision
+from moderation.storage.tables import Analysis, Article, Comment, Correction, Decision, Site, pack_labels, unpack_labels
+
+VIEWS = ("pending", "escalated", "approved", "rejected")
+RISK_ORDER = (Comment.urgent, Comment.incivility_score, Comment.hostility, Comment.id)
+ACTIONS = {"approve": "approved", "reject": "rejected", "escalate": "pending"}
+
+
+class NotVisible(LookupError):
+    """A comment that does not exist, or not for this moderator."""
+
+
+@dataclass
+class Filters:
+    site_id: int | None = None
+    article_id: int | None = None
+    stance: str | None = None
+    uncivil: bool | None = None
+    category: str | None = None
+    tag: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    q: str | None = None
+
+
+def visible(site_ids):
+    return true() if site_ids is None else Comment.site_id.in_(list(site_ids))
+
+
+def _conditions(view, site_ids, f: Filters):
+    conds = [visible(site_ids), Comment.erased_at.is_(None)]
+    if view == "pending":
+        conds += [Comment.status == "pending", Comment.escalated_at.is_(None)]
+    elif view == "escalated":
+        conds += [Comment.status == "pending", Comment.escalated_at.is_not(None)]
+    else:
+        conds.append(Comment.status == view)
+    if f.site_id is not None:
+        conds.append(Comment.site_id == f.site_id)
+    if f.article_id is not None:
+        conds.append(Comment.article_id == f.article_id)
+    if f.stance:
+        conds.append(Comment.stance == f.stance)
+    if f.uncivil is not None:
+        conds.append(Comment.uncivil.is_(True) if f.uncivil else or_(Comment.uncivil.is_(False), Comment.uncivil.is_(None)))
+    if f.category:
+        conds.append(Comment.categories.contains(pack_labels([f.category]), autoescape=True))
+    if f.tag:
+        conds.append(Comment.tags.contains(pack_labels([f.tag]), autoescape=True))
+    if f.since:
+        conds.append(Comment.received_at >= f.since)
+    if f.until:
+        conds.append(Comment.received_at < f.until)
+    if f.q:
+        conds.append(or_(Comment.text.icontains(f.q, autoescape=True),
+                         Comment.author_name.icontains(f.q, autoescape=True)))
+    return conds
+
+
+def _order(view):
+    return RISK_ORDER if view in ("pending", "escalated") else (Comment.id,)
+
+
+def encode_cursor(values) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+
+
+def cursor_types(view):
+    return (bool, float, float, int) if len(_order(view)) == 4 else (int,)
+
+
+def decode_cursor(token, types):
+    """The key values in a cursor, or None for a missing or malformed one."""
+    if not token:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, binascii.Error):
+        return None
+    if not isinstance(values, list) or len(values) != len(types):
+        return None
+    try:
+        return [bool(v) if t is bool else t(v) for t, v in zip(types, values)]
+    except (TypeError, ValueError):
+        return None
+
+
+def _key(comment, view):
+    return [getattr(comment, column.key) for column in _order(view)]
+
+
+def page_queries(view, site_ids, filters, after=None, before=None):
+    """The keyset query for one page (descending, or ascending when going back) and the count."""
+    order = _order(view)
+    conds = _conditions(view, site_ids, filters)
+    query = select(Comment).where(*conds)
+    if before is not None and after is None:
+        query = query.where(tuple_(*order) > tuple_(*before)).order_by(*[c.asc() for c in order])
+    else:
+        if after is not None:
+            query = query.where(tuple_(*order) < tuple_(*after))
+        query = query.order_by(*[c.desc() for c in order])
+    return query, select(func.count()).select_from(Comment).where(*conds)
+
+
+def page(db, view, site_ids, filters: Filters, after=None, before=None, limit=25) -> dict:
+    """One page of a list: ``{"items", "total", "next", "prev"}`` (cursors or None)."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}")
+    after, before = decode_cursor(after, cursor_types(view)), decode_cursor(before, cursor_types(view))
+    query, count = page_queries(view, site_ids, filters, after, before)
+    with db.session() as s:
+        rows = list(s.scalars(query.limit(limit + 1)))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        if before is not None and after is None:
+            rows.reverse()
+            has_prev, has_next = more, True
+        else:
+            has_prev, has_next = after is not None, more
+        total = s.scalar(count)
+        items = hydrate(s, rows)
+    return {"items": items, "total": total,
+            "next": encode_cursor(_key(rows[-1], view)) if rows and has_next else None,
+            "prev": encode_cursor(_key(rows[0], view)) if rows and has_prev else None}
+
+
+def counts(db, site_ids) -> dict:
+    """How many comments wait in the queue and in the escalated list."""
+    with db.session() as s:
+        rows = s.execute(select(Comment.escalated_at.is_not(None), func.count())
+                         .where(visible(site_ids), Comment.status == "pending", Comment.erased_at.is_(None))
+                         .group_by(Comment.escalated_at.is_not(None)))
+        found = {bool(escalated): n for escalated, n in rows}
+    return {"pending": found.get(False, 0), "escalated": found.get(True, 0)}
+
+
+def get(db, site_ids, comment_id) -> dict:
+    with db.session() as s:
+        comment = s.scalar(select(Comment).where(Comment.id == comment_id, visible(site_ids)))
+        if comment is None:
+            raise NotVisible(comment_id)
+        return hydrate(s, [comment])[0]
+
+
+def aware(value):
+    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+
+
+def hydrate(session, comments) -> list[dict]:
+    """Everything the page shows about each comment, in a fixed number of queries."""
+    if not comments:
+        return []
+    ids = [c.id for c in comments]
+    analyses = {cid: result for cid, result in session.execute(
+        select(Analysis.comment_id, Analysis.result).where(Analysis.comment_id.in_(ids)).order_by(Analysis.id))}
+    article_ids = {c.article_id for c in comments if c.article_id}
+    articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(article_ids)))} if article_ids else {}
+    sites = dict(session.execute(select(Site.id, Site.name).where(Site.id.in_({c.site_id for c in comments}))).all())
+    parents = _parents(session, comments)
+    history = _history(session, comments)
+    decisions = {}
+    for d in session.scalars(select(Decision).where(Decision.comment_id.in_(ids)).order_by(Decision.id)):
+        decisions[d.comment_id] = d
+    corrections = {}
+    for c in session.scalars(select(Correction).where(Correction.comment_id.in_(ids)).order_by(Correction.id)):
+        corrections.setdefault(c.comment_id, []).append(
+            {"field": c.field, "actor": c.actor, "before": c.before, "after": c.after, "at": aware(c.created_at)})
+    return [_item(c, analyses.get(c.id) or {}, articles.get(c.article_id), sites.get(c.site_id),
+                  parents.get((c.site_id, c.parent_external_id)), history.get((c.site_id, c.author_id), {}),
+                  decisions.get(c.id), corrections.get(c.id, [])) for c in comments]
+
+
+def _per_site(comments, column, attribute):
+    """``(site = s AND column IN (...)) OR ...``: an index seek per value on both databases
+    (SQLite scans a whole index for a row-value IN)."""
+    wanted = {}
+    for c in comments:
+        if getattr(c, attribute):
+            wanted.setdefault(c.site_id, set()).add(getattr(c, attribute))
+    return or_(*[and_(Comment.site_id == site_id, column.in_(sorted(values))) for site_id, values in wanted.items()]) \
+        if wanted else None
+
+
+def _parents(session, comments):
+    condition = _per_site(comments, Comment.external_id, "parent_external_id")
+    if condition is None:
+        return {}
+    return {(p.site_id, p.external_id): {"id": p.id, "text": p.text, "author_name": p.author_name,
+                                         "status": p.status, "erased": p.erased_at is not None}
+            for p in session.scalars(select(Comment).where(condition))}
+
+
+def _history(session, comments):
+    condition = _per_site(comments, Comment.author_id, "author_id")
+    if condition is None:
+        return {}
+    out = {}
+    for site_id, author_id, status, n in session.execute(
+            select(Comment.site_id, Comment.author_id, Comment.status, func.count()).where(condition)
+            .group_by(Comment.site_id, Comment.author_id, Comment.status)):
+        out.setdefault((site_id, author_id), {})[status] = n
+    return out
+
+
+def _item(c, analysis, article, site_name, parent, history, decision, corrections) -> dict:
+    stance = analysis.get("stance") or {}
+    incivility = analysis.get("incivility") or {}
+    return {
+        "id": c.id, "site_id": c.site_id, "site": site_name, "external_id": c.external_id, "text": c.text or "",
+        "author": {"id": c.author_id, "name": c.author_name}, "created_at": aware(c.created_at),
+        "received_at": aware(c.received_at), "status": c.status, "urgent": bool(c.urgent),
+        "escalated_at": aware(c.escalated_at),
+        "stance": c.stance, "model_stance": stance.get("label"), "stance_scores": stance.get("scores") or {},
+        "stance_evidence": stance.get("evidence") or [],
+        "uncivil": c.uncivil, "incivility_score": c.incivility_score, "hostility": c.hostility,
+        "categories": unpack_labels(c.categories), "spans": incivility.get("spans") or [],
+        "incivility_evidence": incivility.get("evidence") or [], "tags": unpack_labels(c.tags),
+        "errors": analysis.get("errors") or [],
+        "article": ({"id": article.id, "title": article.title, "url": article.url} if article else None),
+        "parent": parent, "parent_external_id": c.parent_external_id,
+        "history": {"approved": history.get("approved", 0), "rejected": history.get("rejected", 0),
+                    "pending": history.get("pending", 0)},
+        "decision": ({"status": decision.status, "previous": decision.previous_status, "actor": decision.actor,
+                      "reason": decision.reason, "note": decision.note, "at": aware(decision.created_at)}
+                     if decision else None),
+        "corrections": corrections,
+    }
+
+
+# --- decisions and corrections ---------------------------------------------------------
+
+def _lock(session, site_ids, comment_ids):
+    """The comments, locked for this transaction; NotVisible if any is not there for this moderator."""
+    wanted = sorted(set(comment_ids))
+    rows = list(session.scalars(select(Comment).where(Comment.id.in_(wanted), visible(site_ids),
+                                                      Comment.erased_at.is_(None))
+                                .order_by(Comment.id).with_for_update()))
+    if len(rows) != len(wanted):
+        raise NotVisible(sorted(set(wanted) - {r.id for r in rows}))
+    return {r.id: r for r in rows}
+
+
+def decide(db, site_ids, comment_ids, action, actor, reason=None, note=None, expected=None, explanation=None) -> dict:
+    """Approve, reject or escalate comments, all in one transaction.
+
+    ``explanation``: the moderator's own statement of reasons for a rejection
+    (None: the drafted one, ``explanations.draft``).
+
+    ``expected`` is the status the moderator saw: a comment that has changed
+    since (a colleague decided it) is skipped and reported, never overruled.
+    Returns ``{"done": [ids], "skipped": [{"id", "status", "by"}]}``.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    status = ACTIONS[action]
+    comment_ids = list(dict.fromkeys(comment_ids))
+    done, skipped = [], []
+    with db.session() as s:
+        comments = _lock(s, site_ids, comment_ids)
+        for cid in comment_ids:
+            comment = comments[cid]
+            already = comment.status == status and (action != "escalate" or comment.escalated_at is not None)
+            if (expected and comment.status != expected) or already:
+                last = s.scalar(select(Decision.actor).where(Decision.comment_id == cid).order_by(Decision.id.desc()))
+                skipped.append({"id": cid, "status": comment.status, "by": last})
+                continue
+            if action == "escalate":
+                comment.escalated_at = datetime.now(timezone.utc)
+            record_decision(s, cid, status, actor=actor, reason=reason if action == "reject" else None,
+                            note=note or None, urgent=action == "escalate",
+                            explanation=explanation if action == "reject" else None)
+            done.append(cid)
+    return {"done": done, "skipped": skipped}
+
+
+def correct(db, site_ids, comment_id, actor, stance=None, uncivil=None, categories=None) -> list[dict]:
+    """Store a moderator's corrected labels; returns the corrections made (none if nothing changed)."""
+    made = []
+    with db.session() as s:
+        comment = _lock(s, site_ids, [comment_id])[comment_id]
+        if stance is not None and stance != comment.stance:
+            made.append(Correction(comment_id=comment_id, actor=actor, field="stance",
+                                   before={"stance": comment.stance}, after={"stance": stance}))
+            comment.stance = stance
+        if uncivil is not None:
+            new_categories = sorted(set(categories or ())) if uncivil else []
+            old = {"uncivil": comment.uncivil, "categories": unpack_labels(comment.categories)}
+            if (bool(comment.uncivil), sorted(old["categories"])) != (uncivil, new_categories):
+                made.append(Correction(comment_id=comment_id, actor=actor, field="incivility", before=old,
+                                       after={"uncivil": uncivil, "categories": new_categories}))
+                comment.uncivil = uncivil
+                comment.categories = pack_labels(new_categories)
+        s.add_all(made)
+        s.flush()
+        return [{"field": c.field, "before": c.before, "after": c.after} for c in made]
+
+
+def filter_options(db, site_ids) -> dict:
+    """The sites this moderator can filter on."""
+    with db.session() as s:
+        query = select(Site.id, Site.name).order_by(Site.name)
+        if site_ids is not None:
+            query = query.where(Site.id.in_(list(site_ids)))
+        return {"sites": [{"id": i, "name": n} for i, n in s.execute(query)]}
+
+
+def article_ref(db, site_ids, article_id) -> dict | None:
+    with db.session() as s:
+        query = select(Article).where(Article.id == article_id)
+        if site_ids is not None:
+            query = query.where(Article.site_id.in_(list(site_ids)))
+        article = s.scalar(query)
+        return {"id": article.id, "title": article.title, "url": article.url, "site_id": article.site_id} \
+            if article else None
+

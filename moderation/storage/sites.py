@@ -1,0 +1,119 @@
+"""Storage and checks for one site's settings: webhook URL and secret, policy, plugins.
+
+The policy lives in ``sites.policy`` (JSON): ``approve_below``, ``reject_above``,
+``mode`` ("pre" or "post", see ``plugins.policy``) and ``plugins`` (the names of
+the plugins that apply to this site; absent: all of them).  Used by the CLI
+(``moderation sites set``, ``rotate-secret``, ``show``) and the admin page.
+"""
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from moderation.config import DEFAULT_POLICY
+from moderation.storage.comments import new_secret
+from moderation.storage.tables import Site, utcnow
+
+MODES = ("pre", "post")
+UNSET = object()
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def check_url(url: str) -> str:
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"the webhook URL must be an http(s) URL with a host, not {url!r}")
+    if len(url) > 2000:
+        raise SettingsError("the webhook URL is longer than 2,000 characters")
+    return url
+
+
+def check_policy(policy: dict, known_plugins=None) -> dict:
+    """The policy with defaults filled in, or SettingsError saying what is wrong."""
+    merged = dict(DEFAULT_POLICY, **(policy or {}))
+    for key in ("approve_below", "reject_above"):
+        value = merged[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise SettingsError(f"{key} must be a number from 0 to 1, not {value!r}")
+    if merged["approve_below"] > merged["reject_above"]:
+        raise SettingsError(f"approve_below ({merged['approve_below']}) must not be above "
+                            f"reject_above ({merged['reject_above']})")
+    if merged["mode"] not in MODES:
+        raise SettingsError(f"mode must be 'pre' or 'post', not {merged['mode']!r}")
+    plugins = merged.get("plugins")
+    if plugins is not None:
+        if not isinstance(plugins, list) or not all(isinstance(p, str) and p for p in plugins):
+            raise SettingsError("plugins must be a list of plugin names")
+        unknown = sorted(set(plugins) - set(known_plugins)) if known_plugins is not None else []
+        if unknown:
+            raise SettingsError(f"no plugin named {', '.join(unknown)}; loaded: {', '.join(sorted(known_plugins))}")
+    return merged
+
+
+def get(db, name: str) -> dict:
+    with db.session() as s:
+        return _view(_site(s, name))
+
+
+def update(db, name: str, webhook_url=UNSET, known_plugins=None, **changes) -> dict:
+    """Change some settings.  ``webhook_url=None`` stops webhooks; a URL on a site
+    without a secret creates one, returned once as ``webhook_secret``.
+    ``changes``: approve_below, reject_above, mode, plugins (a list, or "all")."""
+    with db.session() as s:
+        site = _site(s, name)
+        policy = dict(site.policy or {})
+        for key, value in changes.items():
+            if key not in ("approve_below", "reject_above", "mode", "plugins"):
+                raise SettingsError(f"unknown setting {key!r}")
+            if value is None:
+                continue
+            if key == "plugins" and value == "all":
+                policy.pop("plugins", None)
+            else:
+                policy[key] = value
+        check_policy(policy, known_plugins)
+        site.policy = policy
+        created_secret = None
+        if webhook_url is not UNSET:
+            site.webhook_url = check_url(webhook_url) if webhook_url else None
+            if site.webhook_url and not site.webhook_secret:
+                site.webhook_secret = created_secret = new_secret("whsec_")
+        view = _view(site)
+    if created_secret:
+        view["webhook_secret"] = created_secret
+    return view
+
+
+def rotate_secret(db, name: str, grace_hours: float = 24, now=None) -> dict:
+    """A new webhook secret.  The old one keeps signing beside it for ``grace_hours``
+    (0: it stops at once), so a site can deploy the new secret without losing events."""
+    now = now or utcnow()
+    secret = new_secret("whsec_")
+    with db.session() as s:
+        site = _site(s, name)
+        if grace_hours > 0 and site.webhook_secret:
+            site.webhook_secret_previous = site.webhook_secret
+            site.webhook_secret_previous_until = now + timedelta(hours=grace_hours)
+        else:
+            site.webhook_secret_previous = site.webhook_secret_previous_until = None
+        site.webhook_secret = secret
+        until = site.webhook_secret_previous_until
+    return {"name": name, "webhook_secret": secret, "previous_secret_valid_until": until.isoformat() if until else None}
+
+
+def _site(session, name) -> Site:
+    site = session.scalar(select(Site).where(Site.name == name))
+    if site is None:
+        raise LookupError(f"no site named {name!r}; see 'moderation sites list'")
+    return site
+
+
+def _view(site) -> dict:
+    policy = dict(DEFAULT_POLICY, **(site.policy or {}))
+    return {"id": site.id, "name": site.name, "webhook_url": site.webhook_url,
+            "has_webhook_secret": bool(site.webhook_secret), "approve_below": policy["approve_below"],
+            "reject_above": policy["reject_above"], "mode": policy["mode"], "plugins": policy.get("plugins")}
