@@ -1,4 +1,5 @@
 """The baseline: a bare Flask JSON endpoint with no auth, analysis or storage."""
+
 from flask import Flask, jsonify, request
 
 app = Flask(__name__)

@@ -8,6 +8,7 @@ F1 of "uncivil"; the model alone, without the lexicon), the cross-validation
 wall time, and the time to featurise, score and explain (evidence) one comment in a
 batch of 500, as the plugins serve it.  Never reads the test split.  Prints a Markdown table.
 """
+
 import argparse
 import sys
 import time
@@ -40,8 +41,10 @@ CANDIDATES = {
     "words 1-2 + stems + affixes, SGD log-loss a=1e-4": {"classifier": "sgd", "alpha": 1e-4},
     "words 1-2 + stems + affixes, ComplementNB a=0.3": {"classifier": "cnb", "alpha": 0.3},
 }
-HEADLINE = {"stance": ("macro-F1", lambda y, p: f1_score(y, p, average="macro")),
-            "incivility": ("F1 uncivil", lambda y, p: f1_score(y, p, pos_label="uncivil"))}
+HEADLINE = {
+    "stance": ("macro-F1", lambda y, p: f1_score(y, p, average="macro")),
+    "incivility": ("F1 uncivil", lambda y, p: f1_score(y, p, pos_label="uncivil")),
+}
 
 
 def run(names, folds=5):
@@ -73,12 +76,16 @@ def _timed(fn):
 
 
 def table(rows) -> str:
-    lines = ["| candidate | stance macro-F1 (CV) | incivility F1 (CV, model only) | CV time stance + incivility | "
-             "µs per comment, both models with evidence (batch of 500) |",
-             "|---|---:|---:|---:|---:|"]
+    lines = [
+        "| candidate | stance macro-F1 (CV) | incivility F1 (CV, model only) | CV time stance + incivility | "
+        "µs per comment, both models with evidence (batch of 500) |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for r in rows:
-        lines.append(f"| {r['name']} | {r['stance']:.3f} | {r['incivility']:.3f} | "
-                     f"{r['stance_cv_s'] + r['incivility_cv_s']:.0f} s | {r['stance_us'] + r['incivility_us']:.0f} |")
+        lines.append(
+            f"| {r['name']} | {r['stance']:.3f} | {r['incivility']:.3f} | "
+            f"{r['stance_cv_s'] + r['incivility_cv_s']:.0f} s | {r['stance_us'] + r['incivility_us']:.0f} |"
+        )
     return "\n".join(lines)
 
 

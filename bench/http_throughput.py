@@ -6,6 +6,7 @@ request (so every request is analysed and stored, never an idempotent replay).
 The full service stores into SQLite (WAL) by default; pass --database-url for PostgreSQL.
 Usage: python bench/http_throughput.py [--seconds 10] [--connections 16] [--database-url URL]
 """
+
 import argparse
 import json
 import os
@@ -59,7 +60,7 @@ def wait(url, proc):
             return
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError("server exited")
+                raise RuntimeError("server exited") from None
             time.sleep(0.1)
     raise RuntimeError(f"{url} did not answer")
 
@@ -76,8 +77,12 @@ def stop(proc):
 
 
 def run_wrk(url, script, seconds, connections):
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
     p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
@@ -96,28 +101,71 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk (make bench does it)")
     tmp = Path(tempfile.mkdtemp(prefix="bench-http-"))
-    env = dict(os.environ, DATABASE_URL=args.database_url or f"sqlite:///{tmp / 'bench.sqlite'}",
-               MODERATION_SECRET_KEY="bench")
+    env = dict(
+        os.environ, DATABASE_URL=args.database_url or f"sqlite:///{tmp / 'bench.sqlite'}", MODERATION_SECRET_KEY="bench"
+    )
     moderation = str(BIN / "moderation")
     subprocess.run([moderation, "db", "upgrade"], env=env, check=True, capture_output=True)
-    key = json.loads(subprocess.run([moderation, "sites", "add", f"bench-{os.getpid()}", "--json"], env=env, check=True,
-                                    capture_output=True, text=True).stdout.strip().splitlines()[-1])["api_key"]
+    key = json.loads(
+        subprocess.run(
+            [moderation, "sites", "add", f"bench-{os.getpid()}", "--json"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )["api_key"]
     script = tmp / "post.lua"
     script.write_text(LUA % key)
     results = {}
     port = free_port()
-    proc = start([str(BIN / "gunicorn"), "--chdir", str(ROOT / "bench"), "-w", str(args.workers), "-k", "gthread",
-                  "--threads", str(args.threads), "-b", f"127.0.0.1:{port}", "bare_app:app"], env, f"http://127.0.0.1:{port}/healthz")
+    proc = start(
+        [
+            str(BIN / "gunicorn"),
+            "--chdir",
+            str(ROOT / "bench"),
+            "-w",
+            str(args.workers),
+            "-k",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "-b",
+            f"127.0.0.1:{port}",
+            "bare_app:app",
+        ],
+        env,
+        f"http://127.0.0.1:{port}/healthz",
+    )
     try:
-        results["bare"] = run_wrk(f"http://127.0.0.1:{port}/api/v1/comments", str(script), args.seconds, args.connections)
+        results["bare"] = run_wrk(
+            f"http://127.0.0.1:{port}/api/v1/comments", str(script), args.seconds, args.connections
+        )
     finally:
         stop(proc)
     port = free_port()
-    proc = start([moderation, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
-                  "--threads", str(args.threads)],
-                 env, f"http://127.0.0.1:{port}/healthz")
+    proc = start(
+        [
+            moderation,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+        ],
+        env,
+        f"http://127.0.0.1:{port}/healthz",
+    )
     try:
-        results["full"] = run_wrk(f"http://127.0.0.1:{port}/api/v1/comments", str(script), args.seconds, args.connections)
+        results["full"] = run_wrk(
+            f"http://127.0.0.1:{port}/api/v1/comments", str(script), args.seconds, args.connections
+        )
     finally:
         stop(proc)
     ratio = results["full"]["rps"] / results["bare"]["rps"]
@@ -131,8 +179,8 @@ The load generator shares the machine's 2 cores with the server.
 
 | endpoint | requests/s | p50 | p99 | non-2xx |
 |---|---:|---:|---:|---:|
-| bare Flask JSON endpoint (no auth, no analysis, no storage) | {results['bare']['rps']:.0f} | {results['bare']['p50']} | {results['bare']['p99']} | {results['bare']['non_2xx']} |
-| full service: auth, validation, all plugins, one transaction | {results['full']['rps']:.0f} | {results['full']['p50']} | {results['full']['p99']} | {results['full']['non_2xx']} |
+| bare Flask JSON endpoint (no auth, no analysis, no storage) | {results["bare"]["rps"]:.0f} | {results["bare"]["p50"]} | {results["bare"]["p99"]} | {results["bare"]["non_2xx"]} |
+| full service: auth, validation, all plugins, one transaction | {results["full"]["rps"]:.0f} | {results["full"]["p50"]} | {results["full"]["p99"]} | {results["full"]["non_2xx"]} |
 
 Full service at **{ratio:.0%}** of the bare endpoint's requests per second (aim: at least 50%).
 """

@@ -16,6 +16,7 @@
 
 Writes the "Models" section of docs/BENCHMARKS.md (bench/report.py) unless --no-write.
 """
+
 import argparse
 import json
 import os
@@ -45,8 +46,14 @@ def train_times() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         for task in ("stance", "incivility"):
             started = time.perf_counter()
-            meta = training.train(task, default_training_files(), default_test_split(), tmp, force=True,
-                                  progress=lambda msg: print(f"  {msg}", file=sys.stderr))
+            meta = training.train(
+                task,
+                default_training_files(),
+                default_test_split(),
+                tmp,
+                force=True,
+                progress=lambda msg: print(f"  {msg}", file=sys.stderr),
+            )
             out[task] = {"seconds": time.perf_counter() - started, "headline": meta["metrics"]["test"]}
     return out
 
@@ -69,7 +76,7 @@ def serving(app) -> dict:
         pipeline.analyze([{"text": text}])
         single.append(time.perf_counter() - started)
     single.sort()
-    batches = [[{"text": t} for t in everything[i:i + 500]] for i in range(0, len(everything) - 499, 500)]
+    batches = [[{"text": t} for t in everything[i : i + 500]] for i in range(0, len(everything) - 499, 500)]
     pipeline.analyze(batches[0])
     rounds = []
     for _ in range(ROUNDS):
@@ -93,10 +100,17 @@ def serving(app) -> dict:
         for comment in batch:
             lexicon.load().find(comment["text"])
     per_plugin["(lexicon alone, inside incivility)"] = (time.perf_counter() - started) / n * 1e6
-    return {"p50_ms": single[len(single) // 2] * 1e3, "p99_ms": single[int(len(single) * 0.99)] * 1e3,
-            "n_single": len(single), "per_s": n / statistics.median(rounds), "per_s_best": n / min(rounds),
-            "n_batch": n, "batches": len(batches),
-            "per_plugin_us": per_plugin, "mean_chars": statistics.mean(len(t) for t in everything)}
+    return {
+        "p50_ms": single[len(single) // 2] * 1e3,
+        "p99_ms": single[int(len(single) * 0.99)] * 1e3,
+        "n_single": len(single),
+        "per_s": n / statistics.median(rounds),
+        "per_s_best": n / min(rounds),
+        "n_batch": n,
+        "batches": len(batches),
+        "per_plugin_us": per_plugin,
+        "mean_chars": statistics.mean(len(t) for t in everything),
+    }
 
 
 def sizes(models_dir) -> dict:
@@ -114,35 +128,53 @@ def sizes(models_dir) -> dict:
 def body(trained, served, size) -> str:
     from report import machine
 
-    lines = ["## Models", "", f"`.venv/bin/python bench/models.py` — {machine()}.",
-             "Serving figures with the process pinned to one core; every built-in plugin (stance, incivility with "
-             "its lexicon, tags, policy) through `Pipeline.analyze`, in process, no HTTP, no database.", "",
-             "| what | measured | target |", "|---|---:|---:|"]
+    lines = [
+        "## Models",
+        "",
+        f"`.venv/bin/python bench/models.py` — {machine()}.",
+        "Serving figures with the process pinned to one core; every built-in plugin (stance, incivility with "
+        "its lexicon, tags, policy) through `Pipeline.analyze`, in process, no HTTP, no database.",
+        "",
+        "| what | measured | target |",
+        "|---|---:|---:|",
+    ]
     for task, row in (trained or {}).items():
-        lines.append(f"| training `{task}` (5-fold CV + fit + test-split evaluation + write) | {row['seconds']:.1f} s | "
-                     f"< {TARGETS['train_s']} s |")
-    lines += [f"| one comment, p50 ({served['n_single']} test-split comments) | {served['p50_ms']:.2f} ms | "
-              f"≤ {TARGETS['p50_ms']:.0f} ms |",
-              f"| one comment, p99 | {served['p99_ms']:.2f} ms | |",
-              f"| batches of 500 ({served['n_batch']} comments, mean {served['mean_chars']:.0f} characters; "
-              f"median of {ROUNDS} passes, best {served['per_s_best']:,.0f}) | "
-              f"{served['per_s']:,.0f} comments/s | ≥ {TARGETS['per_s']:,} |"]
+        lines.append(
+            f"| training `{task}` (5-fold CV + fit + test-split evaluation + write) | {row['seconds']:.1f} s | "
+            f"< {TARGETS['train_s']} s |"
+        )
+    lines += [
+        f"| one comment, p50 ({served['n_single']} test-split comments) | {served['p50_ms']:.2f} ms | "
+        f"≤ {TARGETS['p50_ms']:.0f} ms |",
+        f"| one comment, p99 | {served['p99_ms']:.2f} ms | |",
+        f"| batches of 500 ({served['n_batch']} comments, mean {served['mean_chars']:.0f} characters; "
+        f"median of {ROUNDS} passes, best {served['per_s_best']:,.0f}) | "
+        f"{served['per_s']:,.0f} comments/s | ≥ {TARGETS['per_s']:,} |",
+    ]
     for task, row in size.items():
         lines.append(f"| artefact `{task}` {row['version']} | {row['mb']:.1f} MB | < {TARGETS['size_mb']} MB |")
-    lines += ["", "Per comment in batches of 500, each plugin's own function:", "", "| plugin | µs per comment |",
-              "|---|---:|"]
+    lines += [
+        "",
+        "Per comment in batches of 500, each plugin's own function:",
+        "",
+        "| plugin | µs per comment |",
+        "|---|---:|",
+    ]
     lines += [f"| {name} | {us:.0f} |" for name, us in served["per_plugin_us"].items()]
     plugins_us = sum(us for name, us in served["per_plugin_us"].items() if not name.startswith("("))
-    lines += ["", f"The plugins' own work adds up to {plugins_us:.0f} µs a comment ({1e6 / plugins_us:,.0f} comments/s at "
-              "best); the pipeline's thread hand-offs and merging add the rest. Each plugin is Python work per "
-              "word (tokenising, dictionary look-ups, the lexicon's phrase scans, the tag regexes), so "
-              f"{TARGETS['per_s']:,} comments/s on one core would need about 200 µs for all of it: not reached. "
-              "What was done: the tf-idf matrix built without scikit-learn's per-call checks and scored without "
-              "scipy (`scipy.special.softmax` alone cost 0.5 ms a call), features cached per word, evidence for "
-              "a whole batch in one pass, the lexicon's phrases in one scan per category from word starts, tag "
-              "topics matched on lower-cased text instead of `re.IGNORECASE`. The first models with the first "
-              "plugin code, measured the same way during development, did 626 comments/s with a one-comment p50 "
-              "of 7.9 ms."]
+    lines += [
+        "",
+        f"The plugins' own work adds up to {plugins_us:.0f} µs a comment ({1e6 / plugins_us:,.0f} comments/s at "
+        "best); the pipeline's thread hand-offs and merging add the rest. Each plugin is Python work per "
+        "word (tokenising, dictionary look-ups, the lexicon's phrase scans, the tag regexes), so "
+        f"{TARGETS['per_s']:,} comments/s on one core would need about 200 µs for all of it: not reached. "
+        "What was done: the tf-idf matrix built without scikit-learn's per-call checks and scored without "
+        "scipy (`scipy.special.softmax` alone cost 0.5 ms a call), features cached per word, evidence for "
+        "a whole batch in one pass, the lexicon's phrases in one scan per category from word starts, tag "
+        "topics matched on lower-cased text instead of `re.IGNORECASE`. The first models with the first "
+        "plugin code, measured the same way during development, did 626 comments/s with a one-comment p50 "
+        "of 7.9 ms.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -156,8 +188,9 @@ def main(argv=None):
     from moderation.app import create_app
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite", "TESTING": True,
-                          "MODEL_RELOAD_SECONDS": 3600})
+        app = create_app(
+            {"DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite", "TESTING": True, "MODEL_RELOAD_SECONDS": 3600}
+        )
         try:
             served = serving(app)
             size = sizes(app.config["MODELS_DIR"])

@@ -6,6 +6,7 @@ the first page, a page deep in the queue, filters and search, and the whole
 ``GET /queue`` page through the Flask test client.  Median of repeated runs.
 Usage: python bench/queue_paging.py [--comments 100000] [--runs 15] [--no-postgres] [--no-write]
 """
+
 import argparse
 import random
 import statistics
@@ -13,7 +14,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -25,17 +26,29 @@ from moderation.storage.tables import Analysis, Article, Comment, Decision, Site
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 STANCES = ("pro-participation", "pro-policy", "hostile", "neutral")
-WORDS = ("regels participatie gemeente raad wijkteam ambtenaren beleid inspraak bewoners wethouder jeugdzorg "
-         "stikstof samenwerking bureaucratie formulier vergunning").split()
+WORDS = (
+    "regels participatie gemeente raad wijkteam ambtenaren beleid inspraak bewoners wethouder jeugdzorg "
+    "stikstof samenwerking bureaucratie formulier vergunning"
+).split()
 
 
 def seed(db, n, rng):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with db.session() as s:
         s.add_all([Site(id=i, name=f"site{i}", api_key_hash=f"{i:064}", policy={}) for i in (1, 2)])
         s.flush()
-        s.add_all([Article(id=i, site_id=1 + i % 2, site_article_id=f"a{i}", title=f"Artikel {i}",
-                           url=f"https://example.org/{i}") for i in range(1, 501)])
+        s.add_all(
+            [
+                Article(
+                    id=i,
+                    site_id=1 + i % 2,
+                    site_article_id=f"a{i}",
+                    title=f"Artikel {i}",
+                    url=f"https://example.org/{i}",
+                )
+                for i in range(1, 501)
+            ]
+        )
     chunk = 5000
     for start in range(0, n, chunk):
         comments, analyses, decisions = [], [], []
@@ -48,16 +61,39 @@ def seed(db, n, rng):
             text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 60)))
             if "insult" in categories:
                 text += " zakkenvullers"
-            comments.append(dict(id=i, site_id=1 + i % 2, article_id=1 + i % 500, external_id=f"e{i}",
-                                 author_id=f"u{i % 5000}", author_name=f"Lezer {i % 5000}", text=text,
-                                 received_at=now - timedelta(seconds=rng.randint(0, 30 * 86400)), status=status,
-                                 urgent=rng.random() < 0.01, stance=stance, uncivil=score >= 0.5,
-                                 incivility_score=score, hostility=hostility, categories=pack_labels(categories),
-                                 tags=pack_labels(tags)))
-            analyses.append(dict(comment_id=i, result={
-                "stance": {"label": stance, "scores": {s: 0.25 for s in STANCES}},
-                "incivility": {"uncivil": score >= 0.5, "score": score, "categories": categories, "spans": []},
-                "tags": tags, "models": {}, "errors": []}, created_at=now))
+            comments.append(
+                dict(
+                    id=i,
+                    site_id=1 + i % 2,
+                    article_id=1 + i % 500,
+                    external_id=f"e{i}",
+                    author_id=f"u{i % 5000}",
+                    author_name=f"Lezer {i % 5000}",
+                    text=text,
+                    received_at=now - timedelta(seconds=rng.randint(0, 30 * 86400)),
+                    status=status,
+                    urgent=rng.random() < 0.01,
+                    stance=stance,
+                    uncivil=score >= 0.5,
+                    incivility_score=score,
+                    hostility=hostility,
+                    categories=pack_labels(categories),
+                    tags=pack_labels(tags),
+                )
+            )
+            analyses.append(
+                dict(
+                    comment_id=i,
+                    result={
+                        "stance": {"label": stance, "scores": {s: 0.25 for s in STANCES}},
+                        "incivility": {"uncivil": score >= 0.5, "score": score, "categories": categories, "spans": []},
+                        "tags": tags,
+                        "models": {},
+                        "errors": [],
+                    },
+                    created_at=now,
+                )
+            )
             decisions.append(dict(comment_id=i, site_id=1 + i % 2, status=status, actor="policy", created_at=now))
         with db.session() as s:
             s.execute(Comment.__table__.insert(), comments)
@@ -90,9 +126,15 @@ def measure(url, n, runs, label):
     deep = review.page(db, "pending", None, review.Filters(), limit=1)
     with db.session() as s:  # a cursor half-way down the queue, as if 1,400 pages were clicked through
         from sqlalchemy import select
+
         order = review.RISK_ORDER
-        row = s.execute(select(*order).where(Comment.status == "pending", Comment.escalated_at.is_(None))
-                        .order_by(*[c.desc() for c in order]).offset(n * 7 // 20).limit(1)).one()
+        row = s.execute(
+            select(*order)
+            .where(Comment.status == "pending", Comment.escalated_at.is_(None))
+            .order_by(*[c.desc() for c in order])
+            .offset(n * 7 // 20)
+            .limit(1)
+        ).one()
     deep_cursor = review.encode_cursor(list(row))
     accounts.create(db, "bench@example.org", "een-lang-wachtwoord")
     client = app.test_client()
@@ -104,8 +146,10 @@ def measure(url, n, runs, label):
         ("a page half-way down (keyset cursor)", lambda: review.page(db, "pending", None, F(), after=deep_cursor)),
         ("moderator limited to one site", lambda: review.page(db, "pending", [1], F())),
         ("filter: stance hostile", lambda: review.page(db, "pending", None, F(stance="hostile"))),
-        ("filter: category threat, tag question", lambda: review.page(db, "pending", None,
-                                                                        F(category="threat", tag="question"))),
+        (
+            "filter: category threat, tag question",
+            lambda: review.page(db, "pending", None, F(category="threat", tag="question")),
+        ),
         ("filter: one article", lambda: review.page(db, "pending", None, F(article_id=42))),
         ("search: text contains 'zakkenvullers'", lambda: review.page(db, "pending", None, F(q="zakkenvullers"))),
         ("search that matches nothing (scans all)", lambda: review.page(db, "pending", None, F(q="xyzzy"))),
@@ -141,25 +185,31 @@ def main():
                 conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
             engine.dispose()
     names = [name for name, _, _ in runs[0][2]]
-    header = "| query (25 items, with count and details) | " + " | ".join(f"{label} median / max" for label, _, _ in runs) + " |"
+    header = (
+        "| query (25 items, with count and details) | "
+        + " | ".join(f"{label} median / max" for label, _, _ in runs)
+        + " |"
+    )
     lines = [header, "|---|" + "---:|" * len(runs)]
     for i, name in enumerate(names):
         lines.append(f"| {name} | " + " | ".join(f"{r[2][i][1]:.1f} ms / {r[2][i][2]:.1f} ms" for r in runs) + " |")
-    body = "\n".join([
-        "## Queue: paging 100,000 comments",
-        "",
-        f"`python bench/queue_paging.py` — {machine()}.",
-        f"{args.comments:,} comments (70% pending, 2 sites, 500 articles, 5,000 authors) with an analysis and a",
-        "decision each; every query is `review.page` as the queue page calls it: the keyset query on",
-        "`ix_comments_queue`, the total count for the filters, and the details of 25 items (analyses, articles,",
-        f"parents, author history, decisions, corrections). Median and maximum of {args.runs} runs after one warm-up.",
-        "",
-        *lines,
-        "",
-        "Seeding took " + ", ".join(f"{seeded:.0f} s on {label}" for label, seeded, _ in runs) + ".",
-        "A page deep in the queue costs what the first does (keyset, no OFFSET). Text search and the",
-        "count under a filter that matches little read every pending row; they stay well under a second at this size.",
-    ])
+    body = "\n".join(
+        [
+            "## Queue: paging 100,000 comments",
+            "",
+            f"`python bench/queue_paging.py` — {machine()}.",
+            f"{args.comments:,} comments (70% pending, 2 sites, 500 articles, 5,000 authors) with an analysis and a",
+            "decision each; every query is `review.page` as the queue page calls it: the keyset query on",
+            "`ix_comments_queue`, the total count for the filters, and the details of 25 items (analyses, articles,",
+            f"parents, author history, decisions, corrections). Median and maximum of {args.runs} runs after one warm-up.",
+            "",
+            *lines,
+            "",
+            "Seeding took " + ", ".join(f"{seeded:.0f} s on {label}" for label, seeded, _ in runs) + ".",
+            "A page deep in the queue costs what the first does (keyset, no OFFSET). Text search and the",
+            "count under a filter that matches little read every pending row; they stay well under a second at this size.",
+        ]
+    )
     print(body)
     if not args.no_write:
         write_section("queue", body)

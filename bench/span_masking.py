@@ -10,6 +10,7 @@ harsh-but-civil comments (tests/data/harsh_civil.jsonl) the model trained on the
 whole training file flags, without and with the extra examples. Not shipped: see
 docs/MODEL_CARD.md.
 """
+
 import re
 import sys
 from pathlib import Path
@@ -28,7 +29,7 @@ from moderation.ml.datasets import default_training_files  # noqa: E402
 def without_spans(row) -> str:
     text = row["text"]
     for span in sorted(row.get("spans") or [], reverse=True):
-        text = text[:span[0]] + " " + text[span[1]:]
+        text = text[: span[0]] + " " + text[span[1] :]
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -43,8 +44,12 @@ def fit(rows, indices, masked):
 
 
 def main():
-    rows = [r for path in default_training_files() for r in corpus.read_rows(path)
-            if r.get("text") and r.get("uncivil") is not None]
+    rows = [
+        r
+        for path in default_training_files()
+        for r in corpus.read_rows(path)
+        if r.get("text") and r.get("uncivil") is not None
+    ]
     y = np.array([bool(r["uncivil"]) for r in rows])
     harsh = [r["text"] for r in corpus.read_rows(ROOT / "tests" / "data" / "harsh_civil.jsonl")]
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=13)
@@ -54,8 +59,10 @@ def main():
             model = fit(rows, train, masked)
             scores[held_out] = model.predict_proba([rows[i]["text"] for i in held_out])[:, 1]
         flagged = int((fit(rows, range(len(rows)), masked).predict_proba(harsh)[:, 1] >= 0.5).sum())
-        print(f"{'with' if masked else 'without'} span-cut civil examples: CV F1 uncivil (model alone) "
-              f"{f1_score(y, scores >= 0.5):.3f}; harsh-but-civil flagged {flagged} of {len(harsh)}")
+        print(
+            f"{'with' if masked else 'without'} span-cut civil examples: CV F1 uncivil (model alone) "
+            f"{f1_score(y, scores >= 0.5):.3f}; harsh-but-civil flagged {flagged} of {len(harsh)}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Comment moderation for Dutch governance news sites."""
+
 from moderation.hookspecs import hookimpl
 
 __all__ = ["hookimpl", "create_app"]

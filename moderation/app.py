@@ -1,14 +1,22 @@
 """The Flask application factory: reads as a table of contents."""
+
 from pathlib import Path
 
 from flask import Flask
 
 from moderation import config as configuration
+
+
 def create_app(test_config=None, extra_plugins=(), models=None):
     """``extra_plugins``: plugin objects to register after the built-ins; ``models``:
     a ModelStore to share (tests load the models once), else one is built."""
-    app = Flask(__name__, template_folder="pages/templates", static_folder="pages/static",
-                instance_path=str(Path.cwd() / "instance"), instance_relative_config=True)
+    app = Flask(
+        __name__,
+        template_folder="pages/templates",
+        static_folder="pages/static",
+        instance_path=str(Path.cwd() / "instance"),
+        instance_relative_config=True,
+    )
     app.config.update(configuration.from_environment(app.instance_path))
     if test_config:
         app.config.update(test_config)
@@ -16,18 +24,10 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     app.json.sort_keys = False
 
     from moderation.pages import admin as admin_views
-
-    from moderation.web import api
-
     from moderation.pages import auth
-
-    from moderation.web import metrics
-
-    from moderation.web import problems
-
     from moderation.pages import queue as queue_views
+    from moderation.web import api, metrics, problems, service
 
-    from moderation.web import service
     svc = service.build(app.config, extra_plugins, models)
     app.extensions["moderation"] = svc
     problems.init_app(app)

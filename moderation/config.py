@@ -2,6 +2,7 @@
 
 Every setting has one name here; the rest of the code reads ``app.config``.
 """
+
 import os
 from pathlib import Path
 

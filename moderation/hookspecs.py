@@ -8,6 +8,7 @@ added later without breaking anyone.
 ``comment`` is a plain dict: ``{"text", "external_id", "article", "author",
 "parent_external_id", "created_at", "site"}``; only ``text`` is always there.
 """
+
 import pluggy
 
 hookspec = pluggy.HookspecMarker("moderation")

@@ -7,6 +7,7 @@ its one-vs-rest category model names the categories (the spans stay empty:
 only the lexicon points at words).  Evidence (the words that pushed the model
 towards "uncivil") is given for uncivil comments.
 """
+
 from moderation import hookimpl
 from moderation.ml.evidence import evidence_rows
 from moderation.ml.textmodel import featurize, probabilities
@@ -23,10 +24,16 @@ def verdict(model_score: float, spans: list[dict], category_scores: dict) -> dic
     uncivil = score >= THRESHOLD
     categories = sorted({s["category"] for s in spans})
     if uncivil and not categories and category_scores:
-        categories = sorted(c for c, p in category_scores.items() if p >= CATEGORY_THRESHOLD) or \
-            [max(category_scores, key=category_scores.get)]
-    return {"uncivil": uncivil, "score": round(score, 4), "model_score": round(model_score, 4),
-            "categories": categories if uncivil else [], "spans": spans if uncivil else []}
+        categories = sorted(c for c, p in category_scores.items() if p >= CATEGORY_THRESHOLD) or [
+            max(category_scores, key=category_scores.get)
+        ]
+    return {
+        "uncivil": uncivil,
+        "score": round(score, 4),
+        "model_score": round(model_score, 4),
+        "categories": categories if uncivil else [],
+        "spans": spans if uncivil else [],
+    }
 
 
 @hookimpl

@@ -16,26 +16,65 @@ head or tail never matches a capitalised place or street name (Lulofsstraat).
 Dictionary look-ups instead of one big regular expression keep this fast: a
 comment costs a few microseconds per word.
 """
+
 import json
 import re
 from functools import lru_cache
 from pathlib import Path
 
 CATEGORIES = ("insult", "profanity", "threat", "identity_attack")
-LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s",
-                      "€": "e", "!": "i", "|": "i", "#": "*"})
+LEET = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "8": "b",
+        "@": "a",
+        "$": "s",
+        "€": "e",
+        "!": "i",
+        "|": "i",
+        "#": "*",
+    }
+)
 TOKEN = re.compile(r"[\w*#@$€!|]+(?:-[\w*#@$€!|]+)*")
 EDGE = "!|@#*_-"
 SPACED = re.compile(r"(?<![\w*])(?:[^\W\d_][ .\-_]){2,}[^\W\d_](?![\w*])")
 WORD_START = r"(?<![^\W\d_])(?=[^\W\d_])"
 RUN3 = re.compile(r"([^\W\d_])\1{2,}")
 FILLS = ("o", "u", "e", "a", "i", "oe", "ui", "ij", "ou", "ee", "oo", "aa")
-PLACE_ENDINGS = ("straat", "laan", "weg", "plein", "gracht", "kade", "dijk", "koven", "hoven", "dorp", "veen",
-                 "broek", "horst", "dam", "hoek", "burg", "berg", "wijk", "stad")
-NEGATION = re.compile(r"\b(?:zijn|is|worden|waren|horen|moeten|mogen) (?:helemaal |echt |heus |absoluut |ook )?(?:niet|geen|nooit)\b"
-                      r"|\bniet (?:alle|allemaal)\b|\bgeen enkele\b|\bnooit\b")
-NEGATED_PREDICATES = re.compile(r"niet thuis|hier niet|niet hier|niet te vertrouwen|niet normaal|nergens goed voor|"
-                                r"niks waard|niets waard|geen recht|niet eens|niet in|niks te zoeken|geen klap")
+PLACE_ENDINGS = (
+    "straat",
+    "laan",
+    "weg",
+    "plein",
+    "gracht",
+    "kade",
+    "dijk",
+    "koven",
+    "hoven",
+    "dorp",
+    "veen",
+    "broek",
+    "horst",
+    "dam",
+    "hoek",
+    "burg",
+    "berg",
+    "wijk",
+    "stad",
+)
+NEGATION = re.compile(
+    r"\b(?:zijn|is|worden|waren|horen|moeten|mogen) (?:helemaal |echt |heus |absoluut |ook )?(?:niet|geen|nooit)\b"
+    r"|\bniet (?:alle|allemaal)\b|\bgeen enkele\b|\bnooit\b"
+)
+NEGATED_PREDICATES = re.compile(
+    r"niet thuis|hier niet|niet hier|niet te vertrouwen|niet normaal|nergens goed voor|"
+    r"niks waard|niets waard|geen recht|niet eens|niet in|niks te zoeken|geen klap"
+)
 
 
 def key_of(token: str) -> str:
@@ -60,8 +99,11 @@ def normalise(text: str) -> tuple[str, list[int]]:
             offsets.append(i)
         token = text[start:end]
         leet = any(c.isalpha() for c in token) and not token.isalpha()
-        chars = [((text[i].lower().translate(LEET) if leet else text[i].lower()), i)
-                 for i in range(start, end) if text[i].isalnum() or text[i] in "*#@$€!|"]
+        chars = [
+            ((text[i].lower().translate(LEET) if leet else text[i].lower()), i)
+            for i in range(start, end)
+            if text[i].isalnum() or text[i] in "*#@$€!|"
+        ]
         for j, (ch, i) in enumerate(chars):
             run = 1
             while j - run >= 0 and chars[j - run][0] == ch:
@@ -139,9 +181,18 @@ class Lexicon:
                 self.phrase_patterns.append((category, re.compile(rf"(?<!\w)(?:{alt})(?!\w)")))
         # one scan per category, tried only where a word starts: a third of the cost of one scan per phrase
         self.phrase_scans = [
-            (category, re.compile(WORD_START + "(?:" + "|".join(f"(?:{p.pattern})" for c, p in
-                                                              self.phrase_patterns if c == category) + ")"))
-            for category in CATEGORIES if any(c == category for c, _ in self.phrase_patterns)]
+            (
+                category,
+                re.compile(
+                    WORD_START
+                    + "(?:"
+                    + "|".join(f"(?:{p.pattern})" for c, p in self.phrase_patterns if c == category)
+                    + ")"
+                ),
+            )
+            for category in CATEGORIES
+            if any(c == category for c, _ in self.phrase_patterns)
+        ]
         self.prefix_lengths = sorted({len(p) for p in self.prefixes}, reverse=True)
         self.suffix_lengths = sorted({len(s) for s in self.suffixes}, reverse=True)
 
@@ -150,7 +201,9 @@ class Lexicon:
         lower = text.lower()
         if len(lower) != len(text):  # a few characters (İ) lower-case to two: keep offsets aligned
             lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-        shielded = [(m.start(), m.end()) for m in self.innocent_phrases.finditer(lower)] if self.innocent_phrases else []
+        shielded = (
+            [(m.start(), m.end()) for m in self.innocent_phrases.finditer(lower)] if self.innocent_phrases else []
+        )
         hits = []
         for category, pattern in self.phrase_scans:
             for m in pattern.finditer(lower):
@@ -179,8 +232,15 @@ class Lexicon:
             return self._masked(key, original)
         if "-" in key:
             return self.words.get(key) or next(
-                (c for part in key.split("-") if part and part not in self.innocent
-                 for c in [self._lookup(part, original)] if c), None)
+                (
+                    c
+                    for part in key.split("-")
+                    if part and part not in self.innocent
+                    for c in [self._lookup(part, original)]
+                    if c
+                ),
+                None,
+            )
         return self._lookup(key, original)
 
     def _lookup(self, key, original):

@@ -6,6 +6,7 @@
 a human looks at everything in between; "post": in-between comments go online
 and wait for a human afterwards).  Threats always wait for a human, urgently.
 """
+
 from moderation import hookimpl
 from moderation.config import DEFAULT_POLICY
 

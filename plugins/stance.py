@@ -1,4 +1,5 @@
 """Built-in plugin: the writer's stance in the rules-versus-society debate."""
+
 from moderation import hookimpl
 from moderation.ml.textmodel import predict
 
@@ -11,8 +12,14 @@ def moderation_analyze(comments, models):
     probs, why = predict(model.estimator, [c["text"] for c in comments])
     classes = [str(c) for c in model.estimator.classes_]
     column = [classes.index(label) for label in model.labels]
-    return [{"stance": {"label": classes[max(range(len(row)), key=row.__getitem__)],
-                        "scores": {label: round(float(row[j]), 4) for label, j in zip(model.labels, column)},
-                        "evidence": ev},
-             "models": {"stance": model.version}}
-            for row, ev in zip(probs.tolist(), why)]
+    return [
+        {
+            "stance": {
+                "label": classes[max(range(len(row)), key=row.__getitem__)],
+                "scores": {label: round(float(row[j]), 4) for label, j in zip(model.labels, column)},
+                "evidence": ev,
+            },
+            "models": {"stance": model.version},
+        }
+        for row, ev in zip(probs.tolist(), why)
+    ]

@@ -1,7 +1,9 @@
 """Built-in plugin: topic tags by keyword, signal tags by rule (ANNOTATION.md)."""
+
 import re
 
 from moderation import hookimpl
+
 TOPICS = {
     "participatie": r"participat|inspraak|burgerberaad|burgerpanel|bewonersavond|meedenk|meepraat|right to challenge|burgerinitiatie|bewonersinitiatie|buurtbudget|burgerbegroting|zeggenschap|bottom[- ]up|van onderop",
     "beleid": r"beleid|regelgeving|\bregels?\b|kaders?\b|wetgeving|rechtmatig|verordening|protocol",
@@ -20,13 +22,19 @@ TOPICS = {
 }
 # The patterns are lower-case and run on the lower-cased text: five times faster than re.IGNORECASE.
 _TOPICS = [(tag, re.compile(pattern)) for tag, pattern in TOPICS.items()]
-REPLY = re.compile(r"(?:^|\s)@[^\W\d_][\w.-]*|^\s*(?:beste|hoi|dag|hallo|reactie op|eens met|oneens met)\s+[A-Z][a-z]+", re.IGNORECASE)
-QUESTION = re.compile(r"\?|^\s*(?:weet iemand|klopt het|kan iemand|is er iemand|wie weet|waarom|wanneer|hoe)\b", re.IGNORECASE)
+REPLY = re.compile(
+    r"(?:^|\s)@[^\W\d_][\w.-]*|^\s*(?:beste|hoi|dag|hallo|reactie op|eens met|oneens met)\s+[A-Z][a-z]+", re.IGNORECASE
+)
+QUESTION = re.compile(
+    r"\?|^\s*(?:weet iemand|klopt het|kan iemand|is er iemand|wie weet|waarom|wanneer|hoe)\b", re.IGNORECASE
+)
 LINK = re.compile(r"\bhttps?://\S+|\bwww\.\S+\.\S+|\b[\w-]+\.(?:nl|be|com|org|eu|net)/\S*", re.IGNORECASE)
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
 PHONE = re.compile(r"(?<![\d\w])(?:\+31[\s-]?(?:\(0\)[\s-]?)?|0031[\s-]?|0)(?:\d[\s-]?){8}\d(?!\d)")
 NINE_DIGITS = re.compile(r"(?<![\d.])(\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}\.\d{3}\.\d{3}|\d{3} \d{3} \d{3})(?![\d.])")
-ADDRESS = re.compile(r"\b[A-Z][a-z]+(?:straat|laan|weg|plein|gracht|kade|singel|dreef|steeg|dijk|hof)\s+\d{1,4}[a-zA-Z]?\b|\b\d{4}\s?[A-Z]{2}\b")
+ADDRESS = re.compile(
+    r"\b[A-Z][a-z]+(?:straat|laan|weg|plein|gracht|kade|singel|dreef|steeg|dijk|hof)\s+\d{1,4}[a-zA-Z]?\b|\b\d{4}\s?[A-Z]{2}\b"
+)
 
 
 def passes_11_proef(digits: str) -> bool:

@@ -1,4 +1,5 @@
 """Fixtures: a fresh app per test on a fresh database, SQLite or the real PostgreSQL."""
+
 import os
 import socket
 import uuid
@@ -6,6 +7,7 @@ import uuid
 import pytest
 
 from moderation.storage import comments as records
+
 # fixtures shared by the delivery tests (fast_app, pg_app, receiver)
 pytest_plugins = ["delivery_support"]
 from moderation.app import create_app
@@ -84,8 +86,11 @@ def app_for(shipped_models):
     apps = []
 
     def factory(url, extra_plugins=(), **config):
-        app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test-secret", **config},
-                         extra_plugins=extra_plugins, models=shipped_models)
+        app = create_app(
+            {"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test-secret", **config},
+            extra_plugins=extra_plugins,
+            models=shipped_models,
+        )
         app.extensions["moderation"].db.upgrade()
         apps.append(app)
         return app
@@ -134,9 +139,14 @@ def auth(site):
 
 
 def comment(ext="c1", text="Meer ruimte voor de wijkteams, laat ze zelf beslissen.", **extra):
-    return {"external_id": ext, "article": {"id": "a1", "title": "Ambtenaren zitten elkaar in de weg",
-                                            "url": "https://example.org/artikel"},
-            "author": {"id": "u1", "name": "Lezer"}, "text": text, "created_at": "2026-11-22T10:00:00Z", **extra}
+    return {
+        "external_id": ext,
+        "article": {"id": "a1", "title": "Ambtenaren zitten elkaar in de weg", "url": "https://example.org/artikel"},
+        "author": {"id": "u1", "name": "Lezer"},
+        "text": text,
+        "created_at": "2026-11-22T10:00:00Z",
+        **extra,
+    }
 
 
 def free_port() -> int:

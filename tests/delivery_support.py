@@ -4,6 +4,7 @@
 ``Stub``: an analysis plugin with fixed answers, so these tests need no trained
 model and run fast (``fast_app`` uses it with only the built-in policy plugin).
 """
+
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from moderation import hookimpl
-
 from moderation.storage import comments as records
+
 INSULT = "zakkenvullers"
 THREAT = "ik maak je dood"
 
@@ -31,35 +32,53 @@ class Stub:
         for word, category in ((INSULT, "insult"), (THREAT, "threat")):
             at = text.lower().find(word)
             if at >= 0:
-                spans.append({"start": at, "end": at + len(word), "text": text[at:at + len(word)],
-                              "category": category})
+                spans.append(
+                    {"start": at, "end": at + len(word), "text": text[at : at + len(word)], "category": category}
+                )
         score = 0.97 if spans else 0.05
-        return {"stance": {"label": "hostile" if spans else "neutral",
-                           "scores": {"hostile": 0.8, "neutral": 0.2} if spans else {"hostile": 0.0, "neutral": 1.0},
-                           "evidence": [{"term": w, "weight": 1.0} for w in text.split()[:3]]},
-                "incivility": {"uncivil": bool(spans), "score": score,
-                               "categories": sorted({s["category"] for s in spans}), "spans": spans,
-                               "evidence": [{"term": s["text"], "weight": 2.0} for s in spans]},
-                "tags": ["stub"], "models": {"stance": "stub", "incivility": "stub"}}
+        return {
+            "stance": {
+                "label": "hostile" if spans else "neutral",
+                "scores": {"hostile": 0.8, "neutral": 0.2} if spans else {"hostile": 0.0, "neutral": 1.0},
+                "evidence": [{"term": w, "weight": 1.0} for w in text.split()[:3]],
+            },
+            "incivility": {
+                "uncivil": bool(spans),
+                "score": score,
+                "categories": sorted({s["category"] for s in spans}),
+                "spans": spans,
+                "evidence": [{"term": s["text"], "weight": 2.0} for s in spans],
+            },
+            "tags": ["stub"],
+            "models": {"stance": "stub", "incivility": "stub"},
+        }
 
 
 @pytest.fixture
 def fast_app(make_app, tmp_path):
     """An app on the parametrised database with the stub analysis and the built-in policy."""
+
     def factory(**config):
         (tmp_path / "no-models").mkdir(exist_ok=True)
-        config = {"PLUGINS": ["policy"], "MODELS_DIR": str(tmp_path / "no-models"), "DECISIONS_SETTLE_SECONDS": 0,
-                  **config}
+        config = {
+            "PLUGINS": ["policy"],
+            "MODELS_DIR": str(tmp_path / "no-models"),
+            "DECISIONS_SETTLE_SECONDS": 0,
+            **config,
+        }
         return make_app(extra_plugins=[Stub()], **config)
+
     return factory
 
 
 @pytest.fixture
 def pg_app(postgres_url, app_for, tmp_path):
     """Like ``fast_app``, on PostgreSQL only (for tests of what only PostgreSQL does)."""
+
     def factory(**config):
         (tmp_path / "no-models").mkdir(exist_ok=True)
         return app_for(postgres_url, [Stub()], PLUGINS=["policy"], MODELS_DIR=str(tmp_path / "no-models"), **config)
+
     return factory
 
 
@@ -131,5 +150,6 @@ def webhook_site(app, receiver, name="alpha"):
 def decide(app, comment_id, status, actor="mod@example.org", reason=None, explanation=None, urgent=False):
     """A moderator's decision, as the queue records it."""
     with app.extensions["moderation"].db.session() as s:
-        records.record_decision(s, comment_id, status, actor=actor, reason=reason, explanation=explanation,
-                                urgent=urgent)
+        records.record_decision(
+            s, comment_id, status, actor=actor, reason=reason, explanation=explanation, urgent=urgent
+        )

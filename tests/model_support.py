@@ -1,20 +1,46 @@
 """Tiny labelled corpora and tiny trained models for the model tests (fast: a few dozen rows)."""
+
 import json
 
 from moderation.lab import training
+
 STANCE_WORDS = {
-    "pro-participation": ["laat de wijk zelf beslissen", "meer ruimte voor bewoners", "vertrouw de professional",
-                          "experimenteer met burgerberaad", "minder regels meer vertrouwen"],
-    "pro-policy": ["de raad beslist", "beleid is bindend", "rechtmatig handelen is nodig",
-                   "regels beschermen de burger", "de wet gaat voor"],
-    "hostile": ["ambtenaren zijn zakkenvullers", "die hele club kan weg", "ze doen toch wat ze willen",
-                "het stadhuis is een graaiclub", "politici luisteren nooit"],
-    "neutral": ["weet iemand waar het rapport staat", "in onze gemeente gaat het zo",
-                "ik pleit voor een balans", "wanneer is de volgende vergadering", "interessant stuk dit"],
+    "pro-participation": [
+        "laat de wijk zelf beslissen",
+        "meer ruimte voor bewoners",
+        "vertrouw de professional",
+        "experimenteer met burgerberaad",
+        "minder regels meer vertrouwen",
+    ],
+    "pro-policy": [
+        "de raad beslist",
+        "beleid is bindend",
+        "rechtmatig handelen is nodig",
+        "regels beschermen de burger",
+        "de wet gaat voor",
+    ],
+    "hostile": [
+        "ambtenaren zijn zakkenvullers",
+        "die hele club kan weg",
+        "ze doen toch wat ze willen",
+        "het stadhuis is een graaiclub",
+        "politici luisteren nooit",
+    ],
+    "neutral": [
+        "weet iemand waar het rapport staat",
+        "in onze gemeente gaat het zo",
+        "ik pleit voor een balans",
+        "wanneer is de volgende vergadering",
+        "interessant stuk dit",
+    ],
 }
-UNCIVIL = [("wat een kut gemeente", ["profanity"]), ("stelletje idioten op het stadhuis", ["insult"]),
-           ("die prutsers snappen er niks van", ["insult"]), ("klote regels allemaal", ["profanity"]),
-           ("ik weet waar je woont", ["threat"])]
+UNCIVIL = [
+    ("wat een kut gemeente", ["profanity"]),
+    ("stelletje idioten op het stadhuis", ["insult"]),
+    ("die prutsers snappen er niks van", ["insult"]),
+    ("klote regels allemaal", ["profanity"]),
+    ("ik weet waar je woont", ["threat"]),
+]
 
 
 def rows(n_per_label=8, shift=0) -> list[dict]:
@@ -29,8 +55,15 @@ def rows(n_per_label=8, shift=0) -> list[dict]:
             if i % 3 == 0:
                 insult, categories = UNCIVIL[(i + len(out)) % len(UNCIVIL)]
                 text, uncivil = f"{text}, {insult}", True
-            out.append({"id": f"r{shift}-{len(out)}", "text": text, "stance": stance, "uncivil": uncivil,
-                        "categories": categories})
+            out.append(
+                {
+                    "id": f"r{shift}-{len(out)}",
+                    "text": text,
+                    "stance": stance,
+                    "uncivil": uncivil,
+                    "categories": categories,
+                }
+            )
     return out
 
 

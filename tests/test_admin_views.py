@@ -1,13 +1,12 @@
 """The admin pages: site settings and parked webhooks, for admins only."""
+
 from conftest import auth, comment
 from review_helpers import add_moderator, login
 
-from moderation.storage import outbox
-
-from moderation.storage import comments as records
-
-from moderation.storage import sites as site_settings
 from moderation.delivery.worker import Worker
+from moderation.storage import comments as records
+from moderation.storage import outbox
+from moderation.storage import sites as site_settings
 
 
 def setup(fast_app, role="admin", sites=None):
@@ -24,15 +23,30 @@ def test_an_admin_changes_a_sites_settings(fast_app):
     app, db, client, alpha, token = setup(fast_app)
     page = client.get("/admin/sites").get_data(as_text=True)
     assert "alpha" in page and "beta" in page and "http://127.0.0.1:9/down" in page
-    r = client.post(f"/admin/sites/{alpha['id']}", data={
-        "csrf_token": token, "webhook_url": "https://alpha.example/hook", "approve_below": "0,2", "reject_above": "0.8",
-        "mode": "post", "plugins": ["policy"]})
+    r = client.post(
+        f"/admin/sites/{alpha['id']}",
+        data={
+            "csrf_token": token,
+            "webhook_url": "https://alpha.example/hook",
+            "approve_below": "0,2",
+            "reject_above": "0.8",
+            "mode": "post",
+            "plugins": ["policy"],
+        },
+    )
     assert r.status_code == 302
-    assert site_settings.get(db, "alpha") == {**site_settings.get(db, "alpha"), "webhook_url": "https://alpha.example/hook",
-                                              "approve_below": 0.2, "reject_above": 0.8, "mode": "post",
-                                              "plugins": ["policy"]}
-    bad = client.post(f"/admin/sites/{alpha['id']}", data={"csrf_token": token, "approve_below": "0.9",
-                                                           "reject_above": "0.5", "mode": "pre"})
+    assert site_settings.get(db, "alpha") == {
+        **site_settings.get(db, "alpha"),
+        "webhook_url": "https://alpha.example/hook",
+        "approve_below": 0.2,
+        "reject_above": 0.8,
+        "mode": "post",
+        "plugins": ["policy"],
+    }
+    bad = client.post(
+        f"/admin/sites/{alpha['id']}",
+        data={"csrf_token": token, "approve_below": "0.9", "reject_above": "0.5", "mode": "pre"},
+    )
     assert bad.status_code == 422 and "must not be above" in bad.get_data(as_text=True)
     assert site_settings.get(db, "alpha")["mode"] == "post"
     assert client.post(f"/admin/sites/{alpha['id']}", data={"mode": "pre"}).status_code == 400  # no CSRF token

@@ -1,4 +1,5 @@
 """The site-facing API through the Flask test client, on SQLite and PostgreSQL."""
+
 import json
 import re
 
@@ -37,7 +38,7 @@ def test_post_stores_and_analyses(client, app, site):
     assert abs(sum(analysis["stance"]["scores"].values()) - 1) < 0.01
     assert analysis["incivility"]["uncivil"] is True
     span = analysis["incivility"]["spans"][0]
-    assert text[span["start"]:span["end"]] == span["text"] == "zakkenvullers"
+    assert text[span["start"] : span["end"]] == span["text"] == "zakkenvullers"
     assert span["category"] == "insult"
     assert "reply" in analysis["tags"]
     assert analysis["errors"] == []
@@ -148,6 +149,7 @@ def test_api_keys_are_stored_hashed(app, site):
     from sqlalchemy import select
 
     from moderation.storage.tables import Site
+
     with app.extensions["moderation"].db.session() as s:
         hashes = list(s.scalars(select(Site.api_key_hash)))
     assert site["api_key"] not in hashes and len(hashes[0]) == 64
@@ -155,15 +157,21 @@ def test_api_keys_are_stored_hashed(app, site):
 
 def test_batch_stores_every_comment(client, app, site):
     texts = ["Meer ruimte voor de wijkteams graag.", "Beleid is bindend, punt.", "Wanneer is de raadsvergadering?"]
-    r = client.post("/api/v1/comments/batch", json={"comments": [comment(f"b{i}", t) for i, t in enumerate(texts)]},
-                    headers=auth(site))
+    r = client.post(
+        "/api/v1/comments/batch",
+        json={"comments": [comment(f"b{i}", t) for i, t in enumerate(texts)]},
+        headers=auth(site),
+    )
     assert r.status_code == 201
     results = r.get_json()["results"]
     assert [x["external_id"] for x in results] == ["b0", "b1", "b2"]
     assert all(x["created"] and x["analysis"]["stance"]["label"] in STANCES for x in results)
     assert "question" in results[2]["analysis"]["tags"]
-    again = client.post("/api/v1/comments/batch", json={"comments": [comment("b0", texts[0]), comment("b9", "Nieuw.")]},
-                        headers=auth(site))
+    again = client.post(
+        "/api/v1/comments/batch",
+        json={"comments": [comment("b0", texts[0]), comment("b9", "Nieuw.")]},
+        headers=auth(site),
+    )
     assert [x["created"] for x in again.get_json()["results"]] == [False, True]
     assert again.get_json()["results"][0]["id"] == results[0]["id"]
     assert stored(app) == 4
@@ -178,8 +186,11 @@ def test_batch_is_all_or_nothing_with_per_item_errors(client, app, site):
 
 
 def test_a_repeat_inside_a_batch_is_the_same_record(client, app, site):
-    r = client.post("/api/v1/comments/batch", json={"comments": [comment("b0"), comment("b1"), comment("b0", "anders")]},
-                    headers=auth(site))
+    r = client.post(
+        "/api/v1/comments/batch",
+        json={"comments": [comment("b0"), comment("b1"), comment("b0", "anders")]},
+        headers=auth(site),
+    )
     results = r.get_json()["results"]
     assert r.status_code == 201 and [x["created"] for x in results] == [True, True, False]
     assert results[2]["id"] == results[0]["id"] and results[2]["text"] == results[0]["text"]
@@ -189,8 +200,9 @@ def test_a_repeat_inside_a_batch_is_the_same_record(client, app, site):
 def test_batch_too_large(make_app):
     app = make_app(MAX_BATCH=3)
     site = records.create_site(app.extensions["moderation"].db, "s")
-    r = app.test_client().post("/api/v1/comments/batch", json={"comments": [comment(f"b{i}") for i in range(4)]},
-                               headers=auth(site))
+    r = app.test_client().post(
+        "/api/v1/comments/batch", json={"comments": [comment(f"b{i}") for i in range(4)]}, headers=auth(site)
+    )
     assert_problem(r, 413, "at most 3")
     assert stored(app) == 0
 
@@ -222,8 +234,11 @@ def test_openapi_describes_the_real_routes(client, app):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.1")
     assert spec["components"]["schemas"]["Comment"]["properties"]["text"]["maxLength"] == app.config["MAX_TEXT_LENGTH"]
-    routes = {re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "{id}" if m[1] == "comment_id" else "{%s}" % m[1], rule.rule)
-              for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
+    routes = {
+        re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "{id}" if m[1] == "comment_id" else f"{{{m[1]}}}", rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.")
+    }
     assert routes == set(spec["paths"])
 
 

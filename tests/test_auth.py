@@ -1,28 +1,42 @@
 """Moderator accounts, login, sessions and CSRF, on SQLite and PostgreSQL."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
 from review_helpers import PASSWORD, add_moderator, csrf_from, db_of, login
 from sqlalchemy import select
 
-from moderation.storage import accounts
-
-from moderation.storage import comments as records
 from moderation.cli.main import main
+from moderation.storage import accounts
+from moderation.storage import comments as records
 from moderation.storage.tables import Moderator
 
 
 def cli(app, database_url, *args, input=None):
-    result = CliRunner().invoke(main, list(args), input=input, env={"DATABASE_URL": database_url},
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, list(args), input=input, env={"DATABASE_URL": database_url}, catch_exceptions=False
+    )
     return result
 
 
 def test_cli_adds_a_moderator_with_a_hashed_password(app, database_url, site):
     records.create_site(db_of(app), "beta")
-    result = cli(app, database_url, "moderators", "add", "Jan@Example.org", "--role", "admin",
-                 "--password-stdin", "--site", "alpha", "--site", "beta", input=PASSWORD + "\n")
+    result = cli(
+        app,
+        database_url,
+        "moderators",
+        "add",
+        "Jan@Example.org",
+        "--role",
+        "admin",
+        "--password-stdin",
+        "--site",
+        "alpha",
+        "--site",
+        "beta",
+        input=PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
     assert "jan@example.org created (admin, sites alpha, beta)" in result.output
     with db_of(app).session() as s:
@@ -34,11 +48,14 @@ def test_cli_adds_a_moderator_with_a_hashed_password(app, database_url, site):
     assert "jan@example.org\tadmin" in listed.output
 
 
-@pytest.mark.parametrize("args,stdin,message", [
-    (["--password-stdin"], "kort\n", "at least 10 characters"),
-    (["--password-stdin", "--site", "nergens"], PASSWORD + "\n", "no site named 'nergens'"),
-    (["--password-stdin", "--role", "baas"], PASSWORD + "\n", "Invalid value for '--role'"),
-])
+@pytest.mark.parametrize(
+    "args,stdin,message",
+    [
+        (["--password-stdin"], "kort\n", "at least 10 characters"),
+        (["--password-stdin", "--site", "nergens"], PASSWORD + "\n", "no site named 'nergens'"),
+        (["--password-stdin", "--role", "baas"], PASSWORD + "\n", "Invalid value for '--role'"),
+    ],
+)
 def test_cli_refuses_bad_input(app, database_url, args, stdin, message):
     result = cli(app, database_url, "moderators", "add", "a@example.org", *args, input=stdin)
     assert result.exit_code != 0 and message in result.output
@@ -70,8 +87,10 @@ def test_login_and_logout(app, client):
     page = client.get("/login")
     assert page.status_code == 200 and 'for="email"' in page.get_data(as_text=True)
     token = csrf_from(page.get_data(as_text=True))
-    r = client.post("/login", data={"email": "MOD@example.org ", "password": PASSWORD, "csrf_token": token,
-                                    "next": "/queue/rejected"})
+    r = client.post(
+        "/login",
+        data={"email": "MOD@example.org ", "password": PASSWORD, "csrf_token": token, "next": "/queue/rejected"},
+    )
     assert r.status_code == 302 and r.headers["Location"] == "/queue/rejected"
     queue = client.get("/queue")
     assert queue.status_code == 200 and "mod@example.org" in queue.get_data(as_text=True)
@@ -81,12 +100,15 @@ def test_login_and_logout(app, client):
     assert client.get("/queue").status_code == 302
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_login_never_redirects_off_site(app, client, target):
     add_moderator(app)
     token = csrf_from(client.get("/login").get_data(as_text=True))
-    r = client.post("/login", data={"email": "mod@example.org", "password": PASSWORD, "csrf_token": token,
-                                    "next": target})
+    r = client.post(
+        "/login", data={"email": "mod@example.org", "password": PASSWORD, "csrf_token": token, "next": target}
+    )
     assert r.status_code == 302 and r.headers["Location"] == "/queue"
 
 
@@ -105,8 +127,12 @@ def test_repeated_failures_lock_the_account_for_a_growing_time(app, client):
     add_moderator(app)
     token = csrf_from(client.get("/login").get_data(as_text=True))
     for _ in range(accounts.FREE_ATTEMPTS - 1):
-        assert client.post("/login", data={"email": "mod@example.org", "password": "fout-fout-fout",
-                                           "csrf_token": token}).status_code == 401
+        assert (
+            client.post(
+                "/login", data={"email": "mod@example.org", "password": "fout-fout-fout", "csrf_token": token}
+            ).status_code
+            == 401
+        )
     r = client.post("/login", data={"email": "mod@example.org", "password": "fout-fout-fout", "csrf_token": token})
     assert r.status_code == 429 and "tijdelijk geblokkeerd" in r.get_data(as_text=True)
     # even the right password is refused while locked
@@ -114,14 +140,16 @@ def test_repeated_failures_lock_the_account_for_a_growing_time(app, client):
     assert r.status_code == 429
     with db_of(app).session() as s:
         m = s.scalar(select(Moderator))
-        first_lock = m.locked_until.replace(tzinfo=m.locked_until.tzinfo or timezone.utc)
+        first_lock = m.locked_until.replace(tzinfo=m.locked_until.tzinfo or UTC)
         assert m.failed_logins == accounts.FREE_ATTEMPTS
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert timedelta(seconds=20) < first_lock - now <= accounts.FIRST_LOCK
     # after the lock, one more failure locks for twice as long
     later = first_lock + timedelta(seconds=1)
-    assert accounts.authenticate(db_of(app), "mod@example.org", "nog-steeds-fout", now=later) == \
-        (None, later + 2 * accounts.FIRST_LOCK)
+    assert accounts.authenticate(db_of(app), "mod@example.org", "nog-steeds-fout", now=later) == (
+        None,
+        later + 2 * accounts.FIRST_LOCK,
+    )
     # the right password after the lock ends resets the count
     moderator, _ = accounts.authenticate(db_of(app), "mod@example.org", PASSWORD, now=later + timedelta(minutes=2))
     assert moderator is not None and moderator["failed_logins"] == 0
@@ -129,7 +157,7 @@ def test_repeated_failures_lock_the_account_for_a_growing_time(app, client):
 
 def test_lock_grows_no_longer_than_the_cap(app):
     add_moderator(app)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     lengths = []
     for _ in range(30):
         _, locked = accounts.authenticate(db_of(app), "mod@example.org", "fout-fout-fout", now=now)
@@ -146,8 +174,15 @@ def test_set_password_lifts_the_lock_and_ends_sessions(app, database_url):
     login(client)
     for _ in range(accounts.FREE_ATTEMPTS):
         accounts.authenticate(db_of(app), "mod@example.org", "fout-fout-fout")
-    result = cli(app, database_url, "moderators", "set-password", "mod@example.org", "--password-stdin",
-                 input="een-nieuw-wachtwoord\n")
+    result = cli(
+        app,
+        database_url,
+        "moderators",
+        "set-password",
+        "mod@example.org",
+        "--password-stdin",
+        input="een-nieuw-wachtwoord\n",
+    )
     assert result.exit_code == 0, result.output
     assert client.get("/queue").status_code == 302  # the old session ended with the old password
     assert accounts.authenticate(db_of(app), "mod@example.org", "een-nieuw-wachtwoord")[0] is not None
@@ -155,23 +190,38 @@ def test_set_password_lifts_the_lock_and_ends_sessions(app, database_url):
 
 def test_csrf_is_required_on_every_state_change(app, client, site):
     from review_helpers import seed
+
     add_moderator(app)
     cid = seed(app, site, "c1")
     # login itself needs the token
     r = client.post("/login", data={"email": "mod@example.org", "password": PASSWORD})
     assert r.status_code == 400 and "verlopen" in r.get_data(as_text=True)
     token = login(client)
-    for path, data in [(f"/comments/{cid}/decision", {"action": "approve"}), ("/decisions", {"action": "approve",
-                       "ids": str(cid)}), (f"/comments/{cid}/correction", {"stance": "hostile"}), ("/logout", {})]:
+    for path, data in [
+        (f"/comments/{cid}/decision", {"action": "approve"}),
+        ("/decisions", {"action": "approve", "ids": str(cid)}),
+        (f"/comments/{cid}/correction", {"stance": "hostile"}),
+        ("/logout", {}),
+    ]:
         assert client.post(path, data=data).status_code == 400, path
         assert client.post(path, data={**data, "csrf_token": "x" + token}).status_code == 400, path
-    r = client.post(f"/comments/{cid}/decision", data={"action": "approve"},
-                    headers={"X-CSRF-Token": "wrong", "Accept": "application/json"})
+    r = client.post(
+        f"/comments/{cid}/decision",
+        data={"action": "approve"},
+        headers={"X-CSRF-Token": "wrong", "Accept": "application/json"},
+    )
     assert r.status_code == 400 and r.get_json()["ok"] is False
-    assert client.get(f"/api/v1/comments/{cid}", headers={"Authorization": f"Bearer {site['api_key']}"}) \
-        .get_json()["status"] == "pending"
-    r = client.post(f"/comments/{cid}/decision", data={"action": "approve"},
-                    headers={"X-CSRF-Token": token, "Accept": "application/json"})
+    assert (
+        client.get(f"/api/v1/comments/{cid}", headers={"Authorization": f"Bearer {site['api_key']}"}).get_json()[
+            "status"
+        ]
+        == "pending"
+    )
+    r = client.post(
+        f"/comments/{cid}/decision",
+        data={"action": "approve"},
+        headers={"X-CSRF-Token": token, "Accept": "application/json"},
+    )
     assert r.status_code == 200 and r.get_json()["done"] == [cid]
 
 
@@ -183,14 +233,20 @@ def test_session_cookie_flags(app, client):
     assert cookie.startswith("moderation_session=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # plain http on localhost
     expires = datetime.strptime(cookie.split("Expires=")[1].split(";")[0], "%a, %d %b %Y %H:%M:%S GMT")
-    assert expires - datetime.now(timezone.utc).replace(tzinfo=None) < timedelta(hours=12, minutes=1)
+    assert expires - datetime.now(UTC).replace(tzinfo=None) < timedelta(hours=12, minutes=1)
 
 
-@pytest.mark.parametrize("setting,base_url,secure", [
-    ("auto", "http://localhost", False), ("auto", "http://127.0.0.1:8000", False),
-    ("auto", "https://localhost", True), ("auto", "http://moderatie.example.org", True),
-    ("1", "http://localhost", True), ("0", "https://moderatie.example.org", False),
-])
+@pytest.mark.parametrize(
+    "setting,base_url,secure",
+    [
+        ("auto", "http://localhost", False),
+        ("auto", "http://127.0.0.1:8000", False),
+        ("auto", "https://localhost", True),
+        ("auto", "http://moderatie.example.org", True),
+        ("1", "http://localhost", True),
+        ("0", "https://moderatie.example.org", False),
+    ],
+)
 def test_secure_flag_is_configurable(make_app, setting, base_url, secure):
     app = make_app(SECURE_COOKIES=setting)
     r = app.test_client().get("/login", base_url=base_url)

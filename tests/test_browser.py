@@ -4,6 +4,7 @@ One real server for the module (``moderation serve``: gunicorn, a temporary
 SQLite database), comments posted through the HTTP API, a moderator made with
 the CLI.  A failing test leaves a screenshot in test-artifacts/.
 """
+
 import json
 import os
 import re
@@ -21,8 +22,16 @@ from conftest import free_port
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 BIN = Path(sys.executable).parent
 EMAIL, PASSWORD = "moderator@example.org", "een-lang-wachtwoord"
@@ -31,6 +40,7 @@ XSS = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2
 
 try:
     import playwright.sync_api as playwright
+
     MISSING = None if Path(CHROMIUM).exists() else "Debian's chromium is not installed (make browser installs it)"
 except ImportError:
     MISSING = "Playwright is not installed (pip install -e '.[test]' installs it)"
@@ -46,18 +56,27 @@ class Server:
         self.ids = {}
 
     def api(self, method, path, body=None):
-        request = urllib.request.Request(self.url + path, method=method,
-                                         data=json.dumps(body).encode() if body is not None else None,
-                                         headers={"Authorization": f"Bearer {self.site['api_key']}",
-                                                  "Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.url + path,
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": f"Bearer {self.site['api_key']}", "Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
 
     def post(self, name, text, **extra):
-        body = {"external_id": f"{name}-{uuid.uuid4().hex[:6]}", "text": text,
-                "article": {"id": "art-1", "title": "Ambtenaren zitten elkaar in de weg",
-                            "url": "https://example.org/artikel"},
-                "author": {"id": f"lezer-{name}", "name": "Kees"}, **extra}
+        body = {
+            "external_id": f"{name}-{uuid.uuid4().hex[:6]}",
+            "text": text,
+            "article": {
+                "id": "art-1",
+                "title": "Ambtenaren zitten elkaar in de weg",
+                "url": "https://example.org/artikel",
+            },
+            "author": {"id": f"lezer-{name}", "name": "Kees"},
+            **extra,
+        }
         self.ids[name] = self.api("POST", "/api/v1/comments", body)["id"]
         return self.ids[name]
 
@@ -66,8 +85,9 @@ class Server:
 
 
 def _run(args, env, stdin=None):
-    result = subprocess.run([str(BIN / "moderation"), *args], env=env, input=stdin, capture_output=True, text=True,
-                            timeout=180)
+    result = subprocess.run(
+        [str(BIN / "moderation"), *args], env=env, input=stdin, capture_output=True, text=True, timeout=180
+    )
     assert result.returncode == 0, result.stderr + result.stdout
     return result.stdout
 
@@ -75,20 +95,29 @@ def _run(args, env, stdin=None):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'moderation.sqlite'}",
-           "MODERATION_SECRET_KEY": uuid.uuid4().hex}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'moderation.sqlite'}",
+        "MODERATION_SECRET_KEY": uuid.uuid4().hex,
+    }
     _run(["db", "upgrade"], env)
     # every comment waits for a person here, whatever the models say
     from moderation.storage import comments as records
     from moderation.storage.database import Database
+
     db = Database(env["DATABASE_URL"])
     site = records.create_site(db, "browser", policy={"approve_below": 0.0, "reject_above": 1.01, "mode": "pre"})
     db.dispose()
     _run(["moderators", "add", EMAIL, "--password-stdin"], env, stdin=PASSWORD + "\n")
     port = free_port()
     log = open(tmp / "server.log", "w")
-    process = subprocess.Popen([str(BIN / "moderation"), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [str(BIN / "moderation"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:
@@ -119,8 +148,14 @@ def chromium(tmp_path_factory):
 
 def _context(p, tmp_path, **options):
     profile = tmp_path / f"profile-{uuid.uuid4().hex[:6]}"
-    return p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=ARGS, headless=True,
-                                                viewport={"width": 1280, "height": 1000}, **options)
+    return p.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=CHROMIUM,
+        args=ARGS,
+        headless=True,
+        viewport={"width": 1280, "height": 1000},
+        **options,
+    )
 
 
 @pytest.fixture
@@ -163,8 +198,10 @@ def test_login_shows_the_comment_with_its_words_highlighted(page, server):
     assert mark.count() == 1 and mark.first.inner_text().startswith("zakkenvullers")
     assert "span-insult" in mark.first.get_attribute("class")
     assert item.locator(".text").inner_text().startswith("Die ambtenaren zijn echt zakkenvullers")
-    assert item.get_by_role("link", name="Ambtenaren zitten elkaar in de weg").get_attribute("href") == \
-        "https://example.org/artikel"
+    assert (
+        item.get_by_role("link", name="Ambtenaren zitten elkaar in de weg").get_attribute("href")
+        == "https://example.org/artikel"
+    )
     assert page.js_errors == []
 
 
@@ -254,7 +291,7 @@ def test_a_script_in_a_comment_does_not_run(page, server):
     item.wait_for()
     assert page.evaluate("window.__pwned") is None
     assert page.dialogs == []
-    assert item.locator(".text").inner_text().startswith('<script>window.__pwned = 1</script><img src=x onerror=')
+    assert item.locator(".text").inner_text().startswith("<script>window.__pwned = 1</script><img src=x onerror=")
     assert item.locator(".author").first.inner_text() == '<img src=x onerror="window.__pwned = 3">'
     assert item.locator(".text script, .text img, .author img").count() == 0
     page.goto(server.url + f"/comments/{server.ids['xss']}")

@@ -1,4 +1,5 @@
 """The `moderation` command line, run as a user would (click's runner and real subprocesses)."""
+
 import json
 import os
 import subprocess
@@ -33,8 +34,11 @@ def test_sites_add_prints_the_key_once_as_json(env):
 
 
 def test_sites_add_with_webhook_prints_its_secret(env):
-    site = json.loads(env.invoke(main, ["sites", "add", "beta", "--webhook-url", "http://127.0.0.1:9/hook",
-                                        "--json"]).output.strip().splitlines()[-1])
+    site = json.loads(
+        env.invoke(main, ["sites", "add", "beta", "--webhook-url", "http://127.0.0.1:9/hook", "--json"])
+        .output.strip()
+        .splitlines()[-1]
+    )
     assert site["webhook_secret"].startswith("whsec_")
 
 
@@ -57,8 +61,10 @@ def test_classify_reads_json_lines_and_writes_analyses(env):
     assert result.exit_code == 0, result.output
     analyses = [json.loads(line) for line in result.output.strip().splitlines()]
     assert len(analyses) == 2
-    assert all(a["stance"]["label"] in STANCES and set(a) == {"stance", "incivility", "tags", "models", "errors"}
-               for a in analyses)
+    assert all(
+        a["stance"]["label"] in STANCES and set(a) == {"stance", "incivility", "tags", "models", "errors"}
+        for a in analyses
+    )
     assert analyses[0]["incivility"]["spans"][0]["text"] == "prutsers"
 
 

@@ -1,4 +1,5 @@
 """`moderation data check` and `data stats` on the project's corpus and on broken files."""
+
 import json
 import re
 
@@ -26,8 +27,10 @@ def test_the_corpus_meets_its_quotas():
     assert all(s["stance"][label] >= 600 for label in ("pro-participation", "pro-policy", "hostile", "neutral"))
     assert s["uncivil"]["uncivil"] / s["total"] >= 0.30
     assert s["categories"]["threat"] >= 60 and s["categories"]["identity_attack"] >= 60
-    assert all(s["uncivil_by_stance"][label]["uncivil"] > 0 and s["uncivil_by_stance"][label]["civil"] > 0
-               for label in ("pro-participation", "pro-policy", "hostile", "neutral"))
+    assert all(
+        s["uncivil_by_stance"][label]["uncivil"] > 0 and s["uncivil_by_stance"][label]["civil"] > 0
+        for label in ("pro-participation", "pro-policy", "hostile", "neutral")
+    )
     assert s["files"]["test.jsonl"] / s["total"] >= 0.15
 
 
@@ -62,10 +65,17 @@ def test_broken_rows_are_reported(tmp_path):
 
 def test_duplicates_and_leakage_are_found(tmp_path):
     shared = "de gemeente moet echt veel beter luisteren naar haar eigen inwoners en dan"
-    write(tmp_path / "comments.jsonl", [{"text": shared + " snel.", "stance": "neutral"},
-                                         {"text": "Volstrekt iets anders.", "stance": "neutral"}])
-    write(tmp_path / "test.jsonl", [{"text": "Zeg, " + shared + " ook nog.", "stance": "neutral"},
-                                     {"text": "volstrekt iets ANDERS", "stance": "neutral"}])
+    write(
+        tmp_path / "comments.jsonl",
+        [{"text": shared + " snel.", "stance": "neutral"}, {"text": "Volstrekt iets anders.", "stance": "neutral"}],
+    )
+    write(
+        tmp_path / "test.jsonl",
+        [
+            {"text": "Zeg, " + shared + " ook nog.", "stance": "neutral"},
+            {"text": "volstrekt iets ANDERS", "stance": "neutral"},
+        ],
+    )
     problems = check([tmp_path])
     assert sum("LEAKAGE" in p for p in problems) == 2
     assert any("exact duplicate" in p for p in problems) and any("near duplicate" in p for p in problems)
@@ -79,6 +89,8 @@ def test_unreadable_file_is_a_problem(tmp_path):
 
 
 def test_csv_is_read_with_the_same_columns(tmp_path):
-    (tmp_path / "rows.csv").write_text('text,stance,uncivil,categories,spans\n"Wat een prutsers",hostile,true,'
-                                       '"[""insult""]","[[8, 16]]"\n', encoding="utf-8")
+    (tmp_path / "rows.csv").write_text(
+        'text,stance,uncivil,categories,spans\n"Wat een prutsers",hostile,true,"[""insult""]","[[8, 16]]"\n',
+        encoding="utf-8",
+    )
     assert check([tmp_path / "rows.csv"]) == []

@@ -1,4 +1,5 @@
 """The database layer: the embedded default, WAL mode, migrations on both engines."""
+
 import sqlalchemy
 
 from moderation.app import create_app
@@ -26,8 +27,18 @@ def test_upgrade_creates_every_table_and_is_repeatable(empty_database_url):
     db.upgrade()
     db.upgrade()
     names = set(sqlalchemy.inspect(db.engine).get_table_names())
-    assert {"sites", "articles", "comments", "analyses", "decisions", "corrections", "moderators", "outbox",
-            "deliveries", "alembic_version"} <= names
+    assert {
+        "sites",
+        "articles",
+        "comments",
+        "analyses",
+        "decisions",
+        "corrections",
+        "moderators",
+        "outbox",
+        "deliveries",
+        "alembic_version",
+    } <= names
     db.dispose()
 
 

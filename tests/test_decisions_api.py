@@ -1,16 +1,21 @@
 """GET /api/v1/decisions: a site's decisions in order, paged by cursor, for sites without webhooks."""
+
 import pytest
 from conftest import auth, comment
 from delivery_support import INSULT, decide
 
 from moderation.storage import comments as records
+
+
 def setup(fast_app, **config):
     app = fast_app(**config)
     db = app.extensions["moderation"].db
     site, other = records.create_site(db, "alpha"), records.create_site(db, "beta")
     client = app.test_client()
-    ids = [client.post("/api/v1/comments", json=comment(f"c{i}", text), headers=auth(site)).get_json()["id"]
-           for i, text in enumerate(["Goed plan.", f"Stel {INSULT}.", "Mee eens."])]
+    ids = [
+        client.post("/api/v1/comments", json=comment(f"c{i}", text), headers=auth(site)).get_json()["id"]
+        for i, text in enumerate(["Goed plan.", f"Stel {INSULT}.", "Mee eens."])
+    ]
     client.post("/api/v1/comments", json=comment("x1", "Van een andere site."), headers=auth(other))
     decide(app, ids[0], "rejected", reason="off_topic")
     return app, client, site, ids
@@ -22,8 +27,12 @@ def test_decisions_come_in_order_with_the_explanation(fast_app):
     assert r.status_code == 200
     body = r.get_json()
     got = [(d["external_id"], d["status"], d["by"]) for d in body["decisions"]]
-    assert got == [("c0", "approved", "policy"), ("c1", "rejected", "policy"), ("c2", "approved", "policy"),
-                   ("c0", "rejected", "moderator")]
+    assert got == [
+        ("c0", "approved", "policy"),
+        ("c1", "rejected", "policy"),
+        ("c2", "approved", "policy"),
+        ("c0", "rejected", "moderator"),
+    ]
     assert [d["id"] for d in body["decisions"]] == sorted(d["id"] for d in body["decisions"])
     assert body["decisions"][3]["previous_status"] == "approved"
     assert f"‘{INSULT}’" in body["decisions"][1]["explanation"]

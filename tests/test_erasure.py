@@ -1,4 +1,5 @@
 """Erasure (AVG/GDPR): nothing of the text or the author stays in any table, the decision does."""
+
 import json
 from datetime import timedelta
 
@@ -7,10 +8,10 @@ from click.testing import CliRunner
 from conftest import auth, comment
 from delivery_support import INSULT, decide, webhook_site
 
-from moderation.storage import comments as records
 from moderation.cli.main import main
-from moderation.storage.tables import Comment, Correction, Decision, utcnow
 from moderation.delivery.worker import Worker
+from moderation.storage import comments as records
+from moderation.storage.tables import Comment, Correction, Decision, utcnow
 
 AUTHOR = {"id": "lezer-8731", "name": "Henk Vermeulen-Zwart"}
 TEXT = f"Die Xylofoonbeleid-ambtenaren in Oudewater zijn {INSULT}, bel me op 0612345678."
@@ -39,15 +40,25 @@ def test_erasing_a_comment_leaves_nothing_of_it(app, receiver):
     """With the real models and plugins: spans, evidence, notes, corrections and webhook payloads."""
     site = webhook_site(app, receiver)
     client = app.test_client()
-    body = client.post("/api/v1/comments", json={**comment("c1", TEXT), "author": AUTHOR}, headers=auth(site)).get_json()
+    body = client.post(
+        "/api/v1/comments", json={**comment("c1", TEXT), "author": AUTHOR}, headers=auth(site)
+    ).get_json()
     assert body["analysis"]["incivility"]["spans"], "the real incivility plugin should find the insult"
     cid = body["id"]
     decide(app, cid, "pending", reason="in doubt")
     with app.extensions["moderation"].db.session() as s:
-        records.record_decision(s, cid, "rejected", actor="mod@example.org", reason="insult",
-                                note=f"schreef '{INSULT}' over Oudewater")
-        s.add(Correction(comment_id=cid, actor="mod@example.org", field="incivility", before=None,
-                         after={"categories": ["insult"], "spans": [{"start": 0, "end": 3, "text": INSULT}]}))
+        records.record_decision(
+            s, cid, "rejected", actor="mod@example.org", reason="insult", note=f"schreef '{INSULT}' over Oudewater"
+        )
+        s.add(
+            Correction(
+                comment_id=cid,
+                actor="mod@example.org",
+                field="incivility",
+                before=None,
+                after={"categories": ["insult"], "spans": [{"start": 0, "end": 3, "text": INSULT}]},
+            )
+        )
     needles = [TEXT, "Xylofoonbeleid", "Oudewater", "0612345678", INSULT, AUTHOR["id"], AUTHOR["name"], "Vermeulen"]
     assert len(leftovers(app, *needles)) > 5  # it was everywhere: the test can see it
     decisions_before = rows(app, Decision)
@@ -70,12 +81,15 @@ def test_a_retry_after_erasure_does_not_store_the_comment_again(fast_app):
     app = fast_app()
     site = records.create_site(app.extensions["moderation"].db, "alpha")
     client = app.test_client()
-    cid = client.post("/api/v1/comments", json={**comment("c1", TEXT), "author": AUTHOR}, headers=auth(site)).get_json()["id"]
+    cid = client.post(
+        "/api/v1/comments", json={**comment("c1", TEXT), "author": AUTHOR}, headers=auth(site)
+    ).get_json()["id"]
     client.delete(f"/api/v1/comments/{cid}", headers=auth(site))
     retry = client.post("/api/v1/comments", json={**comment("c1", TEXT), "author": AUTHOR}, headers=auth(site))
     assert retry.status_code == 200 and retry.get_json()["id"] == cid and retry.get_json()["text"] is None
-    batch = client.post("/api/v1/comments/batch", json={"comments": [{**comment("c1", TEXT), "author": AUTHOR}]},
-                        headers=auth(site))
+    batch = client.post(
+        "/api/v1/comments/batch", json={"comments": [{**comment("c1", TEXT), "author": AUTHOR}]}, headers=auth(site)
+    )
     assert batch.status_code == 200 and batch.get_json()["results"][0]["created"] is False
     assert rows(app, Comment) == 1
     assert leftovers(app, "Xylofoonbeleid", AUTHOR["id"], AUTHOR["name"]) == []
@@ -87,18 +101,27 @@ def test_erasing_an_author_takes_all_their_comments_and_nothing_else(fast_app):
     site, other_site = records.create_site(db, "alpha"), records.create_site(db, "beta")
     client = app.test_client()
     for i in range(3):
-        client.post("/api/v1/comments", json={**comment(f"h{i}", f"Xylofoonbeleid deel {i}."), "author": AUTHOR},
-                    headers=auth(site))
-    client.post("/api/v1/comments", json={**comment("k1", "Kees vindt het goed."), "author": {"id": "kees"}},
-                headers=auth(site))
-    client.post("/api/v1/comments", json={**comment("o1", "Ander Xylofoonbeleid-verhaal."), "author": AUTHOR},
-                headers=auth(other_site))
+        client.post(
+            "/api/v1/comments",
+            json={**comment(f"h{i}", f"Xylofoonbeleid deel {i}."), "author": AUTHOR},
+            headers=auth(site),
+        )
+    client.post(
+        "/api/v1/comments", json={**comment("k1", "Kees vindt het goed."), "author": {"id": "kees"}}, headers=auth(site)
+    )
+    client.post(
+        "/api/v1/comments",
+        json={**comment("o1", "Ander Xylofoonbeleid-verhaal."), "author": AUTHOR},
+        headers=auth(other_site),
+    )
     r = client.delete(f"/api/v1/authors/{AUTHOR['id']}", headers=auth(site))
     assert r.status_code == 200 and r.get_json()["erased"] == 3
     assert sorted(c["external_id"] for c in r.get_json()["comments"]) == ["h0", "h1", "h2"]
     with db.session() as s:
-        left = {ext: (text, author) for ext, text, author in
-                s.execute(sqlalchemy.select(Comment.external_id, Comment.text, Comment.author_id))}
+        left = {
+            ext: (text, author)
+            for ext, text, author in s.execute(sqlalchemy.select(Comment.external_id, Comment.text, Comment.author_id))
+        }
     assert left["k1"] == ("Kees vindt het goed.", "kees")
     assert left["o1"] == ("Ander Xylofoonbeleid-verhaal.", AUTHOR["id"])  # another site's reader: not this request
     assert all(left[f"h{i}"] == (None, None) for i in range(3))
@@ -122,7 +145,9 @@ def test_a_queued_webhook_goes_out_without_the_text(fast_app, receiver):
     app = fast_app()
     site = webhook_site(app, receiver)
     client = app.test_client()
-    cid = client.post("/api/v1/comments", json={**comment("c1", TEXT), "author": AUTHOR}, headers=auth(site)).get_json()["id"]
+    cid = client.post(
+        "/api/v1/comments", json={**comment("c1", TEXT), "author": AUTHOR}, headers=auth(site)
+    ).get_json()["id"]
     client.delete(f"/api/v1/comments/{cid}", headers=auth(site))
     Worker(app.extensions["moderation"].db, app.config).drain()
     [event] = receiver.events()
@@ -137,11 +162,14 @@ def test_purge_erases_old_comments_only(fast_app, database_url, monkeypatch):
     db = app.extensions["moderation"].db
     site = records.create_site(db, "alpha")
     client = app.test_client()
-    old = client.post("/api/v1/comments", json={**comment("old", TEXT), "author": AUTHOR}, headers=auth(site)).get_json()
+    old = client.post(
+        "/api/v1/comments", json={**comment("old", TEXT), "author": AUTHOR}, headers=auth(site)
+    ).get_json()
     client.post("/api/v1/comments", json=comment("new", "Een verse reactie."), headers=auth(site))
     with db.session() as s:
-        s.execute(sqlalchemy.update(Comment).where(Comment.id == old["id"])
-                  .values(received_at=utcnow() - timedelta(days=400)))
+        s.execute(
+            sqlalchemy.update(Comment).where(Comment.id == old["id"]).values(received_at=utcnow() - timedelta(days=400))
+        )
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("MODERATION_PLUGINS", "policy")
     result = CliRunner().invoke(main, ["purge", "--older-than", "365"])

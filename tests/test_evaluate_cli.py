@@ -1,4 +1,5 @@
 """``moderation train`` and ``moderation evaluate`` from the command line, on tiny models."""
+
 import csv
 import json
 
@@ -94,11 +95,17 @@ def test_evaluate_without_a_model_says_so(tmp_path, env):
 
 def test_train_takes_several_data_files_and_reports_progress(tmp_path, env):
     first = corpus(tmp_path, name="a.jsonl")
-    second = write_jsonl(tmp_path / "feedback.jsonl", [{"text": "stelletje idioten", "uncivil": True},
-                                                       {"text": "goed plan van de raad", "uncivil": False}])
+    second = write_jsonl(
+        tmp_path / "feedback.jsonl",
+        [{"text": "stelletje idioten", "uncivil": True}, {"text": "goed plan van de raad", "uncivil": False}],
+    )
     test = corpus(tmp_path, n_per_label=3, shift=7, name="test.jsonl")
-    result = CliRunner().invoke(main, ["train", "--task", "incivility", "--data", first, "--data", second,
-                                       "--test", test], env=env, catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        ["train", "--task", "incivility", "--data", first, "--data", second, "--test", test],
+        env=env,
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert "cross-validation" in result.output and "fitted" in result.output and "promoted" in result.output
     [meta_path] = [p for p in (tmp_path / "models" / "incivility").glob("*.json") if p.name != "current.json"]

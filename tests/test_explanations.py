@@ -1,16 +1,25 @@
 """The statement of reasons a commenter reads: plain Dutch, the offending words, editable."""
+
 import re
 
 import pytest
 from conftest import auth, comment
 from delivery_support import INSULT, decide
 
+from moderation.storage import comments as records
 from moderation.storage import explanations
 
-from moderation.storage import comments as records
-SPANS = {"incivility": {"spans": [{"text": "prutsers", "category": "insult"}, {"text": "kut", "category": "profanity"},
-                                  {"text": "Prutsers", "category": "insult"}, {"text": "idioten", "category": "insult"},
-                                  {"text": "sukkels", "category": "insult"}]}}
+SPANS = {
+    "incivility": {
+        "spans": [
+            {"text": "prutsers", "category": "insult"},
+            {"text": "kut", "category": "profanity"},
+            {"text": "Prutsers", "category": "insult"},
+            {"text": "idioten", "category": "insult"},
+            {"text": "sukkels", "category": "insult"},
+        ]
+    }
+}
 
 
 def b1_sentences(text):
@@ -33,7 +42,9 @@ def test_the_offending_words_are_quoted_once_at_most_three_reason_first():
     text = explanations.draft("profanity", SPANS)
     assert "Het gaat om deze woorden: ‘kut’, ‘prutsers’ en ‘idioten’." in text
     assert "sukkels" not in text and "‘Prutsers’" not in text
-    assert "dit woord: ‘prutsers’." in explanations.draft("insult", {"incivility": {"spans": SPANS["incivility"]["spans"][:1]}})
+    assert "dit woord: ‘prutsers’." in explanations.draft(
+        "insult", {"incivility": {"spans": SPANS["incivility"]["spans"][:1]}}
+    )
 
 
 def test_reasons_without_words_quote_nothing():
@@ -53,8 +64,11 @@ def test_clean_checks_a_moderators_text():
 def test_an_automatic_rejection_carries_the_draft(fast_app):
     app = fast_app()
     site = records.create_site(app.extensions["moderation"].db, "alpha")
-    body = app.test_client().post("/api/v1/comments", json=comment("c1", f"Stelletje {INSULT}."),
-                                  headers=auth(site)).get_json()
+    body = (
+        app.test_client()
+        .post("/api/v1/comments", json=comment("c1", f"Stelletje {INSULT}."), headers=auth(site))
+        .get_json()
+    )
     assert body["status"] == "rejected"
     assert body["decision"]["explanation"] == explanations.draft("insult", body["analysis"])
     assert f"‘{INSULT}’" in body["decision"]["explanation"]
@@ -66,7 +80,9 @@ def test_a_moderators_edit_goes_out_instead_of_the_draft(fast_app):
     client = app.test_client()
     cid = client.post("/api/v1/comments", json=comment("c1", "Goed plan."), headers=auth(site)).get_json()["id"]
     decide(app, cid, "rejected", reason="off_topic", explanation=explanations.clean(" Dit gaat over iets anders. "))
-    assert client.get(f"/api/v1/comments/{cid}", headers=auth(site)).get_json()["decision"]["explanation"] == \
-        "Dit gaat over iets anders."
+    assert (
+        client.get(f"/api/v1/comments/{cid}", headers=auth(site)).get_json()["decision"]["explanation"]
+        == "Dit gaat over iets anders."
+    )
     decide(app, cid, "approved")
     assert client.get(f"/api/v1/comments/{cid}", headers=auth(site)).get_json()["decision"]["explanation"] is None

@@ -1,4 +1,5 @@
 """Moderators' decisions and corrections as training data (moderation feedback export)."""
+
 import csv
 import json
 import os
@@ -9,16 +10,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from review_helpers import db_of, seed, spans_of
 
-from moderation.ml import corpus
-
-from moderation.ml import datacheck
-
-from moderation.lab import feedback_export as feedback
-
-from moderation.storage import review_queue as review
-
-from moderation.lab import training
 from moderation.cli.main import main
+from moderation.lab import feedback_export as feedback
+from moderation.lab import training
+from moderation.ml import corpus, datacheck
+from moderation.storage import review_queue as review
 
 INSULT = "Wat een prutsers en klootzakken daar op het stadhuis"
 
@@ -45,8 +41,15 @@ def reviewed(app, site):
     review.correct(db, None, c["stance"], "b@example.org", stance="pro-policy")
     review.decide(db, None, [c["escalated"]], "escalate", "a@example.org")
     review.decide(db, None, [c["other"]], "reject", "a@example.org", reason="other")
-    review.correct(db, None, c["civil-after-all"], "b@example.org", uncivil=True, categories=["profanity"],
-                   stance="pro-participation")
+    review.correct(
+        db,
+        None,
+        c["civil-after-all"],
+        "b@example.org",
+        uncivil=True,
+        categories=["profanity"],
+        stance="pro-participation",
+    )
     review.decide(db, None, [c["civil-after-all"]], "approve", "b@example.org")
     return c
 
@@ -59,15 +62,33 @@ def test_export_labels_only_what_moderators_said(app, site, tmp_path):
     ids = {name: f"queue-{cid}" for name, cid in c.items()}
     assert set(rows) == {ids[n] for n in ("approved", "insult", "spam", "pii", "stance", "civil-after-all")}
     assert counts == {"examples": 6, "unlabelled": 2, "stance": 2, "incivility": 3}
-    assert rows[ids["approved"]] == {"id": ids["approved"], "text": "Meer ruimte voor de wijkteams graag.",
-                                     "uncivil": False, "categories": [], "spans": []}
+    assert rows[ids["approved"]] == {
+        "id": ids["approved"],
+        "text": "Meer ruimte voor de wijkteams graag.",
+        "uncivil": False,
+        "categories": [],
+        "spans": [],
+    }
     # rejected as an insult: uncivil with that category, and only the insult span the moderator confirmed
     start = INSULT.index("prutsers")
-    assert rows[ids["insult"]] == {"id": ids["insult"], "text": INSULT, "uncivil": True, "categories": ["insult"],
-                                   "spans": [[start, start + len("prutsers"), "insult"]]}
-    assert rows[ids["spam"]] == {"id": ids["spam"], "text": "Koop goedkope zonnepanelen op zon.example!", "tags": ["spam"]}
+    assert rows[ids["insult"]] == {
+        "id": ids["insult"],
+        "text": INSULT,
+        "uncivil": True,
+        "categories": ["insult"],
+        "spans": [[start, start + len("prutsers"), "insult"]],
+    }
+    assert rows[ids["spam"]] == {
+        "id": ids["spam"],
+        "text": "Koop goedkope zonnepanelen op zon.example!",
+        "tags": ["spam"],
+    }
     assert rows[ids["pii"]]["tags"] == ["contains-pii"] and "uncivil" not in rows[ids["pii"]]
-    assert rows[ids["stance"]] == {"id": ids["stance"], "text": "De raad beslist, niet een denktank.", "stance": "pro-policy"}
+    assert rows[ids["stance"]] == {
+        "id": ids["stance"],
+        "text": "De raad beslist, niet een denktank.",
+        "stance": "pro-policy",
+    }
     # a correction outweighs the decision that followed it
     row = rows[ids["civil-after-all"]]
     assert (row["stance"], row["uncivil"], row["categories"]) == ("pro-participation", True, ["profanity"])
@@ -96,18 +117,27 @@ def test_csv_export_reads_back_the_same(app, site, tmp_path):
     feedback.export(db_of(app), tmp_path / "f.csv")
     with open(tmp_path / "f.csv", newline="", encoding="utf-8") as f:
         assert csv.DictReader(f).fieldnames == list(feedback.COLUMNS)
-    strip = lambda rows: sorted(({k: v for k, v in r.items() if k != "_line" and v != []} for r in rows),  # noqa: E731
-                                key=lambda r: r["id"])
+
+    def strip(rows):
+        return sorted(
+            ({k: v for k, v in r.items() if k != "_line" and v != []} for r in rows),
+            key=lambda r: r["id"],
+        )
+
     assert strip(corpus.read_rows(tmp_path / "f.csv")) == strip(corpus.read_rows(tmp_path / "f.jsonl"))
 
 
 def test_cli_export(app, site, database_url, tmp_path):
     reviewed(app, site)
     out = tmp_path / "out" / "feedback.jsonl"
-    result = CliRunner().invoke(main, ["feedback", "export", "--out", str(out)], env={"DATABASE_URL": database_url},
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["feedback", "export", "--out", str(out)], env={"DATABASE_URL": database_url}, catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
-    assert f"6 labelled examples written to {out}" in result.output and "2 reviewed comments carried no label" in result.output
+    assert (
+        f"6 labelled examples written to {out}" in result.output
+        and "2 reviewed comments carried no label" in result.output
+    )
     assert len(out.read_text(encoding="utf-8").splitlines()) == 6
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".feedback-")]  # no temporary file left
 
@@ -126,8 +156,13 @@ def test_moderation_train_learns_from_the_export(app, site, database_url, tmp_pa
     out = tmp_path / "feedback.jsonl"
     feedback.export(db_of(app), out)
     env = {**os.environ, "MODERATION_MODELS_DIR": str(tmp_path / "models"), "DATABASE_URL": database_url}
-    result = subprocess.run([str(Path(sys.executable).parent / "moderation"), "train", "--task", "incivility",
-                             "--data", str(out)], capture_output=True, text=True, env=env, timeout=300)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "moderation"), "train", "--task", "incivility", "--data", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert "incivility: 3 training comments from 1 file(s)" in result.stderr and "promoted" in result.stdout
     pointer = json.loads((tmp_path / "models" / "incivility" / "current.json").read_text())

@@ -1,4 +1,5 @@
 """The plugin contract: every hook is tested, documented and isolated."""
+
 import inspect
 import sys
 import threading
@@ -7,7 +8,6 @@ import pytest
 from conftest import auth, comment
 
 from moderation import hookimpl, hookspecs
-
 from moderation.pipeline import host as plugin_host
 from moderation.storage.tables import Comment
 
@@ -79,15 +79,24 @@ def test_hook_moderation_decide(make_app, site):
     app = make_app(extra_plugins=[Strict()])
     client = app.test_client()
     from moderation.storage import comments as records
+
     site = records.create_site(app.extensions["moderation"].db, "s")
-    assert client.post("/api/v1/comments", json=comment("c1", "ja hoor"), headers=auth(site)).get_json()["status"] == "rejected"
-    assert client.post("/api/v1/comments", json=comment("c2", "Goed plan van de raad."),
-                       headers=auth(site)).get_json()["status"] != "rejected"
+    assert (
+        client.post("/api/v1/comments", json=comment("c1", "ja hoor"), headers=auth(site)).get_json()["status"]
+        == "rejected"
+    )
+    assert (
+        client.post("/api/v1/comments", json=comment("c2", "Goed plan van de raad."), headers=auth(site)).get_json()[
+            "status"
+        ]
+        != "rejected"
+    )
 
 
 def test_a_broken_plugin_sends_the_comment_to_a_human(make_app):
     app = make_app(extra_plugins=[Broken()])
     from moderation.storage import comments as records
+
     site = records.create_site(app.extensions["moderation"].db, "s")
     r = app.test_client().post("/api/v1/comments", json=comment("c1", "Goed plan van de raad."), headers=auth(site))
     assert r.status_code == 201
@@ -138,6 +147,7 @@ def test_a_broken_policy_still_stores_the_comment_pending(make_app):
 
     app = make_app(extra_plugins=[BadPolicy()])
     from moderation.storage import comments as records
+
     site = records.create_site(app.extensions["moderation"].db, "s")
     body = app.test_client().post("/api/v1/comments", json=comment(), headers=auth(site)).get_json()
     assert body["status"] == "pending" and "policy down" in body["analysis"]["errors"][0]["error"]
@@ -166,7 +176,9 @@ def test_entry_point_plugins_are_loaded(monkeypatch):
         def load(self):
             return Picky()
 
-    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **kw: [FakeEntryPoint()] if kw.get("group") == "moderation" else [])
+    monkeypatch.setattr(
+        importlib.metadata, "entry_points", lambda **kw: [FakeEntryPoint()] if kw.get("group") == "moderation" else []
+    )
     pm = plugin_host.build_manager(enabled=["thirdparty", "stance"])
     assert pm.get_plugin("thirdparty") is not None
 

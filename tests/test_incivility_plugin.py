@@ -1,4 +1,5 @@
 """The incivility plugin: model score, lexicon spans, categories and evidence combined."""
+
 import json
 from pathlib import Path
 
@@ -6,8 +7,9 @@ from plugins import incivility
 
 
 def analyse(models, texts):
-    return [f["incivility"] for f in incivility.moderation_analyze(comments=[{"text": t} for t in texts],
-                                                                   models=models)]
+    return [
+        f["incivility"] for f in incivility.moderation_analyze(comments=[{"text": t} for t in texts], models=models)
+    ]
 
 
 def test_a_lexicon_hit_makes_a_comment_uncivil_with_its_spans(shipped_models):

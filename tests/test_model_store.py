@@ -1,5 +1,6 @@
 """The model store serves only verified models: hash, scikit-learn version, labels, canaries;
 a refused reload keeps the old model; activation reaches a running app without a restart."""
+
 import json
 
 import pytest
@@ -97,14 +98,19 @@ def test_a_failed_reload_keeps_the_old_model(tmp_path, models_dir):
 def test_a_running_app_picks_up_a_new_version_without_restart(tmp_path, models_dir):
     train(tmp_path, "stance", models_dir)
     first = train(tmp_path, "incivility", models_dir)
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "TESTING": True,
-                      "MODELS_DIR": str(models_dir), "MODEL_RELOAD_SECONDS": 0})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+            "TESTING": True,
+            "MODELS_DIR": str(models_dir),
+            "MODEL_RELOAD_SECONDS": 0,
+        }
+    )
     try:
         pipeline = app.extensions["moderation"].pipeline
         [analysis] = pipeline.analyze([{"text": "stelletje idioten"}])
         assert analysis["models"]["incivility"] == first["version"]
-        second = train(tmp_path, "incivility", models_dir, data=corpus(tmp_path, shift=5, name="b.jsonl"),
-                       force=True)
+        second = train(tmp_path, "incivility", models_dir, data=corpus(tmp_path, shift=5, name="b.jsonl"), force=True)
         assert second["promoted"] and second["version"] != first["version"]
         [analysis] = pipeline.analyze([{"text": "stelletje idioten"}])
         assert analysis["models"]["incivility"] == second["version"]
@@ -114,9 +120,11 @@ def test_a_running_app_picks_up_a_new_version_without_restart(tmp_path, models_d
         [analysis] = pipeline.analyze([{"text": "stelletje idioten"}])
         assert analysis["models"]["incivility"] == first["version"]
         # and so does `moderation models activate`, run as another process would
-        result = CliRunner().invoke(main, ["models", "activate", "incivility", second["version"]],
-                                    env={"MODERATION_MODELS_DIR": str(models_dir),
-                                         "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}"})
+        result = CliRunner().invoke(
+            main,
+            ["models", "activate", "incivility", second["version"]],
+            env={"MODERATION_MODELS_DIR": str(models_dir), "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}"},
+        )
         assert result.exit_code == 0, result.output
         [analysis] = pipeline.analyze([{"text": "stelletje idioten"}])
         assert analysis["models"]["incivility"] == second["version"]
@@ -125,8 +133,10 @@ def test_a_running_app_picks_up_a_new_version_without_restart(tmp_path, models_d
 
 
 def test_rollback_walks_back_through_the_history(tmp_path, models_dir):
-    versions = [train(tmp_path, "stance", models_dir, data=corpus(tmp_path, shift=i, name=f"{i}.jsonl"),
-                      force=True)["version"] for i in range(3)]
+    versions = [
+        train(tmp_path, "stance", models_dir, data=corpus(tmp_path, shift=i, name=f"{i}.jsonl"), force=True)["version"]
+        for i in range(3)
+    ]
     store = ModelStore(models_dir)
     assert store.pointer("stance") == {"version": versions[2], "history": versions[:2]}
     assert store.rollback("stance") == versions[1]

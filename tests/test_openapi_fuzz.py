@@ -4,6 +4,7 @@ response matches the documented status codes, content types and schemas.
 The examples are derandomised so every run (and CI) tries the same ones; set
 MODERATION_FUZZ_RANDOM=1 to explore new ones (and MODERATION_FUZZ_EXAMPLES=N for more).
 """
+
 import os
 
 import pytest
@@ -11,6 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from moderation.storage import comments as records
+
 RANDOM = os.environ.get("MODERATION_FUZZ_RANDOM") == "1"
 EXAMPLES = int(os.environ.get("MODERATION_FUZZ_EXAMPLES", "40"))
 
@@ -36,9 +38,15 @@ def test_every_operation_answers_as_documented(app):
     ops = operations(app)
     assert "POST /api/v1/comments" in ops and "POST /api/v1/comments/batch" in ops
     for name, operation in ops.items():
+
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES // 2 if "batch" in name else EXAMPLES, deadline=None, database=None,
-                  derandomize=not RANDOM, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES // 2 if "batch" in name else EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=not RANDOM,
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case):
             case.call_and_validate(headers=headers)
 

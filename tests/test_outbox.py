@@ -1,4 +1,5 @@
 """Claiming outbox events: leases on both databases, SKIP LOCKED and two workers on PostgreSQL."""
+
 import threading
 from datetime import timedelta
 
@@ -7,17 +8,19 @@ import sqlalchemy
 from conftest import auth, comment
 from delivery_support import Receiver, webhook_site
 
-from moderation.storage import outbox
-
 from moderation.delivery import webhooks
-from moderation.storage.tables import OutboxEvent, utcnow
 from moderation.delivery.worker import Worker
+from moderation.storage import outbox
+from moderation.storage.tables import OutboxEvent, utcnow
 
 
 def make_events(app, site, n):
     client = app.test_client()
     for i in range(n):
-        assert client.post("/api/v1/comments", json=comment(f"c{i}", f"Reactie {i}."), headers=auth(site)).status_code == 201
+        assert (
+            client.post("/api/v1/comments", json=comment(f"c{i}", f"Reactie {i}."), headers=auth(site)).status_code
+            == 201
+        )
     return app.extensions["moderation"].db
 
 
@@ -34,8 +37,9 @@ def test_a_claimed_event_is_not_claimed_again_until_its_lease_ends(fast_app, rec
     taken = outbox.claim(db, "w3", 10, lease_seconds=60, now=now + timedelta(seconds=61))
     assert sorted(e["id"] for e in taken) == sorted(e["id"] for e in first + second)
     # w1's late result is logged but does not move the event
-    result = outbox.record_attempt(db, first[0]["id"], "w1", status_code=200, error=None, duration_ms=1.0,
-                                   max_attempts=5, backoff=lambda n: 30)
+    result = outbox.record_attempt(
+        db, first[0]["id"], "w1", status_code=200, error=None, duration_ms=1.0, max_attempts=5, backoff=lambda n: 30
+    )
     assert result["state"] == "lease-lost"
     event = outbox.get_event(db, first[0]["id"])
     assert event["state"] == "pending" and event["locked_by"] == "w3" and len(event["deliveries"]) == 1
@@ -46,8 +50,11 @@ def test_claim_returns_the_url_and_secrets_and_only_due_events(fast_app, receive
     site = webhook_site(app, receiver)
     db = make_events(app, site, 2)
     with db.session() as s:
-        s.execute(sqlalchemy.update(OutboxEvent).where(OutboxEvent.comment_id == 2)
-                  .values(next_attempt_at=utcnow() + timedelta(minutes=5)))
+        s.execute(
+            sqlalchemy.update(OutboxEvent)
+            .where(OutboxEvent.comment_id == 2)
+            .values(next_attempt_at=utcnow() + timedelta(minutes=5))
+        )
     [event] = outbox.claim(db, "w1", 10, 60)
     assert event["url"] == receiver.url and event["secrets"] == [site["webhook_secret"]]
     assert event["payload"]["type"] == "comment.approved" and event["payload"]["id"]
@@ -91,8 +98,9 @@ def test_skip_locked_passes_over_rows_another_transaction_holds(pg_app):
     db = make_events(app, webhook_site(app, r), 4)
     with db.Session() as holder:
         with holder.begin():
-            held = list(holder.scalars(sqlalchemy.select(OutboxEvent.id).order_by(OutboxEvent.id).limit(2)
-                                       .with_for_update()))
+            held = list(
+                holder.scalars(sqlalchemy.select(OutboxEvent.id).order_by(OutboxEvent.id).limit(2).with_for_update())
+            )
             claimed = outbox.claim(db, "w2", 10, 60)  # does not wait for the holder
             assert sorted(e["id"] for e in claimed) == [3, 4] and held == [1, 2]
 

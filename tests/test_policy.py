@@ -1,22 +1,32 @@
 """The built-in threshold policy (plugins/policy.py)."""
+
 import pytest
 
 from plugins.policy import moderation_decide
 
 
 def analysis(score, uncivil=None, categories=(), errors=()):
-    return {"stance": {"label": "neutral"}, "errors": list(errors),
-            "incivility": {"uncivil": score >= 0.5 if uncivil is None else uncivil, "score": score,
-                           "categories": list(categories)}}
+    return {
+        "stance": {"label": "neutral"},
+        "errors": list(errors),
+        "incivility": {
+            "uncivil": score >= 0.5 if uncivil is None else uncivil,
+            "score": score,
+            "categories": list(categories),
+        },
+    }
 
 
-@pytest.mark.parametrize("score,categories,status,reason", [
-    (0.05, [], "approved", None),
-    (0.5, [], "pending", "in doubt"),
-    (0.95, ["insult"], "rejected", "insult"),
-    (0.95, ["profanity", "identity_attack"], "rejected", "identity_attack"),
-    (0.95, [], "rejected", "uncivil"),
-])
+@pytest.mark.parametrize(
+    "score,categories,status,reason",
+    [
+        (0.05, [], "approved", None),
+        (0.5, [], "pending", "in doubt"),
+        (0.95, ["insult"], "rejected", "insult"),
+        (0.95, ["profanity", "identity_attack"], "rejected", "identity_attack"),
+        (0.95, [], "rejected", "uncivil"),
+    ],
+)
 def test_thresholds(score, categories, status, reason):
     decision = moderation_decide(analysis=analysis(score, categories=categories), policy={})
     assert (decision["status"], decision["reason"]) == (status, reason)
@@ -39,4 +49,6 @@ def test_post_moderation_publishes_the_doubtful():
 
 def test_incomplete_analysis_goes_to_a_human():
     assert moderation_decide(analysis=analysis(0.01, errors=[{"plugin": "x"}]), policy={})["status"] == "pending"
-    assert moderation_decide(analysis={"stance": None, "incivility": None, "errors": []}, policy={})["status"] == "pending"
+    assert (
+        moderation_decide(analysis={"stance": None, "incivility": None, "errors": []}, policy={})["status"] == "pending"
+    )

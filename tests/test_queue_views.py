@@ -1,4 +1,5 @@
 """The moderator pages through the Flask test client, on SQLite and PostgreSQL."""
+
 import re
 
 import pytest
@@ -30,16 +31,29 @@ def api_status(client, site, cid):
 def test_the_queue_shows_what_a_moderator_needs(app, client, site, moderator):
     seed(app, site, "old", status="rejected")
     seed(app, site, "p", text="Ik vind dat de raad moet beslissen.", author=("u7", "Piet"), status="approved")
-    cid = seed(app, site, "c", text=INSULT, parent="p", stance="hostile", score=0.87, hostility=0.93,
-               categories=["insult"], spans=spans_of(INSULT, "zakkenvullers"), tags=["reply", "politiek"])
+    cid = seed(
+        app,
+        site,
+        "c",
+        text=INSULT,
+        parent="p",
+        stance="hostile",
+        score=0.87,
+        hostility=0.93,
+        categories=["insult"],
+        spans=spans_of(INSULT, "zakkenvullers"),
+        tags=["reply", "politiek"],
+    )
     page = html(client.get("/queue"))
-    item = page[page.index(f'id="c-{cid}"'):]
-    assert ('<mark class="span span-insult" title="belediging">zakkenvullers'
-            '<span class="visually-hidden"> [belediging]</span></mark>') in item
+    item = page[page.index(f'id="c-{cid}"') :]
+    assert (
+        '<mark class="span span-insult" title="belediging">zakkenvullers'
+        '<span class="visually-hidden"> [belediging]</span></mark>'
+    ) in item
     assert "Die ambtenaren zijn echt " in item and ", schrap die hele afdeling maar." in item
     assert 'href="https://example.org/artikel" rel="noopener noreferrer"' in item
     assert "Ambtenaren zitten elkaar in de weg" in item
-    assert "Reactie op <span class=\"author\">Piet</span>" in item and "Ik vind dat de raad moet beslissen." in item
+    assert 'Reactie op <span class="author">Piet</span>' in item and "Ik vind dat de raad moet beslissen." in item
     assert '<span class="ok">0 goedgekeurd</span> · <span class="no">1 afgewezen</span>' in item
     assert "Vijandig</strong>" in item and 'value="0.93"' in item and "93%" in item
     assert "score 0,87" in item and "Belediging</span>" in item and ">politiek</a>" in item
@@ -48,8 +62,11 @@ def test_the_queue_shows_what_a_moderator_needs(app, client, site, moderator):
 
 
 def test_real_comment_through_the_api_reaches_the_queue_with_its_words_highlighted(app, client, site, moderator):
-    r = client.post("/api/v1/comments", json=comment("real", "Wat een prutsers zijn het bij de gemeente, echt waar."),
-                    headers=auth(site))
+    r = client.post(
+        "/api/v1/comments",
+        json=comment("real", "Wat een prutsers zijn het bij de gemeente, echt waar."),
+        headers=auth(site),
+    )
     body = r.get_json()
     spans = body["analysis"]["incivility"]["spans"]
     assert spans and spans[0]["text"] == "prutsers"
@@ -63,9 +80,16 @@ def test_real_comment_through_the_api_reaches_the_queue_with_its_words_highlight
 def test_hostile_input_is_shown_as_text(app, client, site, moderator):
     text = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2"> "quotes" & ampersands'
     # straight into storage: the API would refuse the javascript: link
-    cid = seed(app, site, "xss", text=text, categories=["insult"], spans=[{"start": 8, "end": 14, "category": "insult\" onmouseover=\"x"}],
-               author=("u1", '<b onmouseover="alert(1)">Kees</b>'),
-               article=("a9", '<svg onload="alert(1)">Titel</svg>', "javascript:alert(1)"))
+    cid = seed(
+        app,
+        site,
+        "xss",
+        text=text,
+        categories=["insult"],
+        spans=[{"start": 8, "end": 14, "category": 'insult" onmouseover="x'}],
+        author=("u1", '<b onmouseover="alert(1)">Kees</b>'),
+        article=("a9", '<svg onload="alert(1)">Titel</svg>', "javascript:alert(1)"),
+    )
     page = html(client.get("/queue"))
     assert "<script>window" not in page and "<img src=x" not in page and "<svg onload" not in page
     assert "<b onmouseover" not in page and 'href="javascript:' not in page
@@ -82,8 +106,10 @@ def test_hostile_input_is_shown_as_text(app, client, site, moderator):
 
 def test_approve_without_javascript(app, client, site, moderator):
     cid = seed(app, site, "c")
-    r = client.post(f"/comments/{cid}/decision", data={"action": "approve", "expected": "pending", "csrf_token": moderator,
-                                                       "next": "/queue?stance=neutral"})
+    r = client.post(
+        f"/comments/{cid}/decision",
+        data={"action": "approve", "expected": "pending", "csrf_token": moderator, "next": "/queue?stance=neutral"},
+    )
     assert r.status_code == 302 and r.headers["Location"] == "/queue?stance=neutral"
     page = html(client.get(r.headers["Location"]))
     assert f"Reactie #{cid} goedgekeurd." in page and f'id="c-{cid}"' not in page
@@ -105,9 +131,18 @@ def test_reject_needs_a_known_reason(app, client, site, moderator):
 
 def test_bulk_reject_with_a_reason(app, client, site, moderator):
     a, b, c = (seed(app, site, ext) for ext in "abc")
-    r = client.post("/decisions", data={"ids": [str(a), str(c)], "action": "reject", "reason": "spam", "note": "reclame",
-                                        "expected": "pending", "csrf_token": moderator},
-                    headers={"Accept": "application/json"})
+    r = client.post(
+        "/decisions",
+        data={
+            "ids": [str(a), str(c)],
+            "action": "reject",
+            "reason": "spam",
+            "note": "reclame",
+            "expected": "pending",
+            "csrf_token": moderator,
+        },
+        headers={"Accept": "application/json"},
+    )
     body = r.get_json()
     assert r.status_code == 200 and body["ok"] and body["done"] == [a, c]
     assert body["message"] == "2 reacties afgewezen (spam)."
@@ -120,8 +155,11 @@ def test_bulk_reject_with_a_reason(app, client, site, moderator):
 def test_a_decision_made_elsewhere_in_the_meantime_is_reported(app, client, site, moderator):
     cid = seed(app, site, "c")
     client.post(f"/comments/{cid}/decision", data={"action": "approve", "expected": "pending", "csrf_token": moderator})
-    r = client.post(f"/comments/{cid}/decision", data={"action": "reject", "reason": "insult", "expected": "pending",
-                                                       "csrf_token": moderator}, headers={"Accept": "application/json"})
+    r = client.post(
+        f"/comments/{cid}/decision",
+        data={"action": "reject", "reason": "insult", "expected": "pending", "csrf_token": moderator},
+        headers={"Accept": "application/json"},
+    )
     body = r.get_json()
     assert body["done"] == [] and body["skipped"][0]["status"] == "approved"
     assert body["message"] == f"Reactie #{cid} was al goedgekeurd; niets veranderd."
@@ -130,46 +168,63 @@ def test_a_decision_made_elsewhere_in_the_meantime_is_reported(app, client, site
 
 def test_escalate_and_decide_from_the_escalated_list(app, client, site, moderator):
     cid = seed(app, site, "c")
-    client.post(f"/comments/{cid}/decision", data={"action": "escalate", "note": "juridisch laten bekijken",
-                                                   "expected": "pending", "csrf_token": moderator})
+    client.post(
+        f"/comments/{cid}/decision",
+        data={"action": "escalate", "note": "juridisch laten bekijken", "expected": "pending", "csrf_token": moderator},
+    )
     queue = html(client.get("/queue"))
     assert f'id="c-{cid}"' not in queue and 'Geëscaleerd <span class="count">1</span>' in queue
     escalated = html(client.get("/queue/escalated"))
     assert f'id="c-{cid}"' in escalated and "juridisch laten bekijken" in escalated
     assert 'value="escalate"' not in escalated.split(f'id="c-{cid}"')[1]  # no escalating twice
-    r = client.post(f"/comments/{cid}/decision", data={"action": "reject", "reason": "threat", "expected": "pending",
-                                                       "csrf_token": moderator})
+    r = client.post(
+        f"/comments/{cid}/decision",
+        data={"action": "reject", "reason": "threat", "expected": "pending", "csrf_token": moderator},
+    )
     assert r.status_code == 302 and api_status(client, site, cid) == "rejected"
 
 
 def test_correcting_labels(app, client, site, moderator):
     cid = seed(app, site, "c", stance="neutral", score=0.3, uncivil=False)
-    r = client.post(f"/comments/{cid}/correction", data={"stance": "pro-policy", "onbeschoft": "ja",
-                                                         "categories": ["profanity"], "csrf_token": moderator,
-                                                         "next": "/queue"})
+    r = client.post(
+        f"/comments/{cid}/correction",
+        data={
+            "stance": "pro-policy",
+            "onbeschoft": "ja",
+            "categories": ["profanity"],
+            "csrf_token": moderator,
+            "next": "/queue",
+        },
+    )
     assert r.status_code == 302
     page = html(client.get("/queue"))
     assert f"Reactie #{cid}: standpunt en onbeschoftheid gecorrigeerd." in page
-    item = page[page.index(f'id="c-{cid}"'):]
+    item = page[page.index(f'id="c-{cid}"') :]
     assert "Pro-beleid</strong>" in item and "(gecorrigeerd; model: Neutraal)" in item
     assert 'class="chip chip-profanity"' in item
-    r = client.post(f"/comments/{cid}/correction", data={"stance": "pro-policy", "onbeschoft": "ja",
-                                                         "categories": ["profanity"], "csrf_token": moderator},
-                    headers={"Accept": "application/json"})
+    r = client.post(
+        f"/comments/{cid}/correction",
+        data={"stance": "pro-policy", "onbeschoft": "ja", "categories": ["profanity"], "csrf_token": moderator},
+        headers={"Accept": "application/json"},
+    )
     assert r.get_json()["corrections"] == [] and "niets veranderd" in r.get_json()["message"]
     for bad in ({"stance": "boos"}, {"onbeschoft": "ja"}):
         assert client.post(f"/comments/{cid}/correction", data={**bad, "csrf_token": moderator}).status_code == 400
     audit = html(client.get("/audit"))
     assert "Correctie standpunt" in audit and "Neutraal" in audit and "Pro-beleid" in audit
-    assert "Correctie onbeschoftheid" in audit and "niet onbeschoft" in audit and "onbeschoft, grof taalgebruik" in audit
+    assert (
+        "Correctie onbeschoftheid" in audit and "niet onbeschoft" in audit and "onbeschoft, grof taalgebruik" in audit
+    )
 
 
 def test_audit_log_page(app, client, site, moderator):
     cid = seed(app, site, "c", text="Een reactie om te weigeren")
-    client.post(f"/comments/{cid}/decision", data={"action": "reject", "reason": "off_topic", "note": "dwaalt af",
-                                                   "csrf_token": moderator})
+    client.post(
+        f"/comments/{cid}/decision",
+        data={"action": "reject", "reason": "off_topic", "note": "dwaalt af", "csrf_token": moderator},
+    )
     page = html(client.get("/audit"))
-    row = page[page.index('<tr class="audit-decision">'):]
+    row = page[page.index('<tr class="audit-decision">') :]
     assert "mod@example.org" in row and f"#{cid}" in row and "Een reactie om te weigeren" in row
     assert "Wacht op beoordeling" in row and "Afgewezen" in row and "Off-topic" in row and "dwaalt af" in row
     assert "automatisch (beleid)" not in page
@@ -186,13 +241,21 @@ def test_article_page_draws_the_balance(app, client, site, moderator):
     with db_of(app).session() as s:
         article_id = s.scalar(select(Article.id))
     page = html(client.get(f"/articles/{article_id}"))
-    assert "Stemming in 4 reacties" in page and 'data-uncivil-share>25%<' in page
-    svg = page[page.index("<svg"):page.index("</svg>")]
-    bars = re.findall(r'<g class="bar bar-([\w-]+)">.*?width="(\d+)" height="28" class="civil">.*?width="(\d+)" '
-                      r'height="28" class="uncivil">', svg, re.S)
+    assert "Stemming in 4 reacties" in page and "data-uncivil-share>25%<" in page
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    bars = re.findall(
+        r'<g class="bar bar-([\w-]+)">.*?width="(\d+)" height="28" class="civil">.*?width="(\d+)" '
+        r'height="28" class="uncivil">',
+        svg,
+        re.S,
+    )
     # widths scale to the largest stance (hostile, 3 comments = 420 px); the uncivil part is drawn apart
     assert [(label, int(civil), int(uncivil)) for label, civil, uncivil in bars] == [
-        ("pro-participation", 0, 0), ("pro-policy", 140, 0), ("hostile", 280, 140), ("neutral", 0, 0)]
+        ("pro-participation", 0, 0),
+        ("pro-policy", 140, 0),
+        ("hostile", 280, 140),
+        ("neutral", 0, 0),
+    ]
     assert "Vijandig: 3 reacties, waarvan 1 onbeschoft." in svg
     assert '<th scope="row">Vijandig</th><td class="num">3</td><td class="num">75%</td>' in page
     listing = html(client.get("/articles"))
@@ -207,7 +270,9 @@ def test_filters_and_search_through_the_page(app, client, site, moderator):
     assert f'id="c-{b}"' not in html(client.get("/queue?stance=pro-participation"))
     page = html(client.get("/queue?q=zijn+regels"))
     assert f'id="c-{b}"' in page and f'id="c-{a}"' not in page
-    assert f'id="c-{b}"' in html(client.get("/queue?tag=beleid")) and f'id="c-{a}"' not in html(client.get("/queue?tag=beleid"))
+    assert f'id="c-{b}"' in html(client.get("/queue?tag=beleid")) and f'id="c-{a}"' not in html(
+        client.get("/queue?tag=beleid")
+    )
     # nonsense filter values are ignored, not errors
     assert f'id="c-{a}"' in html(client.get("/queue?stance=boos&van=gisteren&site=x&onbeschoft=misschien&na=%%%"))
     page = html(client.get("/queue?q=niets-te-vinden"))
@@ -233,7 +298,9 @@ def test_a_moderator_limited_to_one_site_never_sees_another(app, client, site, o
     add_moderator(app, "alpha-only@example.org", sites=["alpha"])
     token = login(client, "alpha-only@example.org")
     mine = seed(app, site, "m", text="Van alpha")
-    theirs = seed(app, other_site, "t", text="Geheim van beta", article=("b1", "Beta-artikel", "https://beta.example/1"))
+    theirs = seed(
+        app, other_site, "t", text="Geheim van beta", article=("b1", "Beta-artikel", "https://beta.example/1")
+    )
     with db_of(app).session() as s:
         beta_article = s.scalar(select(Comment.article_id).where(Comment.id == theirs))
     page = html(client.get("/queue"))
@@ -242,9 +309,11 @@ def test_a_moderator_limited_to_one_site_never_sees_another(app, client, site, o
     assert client.get(f"/comments/{theirs}").status_code == 404
     assert client.get(f"/articles/{beta_article}").status_code == 404
     assert "Beta-artikel" not in html(client.get("/articles"))
-    for path, data in [(f"/comments/{theirs}/decision", {"action": "approve"}),
-                       (f"/comments/{theirs}/correction", {"stance": "hostile"}),
-                       ("/decisions", {"action": "approve", "ids": [str(mine), str(theirs)]})]:
+    for path, data in [
+        (f"/comments/{theirs}/decision", {"action": "approve"}),
+        (f"/comments/{theirs}/correction", {"stance": "hostile"}),
+        ("/decisions", {"action": "approve", "ids": [str(mine), str(theirs)]}),
+    ]:
         assert client.post(path, data={**data, "csrf_token": token}).status_code == 404, path
     assert api_status(client, site, mine) == "pending" and api_status(client, other_site, theirs) == "pending"
     # a decision by an unrestricted colleague on beta stays out of alpha's audit log
@@ -258,7 +327,7 @@ def test_the_comment_page_shows_its_history(app, client, site, moderator):
     client.post(f"/comments/{cid}/decision", data={"action": "approve", "csrf_token": moderator})
     page = html(client.get(f"/comments/{cid}"))
     assert "Reactie #" in page and "Goedgekeurd" in page
-    history = page[page.index('id="h-history"'):]
+    history = page[page.index('id="h-history"') :]
     assert history.index("Beslissing") < history.index("Correctie standpunt") < history.index("automatisch (beleid)")
     assert client.get("/comments/424242").status_code == 404
 
@@ -271,14 +340,30 @@ def test_a_moderator_can_write_the_explanation_the_writer_gets(app, client, site
     own, drafted, bad = (seed(app, site, ext) for ext in ("own", "drafted", "bad"))
     text = "Uw reactie noemt ambtenaren zakkenvullers. Dat is een belediging; zonder dat woord mag hij terug."
     for cid, explanation in ((own, f"  {text}  "), (drafted, "")):
-        r = client.post(f"/comments/{cid}/decision", data={"action": "reject", "reason": "insult", "expected": "pending",
-                                                           "explanation": explanation, "csrf_token": moderator})
+        r = client.post(
+            f"/comments/{cid}/decision",
+            data={
+                "action": "reject",
+                "reason": "insult",
+                "expected": "pending",
+                "explanation": explanation,
+                "csrf_token": moderator,
+            },
+        )
         assert r.status_code == 302
     decision = lambda cid: client.get(f"/api/v1/comments/{cid}", headers=auth(site)).get_json()["decision"]  # noqa: E731
     assert decision(own)["explanation"] == text
     assert decision(drafted)["explanation"] and decision(drafted)["explanation"] != text  # the draft, in Dutch
-    r = client.post(f"/comments/{bad}/decision", data={"action": "reject", "reason": "insult", "expected": "pending",
-                                                       "explanation": "x" * 1001, "csrf_token": moderator})
+    r = client.post(
+        f"/comments/{bad}/decision",
+        data={
+            "action": "reject",
+            "reason": "insult",
+            "expected": "pending",
+            "explanation": "x" * 1001,
+            "csrf_token": moderator,
+        },
+    )
     assert r.status_code == 400 and "uitleg" in r.get_data(as_text=True)
     assert api_status(client, site, bad) == "pending"
     assert 'name="explanation"' in html(client.get("/queue"))

@@ -1,12 +1,11 @@
 """The queue's SQL (moderation/review.py, reports.py) on SQLite and PostgreSQL."""
+
 import pytest
 from review_helpers import db_of, seed, spans_of, utc
 from sqlalchemy import select
 
-from moderation.storage import comments as records
-
 from moderation.storage import audit as reports
-
+from moderation.storage import comments as records
 from moderation.storage import review_queue as review
 from moderation.storage.review_queue import Filters
 from moderation.storage.tables import Comment, Correction, Decision, OutboxEvent
@@ -74,14 +73,41 @@ def test_a_malformed_cursor_starts_at_the_top(app, site):
 
 
 def test_filters(app, site, other_site):
-    a = seed(app, site, "a", text="Die zakkenvullers bij de gemeente", stance="hostile", score=0.9,
-             categories=["insult"], spans=spans_of("Die zakkenvullers bij de gemeente", "zakkenvullers"),
-             tags=["politiek", "identity_attack-like"], received_at=utc(2026, 11, 20, 12))
-    b = seed(app, site, "b", text="Meer ruimte voor bewoners", stance="pro-participation", score=0.2,
-             tags=["participatie"], article=("a2", "Inspraak", "https://example.org/2"),
-             author=("u2", "Joke"), received_at=utc(2026, 11, 21, 23, 30))
-    c = seed(app, other_site, "c", text="Beleid is bindend, 100% zeker", stance="pro-policy", score=0.6,
-             categories=["profanity"], tags=["beleid"], received_at=utc(2026, 11, 22, 9))
+    a = seed(
+        app,
+        site,
+        "a",
+        text="Die zakkenvullers bij de gemeente",
+        stance="hostile",
+        score=0.9,
+        categories=["insult"],
+        spans=spans_of("Die zakkenvullers bij de gemeente", "zakkenvullers"),
+        tags=["politiek", "identity_attack-like"],
+        received_at=utc(2026, 11, 20, 12),
+    )
+    b = seed(
+        app,
+        site,
+        "b",
+        text="Meer ruimte voor bewoners",
+        stance="pro-participation",
+        score=0.2,
+        tags=["participatie"],
+        article=("a2", "Inspraak", "https://example.org/2"),
+        author=("u2", "Joke"),
+        received_at=utc(2026, 11, 21, 23, 30),
+    )
+    c = seed(
+        app,
+        other_site,
+        "c",
+        text="Beleid is bindend, 100% zeker",
+        stance="pro-policy",
+        score=0.6,
+        categories=["profanity"],
+        tags=["beleid"],
+        received_at=utc(2026, 11, 22, 9),
+    )
     db = db_of(app)
 
     def found(**f):
@@ -121,8 +147,10 @@ def test_site_limits_hide_everything_of_other_sites(app, site, other_site):
     with pytest.raises(review.NotVisible):
         review.correct(db, limited, theirs, "mod@example.org", stance="hostile")
     # nothing happened to either, not even to the visible one in the refused batch
-    assert [records.get_comment(db, site["id"], mine)["status"],
-            records.get_comment(db, other_site["id"], theirs)["status"]] == ["pending", "pending"]
+    assert [
+        records.get_comment(db, site["id"], mine)["status"],
+        records.get_comment(db, other_site["id"], theirs)["status"],
+    ] == ["pending", "pending"]
 
 
 def test_item_details(app, site):
@@ -131,8 +159,18 @@ def test_item_details(app, site):
     seed(app, site, "other-author", status="rejected", author=("u9", "Ander"))
     parent = seed(app, site, "p", text="Eerste reactie", author=("u5", "Piet"), status="approved")
     text = "@Piet wat een prutsers"
-    cid = seed(app, site, "r", text=text, parent="p", stance="hostile", score=0.92, categories=["insult"],
-               spans=spans_of(text, "prutsers"), tags=["reply"])
+    cid = seed(
+        app,
+        site,
+        "r",
+        text=text,
+        parent="p",
+        stance="hostile",
+        score=0.92,
+        categories=["insult"],
+        spans=spans_of(text, "prutsers"),
+        tags=["reply"],
+    )
     item = review.get(db_of(app), None, cid)
     assert item["history"] == {"approved": 1, "rejected": 1, "pending": 1}
     assert item["parent"]["id"] == parent and item["parent"]["text"] == "Eerste reactie"
@@ -147,18 +185,29 @@ def test_decisions_are_recorded_and_reach_the_site(make_app):
     site = records.create_site(db_of(app), "hooked", webhook_url="http://127.0.0.1:9/hook")
     a, b, c = (seed(app, site, ext) for ext in "abc")
     db = db_of(app)
-    assert review.decide(db, None, [a], "approve", "mod@example.org", expected="pending") == {"done": [a], "skipped": []}
-    assert review.decide(db, None, [b, c, b], "reject", "mod@example.org", reason="insult", note="grof") \
-        == {"done": [b, c], "skipped": []}
+    assert review.decide(db, None, [a], "approve", "mod@example.org", expected="pending") == {
+        "done": [a],
+        "skipped": [],
+    }
+    assert review.decide(db, None, [b, c, b], "reject", "mod@example.org", reason="insult", note="grof") == {
+        "done": [b, c],
+        "skipped": [],
+    }
     assert records.get_comment(db, site["id"], a)["status"] == "approved"
     view = records.get_comment(db, site["id"], b)
-    assert view["status"] == "rejected" and view["decision"]["reason"] == "insult" and view["decision"]["by"] == "moderator"
+    assert (
+        view["status"] == "rejected"
+        and view["decision"]["reason"] == "insult"
+        and view["decision"]["by"] == "moderator"
+    )
     with db.session() as s:
         rows = list(s.scalars(select(Decision).where(Decision.actor == "mod@example.org").order_by(Decision.id)))
         events = list(s.scalars(select(OutboxEvent.event_type).where(OutboxEvent.comment_id.in_([a, b, c]))))
     assert [(d.comment_id, d.previous_status, d.status, d.reason, d.note) for d in rows] == [
-        (a, "pending", "approved", None, None), (b, "pending", "rejected", "insult", "grof"),
-        (c, "pending", "rejected", "insult", "grof")]
+        (a, "pending", "approved", None, None),
+        (b, "pending", "rejected", "insult", "grof"),
+        (c, "pending", "rejected", "insult", "grof"),
+    ]
     assert events.count("comment.approved") == 1 and events.count("comment.rejected") == 2
 
 
@@ -172,7 +221,9 @@ def test_a_stale_decision_never_overrules_a_colleague(app, site):
     # deciding the same again changes nothing either
     assert review.decide(db, None, [cid], "approve", "eerste@example.org")["done"] == []
     # a deliberate change from the approved list does go through
-    assert review.decide(db, None, [cid], "reject", "tweede@example.org", reason="spam", expected="approved")["done"] == [cid]
+    assert review.decide(db, None, [cid], "reject", "tweede@example.org", reason="spam", expected="approved")[
+        "done"
+    ] == [cid]
 
 
 def test_escalation_moves_a_comment_to_the_escalated_list(app, site):
@@ -187,19 +238,37 @@ def test_escalation_moves_a_comment_to_the_escalated_list(app, site):
     assert records.get_comment(db, site["id"], cid)["status"] == "pending"
     assert review.decide(db, None, [cid], "escalate", "mod@example.org")["done"] == []
     review.decide(db, None, [cid], "reject", "chef@example.org", reason="threat", expected="pending")
-    assert ids(review.page(db, "escalated", None, Filters())) == [] and ids(review.page(db, "rejected", None, Filters())) == [cid]
+    assert ids(review.page(db, "escalated", None, Filters())) == [] and ids(
+        review.page(db, "rejected", None, Filters())
+    ) == [cid]
 
 
 def test_corrections_store_before_and_after_and_update_the_labels(app, site):
     cid = seed(app, site, "c", stance="hostile", score=0.8, categories=["insult"])
     db = db_of(app)
-    made = review.correct(db, None, cid, "mod@example.org", stance="pro-policy", uncivil=True,
-                          categories=["profanity", "insult", "profanity"])
-    assert made == [{"field": "stance", "before": {"stance": "hostile"}, "after": {"stance": "pro-policy"}},
-                    {"field": "incivility", "before": {"uncivil": True, "categories": ["insult"]},
-                     "after": {"uncivil": True, "categories": ["insult", "profanity"]}}]
-    assert review.correct(db, None, cid, "mod@example.org", stance="pro-policy", uncivil=True,
-                          categories=["insult", "profanity"]) == []
+    made = review.correct(
+        db,
+        None,
+        cid,
+        "mod@example.org",
+        stance="pro-policy",
+        uncivil=True,
+        categories=["profanity", "insult", "profanity"],
+    )
+    assert made == [
+        {"field": "stance", "before": {"stance": "hostile"}, "after": {"stance": "pro-policy"}},
+        {
+            "field": "incivility",
+            "before": {"uncivil": True, "categories": ["insult"]},
+            "after": {"uncivil": True, "categories": ["insult", "profanity"]},
+        },
+    ]
+    assert (
+        review.correct(
+            db, None, cid, "mod@example.org", stance="pro-policy", uncivil=True, categories=["insult", "profanity"]
+        )
+        == []
+    )
     made = review.correct(db, None, cid, "ander@example.org", uncivil=False, categories=["insult"])
     assert made[0]["after"] == {"uncivil": False, "categories": []}
     item = review.get(db, None, cid)
@@ -230,9 +299,12 @@ def test_audit_log_merges_decisions_and_corrections_newest_first(app, site, othe
         if not cursor:
             break
     assert [(e["kind"], e["comment_id"], e["actor"]) for e in entries] == [
-        ("decision", cids[3], "a@example.org"), ("correction", cids[2], "a@example.org"),
-        ("decision", cids[1], "b@example.org"), ("correction", cids[1], "b@example.org"),
-        ("decision", cids[0], "a@example.org")]
+        ("decision", cids[3], "a@example.org"),
+        ("correction", cids[2], "a@example.org"),
+        ("decision", cids[1], "b@example.org"),
+        ("correction", cids[1], "b@example.org"),
+        ("decision", cids[0], "a@example.org"),
+    ]
     assert entries[2]["before"] == "pending" and entries[2]["after"] == "rejected" and entries[2]["note"] == "reclame"
     assert entries[1]["before"] == {"uncivil": True, "categories": []}
     only_b = reports.audit(db, None, actor="b@example.org")["entries"]
@@ -257,7 +329,9 @@ def test_article_stats(app, site, other_site):
     assert reports.article_stats(db, [other_site["id"]], article_id) is None
     listed = reports.articles(db, None)["items"]
     assert [(a["title"], a["total"], a["pending"], a["uncivil"]) for a in listed] == [
-        ("Ander artikel", 1, 1, 0), ("Ambtenaren zitten elkaar in de weg", 3, 2, 1)]
+        ("Ander artikel", 1, 1, 0),
+        ("Ambtenaren zitten elkaar in de weg", 3, 2, 1),
+    ]
 
 
 def test_migration_0002_copies_labels_out_of_existing_analyses(empty_database_url):
@@ -270,14 +344,20 @@ def test_migration_0002_copies_labels_out_of_existing_analyses(empty_database_ur
     try:
         command.upgrade(alembic_config(db.url), "0001")
         with db.engine.begin() as conn:
-            conn.exec_driver_sql("INSERT INTO sites (id, name, api_key_hash, policy, created_at) "
-                                 "VALUES (1, 's', 'h', '{}', '2026-11-22 10:00:00')")
-            conn.exec_driver_sql("INSERT INTO comments (id, site_id, external_id, text, received_at, status, urgent, "
-                                 "incivility_score, hostility) VALUES (1, 1, 'e', 't', '2026-11-22 10:00:00', "
-                                 "'pending', false, 0.9, 0.1)")
-            conn.exec_driver_sql("INSERT INTO analyses (comment_id, result, created_at) VALUES (1, "
-                                 "'{\"incivility\": {\"categories\": [\"insult\", \"threat\"]}, \"tags\": [\"reply\"]}', "
-                                 "'2026-11-22 10:00:00')")
+            conn.exec_driver_sql(
+                "INSERT INTO sites (id, name, api_key_hash, policy, created_at) "
+                "VALUES (1, 's', 'h', '{}', '2026-11-22 10:00:00')"
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO comments (id, site_id, external_id, text, received_at, status, urgent, "
+                "incivility_score, hostility) VALUES (1, 1, 'e', 't', '2026-11-22 10:00:00', "
+                "'pending', false, 0.9, 0.1)"
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO analyses (comment_id, result, created_at) VALUES (1, "
+                '\'{"incivility": {"categories": ["insult", "threat"]}, "tags": ["reply"]}\', '
+                "'2026-11-22 10:00:00')"
+            )
         command.upgrade(alembic_config(db.url), "0002")
         with db.session() as s:
             comment = s.get(Comment, 1)

@@ -1,4 +1,5 @@
 """The real server: gunicorn on a free loopback port, requests over real HTTP."""
+
 import json
 import os
 import signal
@@ -26,9 +27,13 @@ class Server:
         self.port = free_port()
         self.log = open(tmp_path / "server.log", "w+")
         subprocess.run([MODERATION, "db", "upgrade"], env=self.env, check=True, capture_output=True, timeout=120)
-        self.proc = subprocess.Popen([MODERATION, "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                                      "--workers", "2"], env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            [MODERATION, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "2"],
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         for _ in range(300):
             try:
                 urllib.request.urlopen(self.url("/healthz"), timeout=1)
@@ -44,8 +49,12 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def post(self, path, body, key):
-        req = urllib.request.Request(self.url(path), data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"})
+        req = urllib.request.Request(
+            self.url(path),
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"},
+        )
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
                 return r.status, json.loads(r.read())
@@ -90,8 +99,9 @@ def test_racing_retries_store_one_comment(server):
 
     def send():
         barrier.wait()
-        results.append(server.post("/api/v1/comments", comment("race-1", "Goed plan van de raad."),
-                                   server.site["api_key"]))
+        results.append(
+            server.post("/api/v1/comments", comment("race-1", "Goed plan van de raad."), server.site["api_key"])
+        )
 
     threads = [threading.Thread(target=send) for _ in range(12)]
     for t in threads:

@@ -1,16 +1,15 @@
 """Per-site settings from the command line, and what they change."""
+
 import json
 
 import pytest
 from click.testing import CliRunner
 from conftest import auth, comment
 
-from moderation.storage import outbox
-
-from moderation.storage import comments as records
-
-from moderation.storage import sites as site_settings
 from moderation.cli.main import main
+from moderation.storage import comments as records
+from moderation.storage import outbox
+from moderation.storage import sites as site_settings
 
 
 @pytest.fixture
@@ -35,22 +34,46 @@ def test_set_and_show_a_sites_policy(cli):
     added = json.loads(cli("sites", "add", "shop", "--webhook-url", "http://127.0.0.1:9/hook", "--json").output)
     assert added["webhook_secret"].startswith("whsec_")
     shown = json.loads(cli("sites", "show", "shop", "--json").output)
-    assert shown == {"id": added["id"], "name": "shop", "webhook_url": "http://127.0.0.1:9/hook",
-                     "has_webhook_secret": True, "approve_below": 0.35, "reject_above": 0.9, "mode": "pre",
-                     "plugins": None}
-    out = json.loads(cli("sites", "set", "shop", "--approve-below", "0.2", "--reject-above", "0.8", "--mode", "post",
-                         "--plugins", "stance, incivility,policy", "--json").output)
+    assert shown == {
+        "id": added["id"],
+        "name": "shop",
+        "webhook_url": "http://127.0.0.1:9/hook",
+        "has_webhook_secret": True,
+        "approve_below": 0.35,
+        "reject_above": 0.9,
+        "mode": "pre",
+        "plugins": None,
+    }
+    out = json.loads(
+        cli(
+            "sites",
+            "set",
+            "shop",
+            "--approve-below",
+            "0.2",
+            "--reject-above",
+            "0.8",
+            "--mode",
+            "post",
+            "--plugins",
+            "stance, incivility,policy",
+            "--json",
+        ).output
+    )
     assert (out["approve_below"], out["reject_above"], out["mode"]) == (0.2, 0.8, "post")
     assert out["plugins"] == ["stance", "incivility", "policy"] and "webhook_secret" not in out
     assert "whsec_" not in cli("sites", "show", "shop").output
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--approve-below", "0.95"], "must not be above reject_above"),
-    (["--reject-above", "1.5"], "from 0 to 1"),
-    (["--plugins", "stance,nope"], "no plugin named nope"),
-    (["--webhook-url", "ftp://example.org/x"], "http(s) URL"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--approve-below", "0.95"], "must not be above reject_above"),
+        (["--reject-above", "1.5"], "from 0 to 1"),
+        (["--plugins", "stance,nope"], "no plugin named nope"),
+        (["--webhook-url", "ftp://example.org/x"], "http(s) URL"),
+    ],
+)
 def test_bad_settings_are_refused_and_change_nothing(cli, args, message):
     cli("sites", "add", "shop")
     before = cli("sites", "show", "shop", "--json").output

@@ -1,18 +1,22 @@
 """The model building blocks: the serving shortcuts equal scikit-learn, evidence for every candidate."""
+
 import pickle
 
 import numpy as np
 import pytest
 from model_support import rows
 
-from moderation.ml import evidence
-
+from moderation.ml import evidence, textmodel
 from moderation.ml import features as text_features
 
-from moderation.ml import textmodel
-TEXTS = ["De raad beslist, beleid is bindend!", "", "!!!", "onbekendwoordxyz onbekendwoordxyz",
-         "Laat de wijk zelf beslissen, meer ruimte voor bewoners en experimenten",
-         "Wat een klotesysteem, stelletje idioten op het stadhuis. Stelletje IDIOTEN."]
+TEXTS = [
+    "De raad beslist, beleid is bindend!",
+    "",
+    "!!!",
+    "onbekendwoordxyz onbekendwoordxyz",
+    "Laat de wijk zelf beslissen, meer ruimte voor bewoners en experimenten",
+    "Wat een klotesysteem, stelletje idioten op het stadhuis. Stelletje IDIOTEN.",
+]
 
 
 def fitted(task="stance", **params):
@@ -44,9 +48,17 @@ def test_the_word_cache_is_not_pickled():
     assert "_cache" not in pickle.loads(pickle.dumps(analyzer)).__dict__
 
 
-@pytest.mark.parametrize("params", [{}, {"classifier": "svm", "C": 0.5}, {"classifier": "sgd"},
-                                    {"classifier": "cnb", "alpha": 0.3}, {"vectorizer": "hashing"},
-                                    {"char_ngrams": [3, 4]}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"classifier": "svm", "C": 0.5},
+        {"classifier": "sgd"},
+        {"classifier": "cnb", "alpha": 0.3},
+        {"vectorizer": "hashing"},
+        {"char_ngrams": [3, 4]},
+    ],
+)
 def test_every_candidate_predicts_with_evidence_from_the_text(params):
     model = fitted("stance", **params)
     probs, why = textmodel.predict(model, TEXTS)

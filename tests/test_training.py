@@ -1,11 +1,12 @@
 """Training: the artefact and its metadata, the test split kept out, promotion only when not worse."""
+
 import json
 
 import pytest
 from model_support import corpus, rows, train, write_jsonl
 
-from moderation.ml import corpus as corpus_module
 from moderation.lab import training
+from moderation.ml import corpus as corpus_module
 from moderation.ml.model_store import load_verified, sha256_file
 
 
@@ -49,10 +50,12 @@ def test_the_test_split_is_never_trained_on(tmp_path):
 
 def test_several_data_files_train_together(tmp_path):
     first = corpus(tmp_path, name="a.jsonl")
-    feedback = write_jsonl(tmp_path / "feedback.jsonl",
-                           [{"text": r["text"], "uncivil": r["uncivil"]} for r in rows(2, shift=4)])
-    meta = training.train("incivility", [first, feedback], None, tmp_path / "models", cv_folds=0,
-                          progress=lambda _: None)
+    feedback = write_jsonl(
+        tmp_path / "feedback.jsonl", [{"text": r["text"], "uncivil": r["uncivil"]} for r in rows(2, shift=4)]
+    )
+    meta = training.train(
+        "incivility", [first, feedback], None, tmp_path / "models", cv_folds=0, progress=lambda _: None
+    )
     assert [f["rows"] for f in meta["training_files"]] == [32, 8]
     # a file without the task's label adds nothing to that task
     meta = training.train("stance", [first, feedback], None, tmp_path / "models", cv_folds=0, progress=lambda _: None)
@@ -67,8 +70,10 @@ def test_one_label_only_is_an_error(tmp_path):
 
 def test_a_file_missing_a_stance_says_to_train_with_the_corpus(tmp_path):
     """A moderator feedback export alone rarely has every stance: a clear error, not a crash."""
-    data = write_jsonl(tmp_path / "feedback.jsonl", [{"text": f"tekst {i}", "stance": ["neutral", "hostile"][i % 2]}
-                                                      for i in range(10)])
+    data = write_jsonl(
+        tmp_path / "feedback.jsonl",
+        [{"text": f"tekst {i}", "stance": ["neutral", "hostile"][i % 2]} for i in range(10)],
+    )
     with pytest.raises(corpus_module.DataError, match="pro-participation, pro-policy.*--data training_data"):
         training.train("stance", [data], None, tmp_path / "models", cv_folds=0, progress=lambda _: None)
 
@@ -116,7 +121,13 @@ def test_the_real_corpus_reaches_the_quality_targets(tmp_path):
     from moderation.ml.datasets import default_test_split, default_training_files
 
     for task, headline, target in (("stance", "macro_f1", 0.80), ("incivility", "f1_uncivil", 0.90)):
-        meta = training.train(task, default_training_files(), default_test_split(), tmp_path / "models", cv_folds=0,
-                              progress=lambda _: None)
+        meta = training.train(
+            task,
+            default_training_files(),
+            default_test_split(),
+            tmp_path / "models",
+            cv_folds=0,
+            progress=lambda _: None,
+        )
         assert meta["metrics"]["test"][headline] >= target, (task, meta["metrics"]["test"][headline])
         assert meta["size_bytes"] < 20e6

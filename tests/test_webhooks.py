@@ -1,4 +1,5 @@
 """Webhooks to a real receiver on a loopback port: signature, outages, parking, resending."""
+
 import json
 import time
 from datetime import timedelta
@@ -7,12 +8,11 @@ from click.testing import CliRunner
 from conftest import auth, comment
 from delivery_support import INSULT, THREAT, decide, webhook_site
 
-from moderation.storage import outbox
-
-from moderation.delivery import webhooks
 from moderation.cli.main import main
-from moderation.storage.tables import utcnow
+from moderation.delivery import webhooks
 from moderation.delivery.worker import Worker
+from moderation.storage import outbox
+from moderation.storage.tables import utcnow
 
 
 def post(app, site, ext, text):
@@ -51,8 +51,12 @@ def test_every_status_change_raises_its_event(fast_app, receiver):
     decide(app, civil["id"], "rejected", reason="off_topic", explanation="Dit gaat niet over het artikel.")
     worker(app).drain()
     got = [(e["type"], e["comment"]["external_id"]) for e in receiver.events()]
-    assert got == [("comment.approved", "c1"), ("comment.escalated", "c2"), ("comment.rejected", "c2"),
-                   ("comment.rejected", "c1")]
+    assert got == [
+        ("comment.approved", "c1"),
+        ("comment.escalated", "c2"),
+        ("comment.rejected", "c2"),
+        ("comment.rejected", "c1"),
+    ]
     assert receiver.events()[3]["comment"]["decision"]["explanation"] == "Dit gaat niet over het artikel."
     assert len({e["id"] for e in receiver.events()}) == 4
 
@@ -89,8 +93,10 @@ def test_receiver_down_then_back_every_event_arrives_once(fast_app, receiver):
     ids = [e["id"] for e in receiver.events()]
     assert len(ids) == 5 and len(set(ids)) == 5
     assert sorted(e["comment"]["external_id"] for e in receiver.events()) == [f"c{i}" for i in range(5)]
-    [attempts] = {len(outbox.get_event(app.extensions["moderation"].db, e["id"])["deliveries"])
-                  for e in outbox.list_events(app.extensions["moderation"].db)}
+    [attempts] = {
+        len(outbox.get_event(app.extensions["moderation"].db, e["id"])["deliveries"])
+        for e in outbox.list_events(app.extensions["moderation"].db)
+    }
     assert attempts == 3
 
 
@@ -145,6 +151,7 @@ def test_parked_then_resent_from_the_command_line(fast_app, receiver, database_u
 
 def test_rotated_secret_signs_beside_the_old_one_for_the_grace_period(fast_app, receiver):
     from moderation.storage import sites as site_settings
+
     app = fast_app()
     site = webhook_site(app, receiver)
     db = app.extensions["moderation"].db
@@ -165,14 +172,16 @@ def test_rotated_secret_signs_beside_the_old_one_for_the_grace_period(fast_app, 
 
 def test_a_site_without_webhook_gets_no_events(fast_app):
     from moderation.storage import comments as records
+
     app = fast_app()
     site = records.create_site(app.extensions["moderation"].db, "pull-only")
     post(app, site, "c1", f"Wat een {INSULT}.")
     assert outbox.list_events(app.extensions["moderation"].db) == []
 
 
-def test_done_when_a_new_site_hears_of_a_rejection_and_of_everything_after_an_outage(app, receiver, database_url,
-                                                                                       monkeypatch):
+def test_done_when_a_new_site_hears_of_a_rejection_and_of_everything_after_an_outage(
+    app, receiver, database_url, monkeypatch
+):
     """The issue's acceptance test, with the real models, plugins and command line."""
     monkeypatch.setenv("DATABASE_URL", database_url)
     runner = CliRunner()
@@ -206,10 +215,10 @@ def test_the_readme_verification_example_works(fast_app, receiver):
     from moderation.config import PROJECT_ROOT
 
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## For site developers"):]
-    code = section[section.index("```python") + len("```python"):]
+    section = readme[readme.index("## For site developers") :]
+    code = section[section.index("```python") + len("```python") :]
     namespace = {}
-    exec(code[:code.index("```")], namespace)  # noqa: S102 - our own README
+    exec(code[: code.index("```")], namespace)  # noqa: S102 - our own README
     verify = namespace["verify_moderation_signature"]
     app = fast_app()
     site = webhook_site(app, receiver)

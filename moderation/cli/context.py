@@ -1,4 +1,5 @@
 """The app a command works on: built once per command, closed when the command ends."""
+
 import click
 
 

@@ -1,4 +1,5 @@
 """``moderation worker``, ``moderation events ...`` and ``moderation purge``: getting decisions to sites."""
+
 import json
 import signal
 import threading
@@ -9,11 +10,11 @@ import click
 from moderation.cli.context import app as _app
 
 
-
 def _site_id(db, name):
     if name is None:
         return None
     from moderation.storage import sites as site_settings
+
     try:
         return site_settings.get(db, name)["id"]
     except LookupError as exc:
@@ -36,8 +37,12 @@ def worker(once):
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     click.echo(f"worker {w.name} delivering webhooks; Ctrl-C stops it", err=True)
-    w.run(stop, report=lambda s: click.echo(f"{s['delivered']} delivered, {s['failed']} to retry, "
-                                            f"{s['parked']} parked", err=True))
+    w.run(
+        stop,
+        report=lambda s: click.echo(
+            f"{s['delivered']} delivered, {s['failed']} to retry, {s['parked']} parked", err=True
+        ),
+    )
 
 
 @click.group()
@@ -54,14 +59,17 @@ def events():
 def events_list(parked, state, site, limit, as_json):
     """Events, newest first."""
     from moderation.storage import outbox
+
     db = _app().extensions["moderation"].db
     rows = outbox.list_events(db, state="parked" if parked else state, site_id=_site_id(db, site), limit=limit)
     for row in rows:
         if as_json:
             click.echo(json.dumps(row, default=str))
         else:
-            click.echo(f"{row['id']:>6}  {row['site']:<16} {row['type']:<18} {row['state']:<9} "
-                       f"{row['attempts']:>2} attempts  {row['last_error'] or ''}")
+            click.echo(
+                f"{row['id']:>6}  {row['site']:<16} {row['type']:<18} {row['state']:<9} "
+                f"{row['attempts']:>2} attempts  {row['last_error'] or ''}"
+            )
     if not rows and not as_json:
         click.echo("no events")
 
@@ -71,6 +79,7 @@ def events_list(parked, state, site, limit, as_json):
 def events_show(event_id):
     """One event: its payload and every delivery attempt."""
     from moderation.storage import outbox
+
     event = outbox.get_event(_app().extensions["moderation"].db, event_id)
     if event is None:
         raise click.ClickException(f"no event with id {event_id}")
@@ -84,6 +93,7 @@ def events_show(event_id):
 def events_resend(event_ids, all_parked, site):
     """Queue parked or delivered events again; the next worker run sends them (same event id)."""
     from moderation.storage import outbox
+
     if not event_ids and not all_parked:
         raise click.UsageError("give event ids or --all-parked")
     db = _app().extensions["moderation"].db

@@ -1,4 +1,5 @@
 """The ``moderation`` command line."""
+
 import json
 import sys
 
@@ -20,7 +21,9 @@ def main():
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes (about one per core)")
+@click.option(
+    "--workers", default=2, show_default=True, type=int, help="gunicorn worker processes (about one per core)"
+)
 @click.option("--threads", default=1, show_default=True, type=int, help="threads per worker")
 def serve(host, port, workers, threads):
     """Serve the API and the moderator pages with gunicorn."""
@@ -54,6 +57,7 @@ def sites():
 def sites_add(name, webhook_url, as_json):
     """Create a site and print its API key (shown only this once)."""
     from moderation.storage import comments as records
+
     try:
         site = records.create_site(_service(_app()).db, name, webhook_url)
     except ValueError as exc:
@@ -73,6 +77,7 @@ def sites_add(name, webhook_url, as_json):
 def sites_rotate_key(name, as_json):
     """Give a site a new API key; the old key stops working at once."""
     from moderation.storage import comments as records
+
     try:
         site = records.rotate_key(_service(_app()).db, name)
     except LookupError as exc:
@@ -90,29 +95,42 @@ def demo(host, port):
     queue, so a new user sees the whole loop (``sites set demo --reject-above 0.9``
     gives it the default policy)."""
     from moderation.storage import comments as records
+
     db = _service(_app()).db
     try:
         site = records.create_site(db, "demo", policy={"reject_above": 1.0})
     except ValueError:
         site = records.rotate_key(db, "demo")
-    body = json.dumps({"external_id": "demo-1", "article": {"id": "art-1", "title": "Ambtenaren zitten elkaar in de weg",
-                                                           "url": "https://example.org/artikel"},
-                       "author": {"id": "lezer-7", "name": "Kees"},
-                       "text": "Die ambtenaren zijn echt zakkenvullers, schrap die hele afdeling maar. @Joke lees dit eens",
-                       "created_at": "2026-11-22T10:00:00Z"}, ensure_ascii=False)
+    body = json.dumps(
+        {
+            "external_id": "demo-1",
+            "article": {
+                "id": "art-1",
+                "title": "Ambtenaren zitten elkaar in de weg",
+                "url": "https://example.org/artikel",
+            },
+            "author": {"id": "lezer-7", "name": "Kees"},
+            "text": "Die ambtenaren zijn echt zakkenvullers, schrap die hele afdeling maar. @Joke lees dit eens",
+            "created_at": "2026-11-22T10:00:00Z",
+        },
+        ensure_ascii=False,
+    )
     click.echo(f"\nDemo site API key (new on every run): {site['api_key']}")
     click.echo("The demo site rejects nothing by itself: uncivil comments wait in the queue at /queue.\n")
     click.echo("Try it:\n")
-    click.echo(f"curl -s http://{host}:{port}/api/v1/comments \\\n"
-               f"  -H 'Authorization: Bearer {site['api_key']}' \\\n"
-               f"  -H 'Content-Type: application/json' \\\n"
-               f"  -d '{body}'\n")
+    click.echo(
+        f"curl -s http://{host}:{port}/api/v1/comments \\\n"
+        f"  -H 'Authorization: Bearer {site['api_key']}' \\\n"
+        f"  -H 'Content-Type: application/json' \\\n"
+        f"  -d '{body}'\n"
+    )
 
 
 @sites.command("list")
 def sites_list():
     """The sites, without their keys."""
     from moderation.storage import comments as records
+
     for site in records.list_sites(_service(_app()).db):
         click.echo(f"{site['id']}\t{site['name']}\t{site['webhook_url'] or '-'}")
 
@@ -160,8 +178,13 @@ def plugins():
 
 @main.command()
 @click.option("--task", type=click.Choice(TASKS), required=True)
-@click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="training files (default: training_data/*.jsonl except the test split)")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="training files (default: training_data/*.jsonl except the test split)",
+)
 @click.option("--test", "test_path", type=click.Path(dir_okay=False), help="the test split")
 @click.option("--force", is_flag=True, help="promote even when worse than the current model")
 def train(task, data, test_path, force):
@@ -174,8 +197,14 @@ def train(task, data, test_path, force):
     paths = list(data) or default_training_files()
     test_path = test_path or default_test_split()
     try:
-        meta = training.train(task, paths, test_path, app.config["MODELS_DIR"], force=force,
-                              progress=lambda msg: click.echo(msg, err=True))
+        meta = training.train(
+            task,
+            paths,
+            test_path,
+            app.config["MODELS_DIR"],
+            force=force,
+            progress=lambda msg: click.echo(msg, err=True),
+        )
     except DataError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(training.summary(meta))
@@ -183,21 +212,30 @@ def train(task, data, test_path, force):
 
 @main.command()
 @click.option("--task", type=click.Choice(TASKS), required=True)
-@click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False),
-              help="labelled comments (.jsonl/.csv), or a HateCheck CSV (functionality, test_case, label_gold), "
-                   "which is reported per functionality")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="labelled comments (.jsonl/.csv), or a HateCheck CSV (functionality, test_case, label_gold), "
+    "which is reported per functionality",
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object per result")
-@click.option("--report", "report_dir", type=click.Path(file_okay=False),
-              help="also write the result, a per-class table and a confusion-matrix SVG to this directory")
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False),
+    help="also write the result, a per-class table and a confusion-matrix SVG to this directory",
+)
 @click.option("--version", help="a model version (default: the active one)")
 def evaluate(task, data, as_json, report_dir, version):
     """Score the served output (incivility: model + lexicon) on labelled data: accuracy,
     macro-F1, per-class figures and the confusion matrix."""
     from pathlib import Path
 
-    from moderation.lab import reports as eval_reports
-
     from moderation.lab import evaluation
+    from moderation.lab import reports as eval_reports
     from moderation.ml.corpus import DataError
     from moderation.ml.model_store import ModelError, load_verified
 
@@ -210,7 +248,7 @@ def evaluate(task, data, as_json, report_dir, version):
     hatecheck = [p for p in data if evaluation.is_hatecheck(p)]
     labelled = [p for p in data if p not in hatecheck]
     try:
-        results = ([("-".join(Path(p).stem for p in labelled), evaluation.evaluate(model, labelled))] if labelled else [])
+        results = [("-".join(Path(p).stem for p in labelled), evaluation.evaluate(model, labelled))] if labelled else []
         results += [(Path(p).stem, evaluation.hatecheck(model, p)) for p in hatecheck]
     except DataError as exc:
         raise click.ClickException(str(exc)) from None
@@ -264,8 +302,10 @@ def models_list():
             test = (meta.get("metrics") or {}).get("test") or {}
             headline = "F1 uncivil" if task == "incivility" else "macro-F1"
             score = test.get("f1_uncivil" if task == "incivility" else "macro_f1", "-")
-            click.echo(f"{task:<11} {meta['version']:<26} {'*' if meta['active'] else ' '} "
-                       f"test {headline} {score}   {meta.get('size_bytes', 0) / 1e6:.1f} MB   {meta.get('created_at', '')[:19]}")
+            click.echo(
+                f"{task:<11} {meta['version']:<26} {'*' if meta['active'] else ' '} "
+                f"test {headline} {score}   {meta.get('size_bytes', 0) / 1e6:.1f} MB   {meta.get('created_at', '')[:19]}"
+            )
 
 
 @models.command("activate")
@@ -299,6 +339,7 @@ def _register():
     """Commands that live in their own modules."""
     from moderation.cli import delivery as cli_delivery
     from moderation.cli import sites as cli_sites
+
     for command in cli_sites.COMMANDS:
         sites.add_command(command)
     for command in cli_delivery.COMMANDS:
@@ -311,6 +352,7 @@ _register()
 def _register_moderator_commands():
     """``moderation moderators ...`` and ``moderation feedback export`` (moderation/cli_moderators.py)."""
     from moderation.cli import moderators as cli_moderators
+
     for command in cli_moderators.COMMANDS:
         main.add_command(command)
 

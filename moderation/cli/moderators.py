@@ -1,4 +1,5 @@
 """``moderation moderators ...`` and ``moderation feedback export``."""
+
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,11 +37,17 @@ def moderators():
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), default="moderator", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
-@click.option("--site", "sites", multiple=True, metavar="NAME",
-              help="limit the moderator to this site (repeat for more); default: every site")
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    metavar="NAME",
+    help="limit the moderator to this site (repeat for more); default: every site",
+)
 def moderators_add(email, role, password_stdin, sites):
     """Create a moderator who can log in at /login."""
     from moderation.storage import accounts
+
     password = _password(password_stdin)
     try:
         with _database() as db:
@@ -55,6 +62,7 @@ def moderators_add(email, role, password_stdin, sites):
 def moderators_list():
     """The moderators, their roles and sites."""
     from moderation.storage import accounts
+
     with _database() as db:
         found = accounts.list_all(db)
     for m in found:
@@ -69,6 +77,7 @@ def moderators_list():
 def moderators_set_password(email, password_stdin):
     """Give a moderator a new password; lifts a lock and ends their open sessions."""
     from moderation.storage import accounts
+
     password = _password(password_stdin)
     try:
         with _database() as db:
@@ -84,16 +93,24 @@ def feedback():
 
 
 @feedback.command("export")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
-              help="a .jsonl (or .csv) file in the labelled data format, for 'moderation train --data'")
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="a .jsonl (or .csv) file in the labelled data format, for 'moderation train --data'",
+)
 def feedback_export(out_path):
     """Write every moderator decision and correction as labelled examples."""
     from moderation.lab import feedback_export as exporter
+
     with _database() as db:
         counts = exporter.export(db, out_path)
-    click.echo(f"{counts['examples']} labelled examples written to {out_path} "
-               f"({counts['incivility']} with an incivility label, {counts['stance']} with a stance label; "
-               f"{counts['unlabelled']} reviewed comments carried no label)")
+    click.echo(
+        f"{counts['examples']} labelled examples written to {out_path} "
+        f"({counts['incivility']} with an incivility label, {counts['stance']} with a stance label; "
+        f"{counts['unlabelled']} reviewed comments carried no label)"
+    )
 
 
 COMMANDS = (moderators, feedback)

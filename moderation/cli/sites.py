@@ -1,10 +1,10 @@
 """``moderation sites set | show | rotate-secret``: one site's settings from the command line."""
+
 import json
 
 import click
 
 from moderation.cli.context import app as _app
-
 
 
 def _print(view, as_json):
@@ -22,13 +22,17 @@ def _print(view, as_json):
 @click.option("--webhook-url", help="where decisions are posted; '' stops webhooks")
 @click.option("--approve-below", type=float, help="incivility score under which a civil comment is approved")
 @click.option("--reject-above", type=float, help="incivility score from which a comment is rejected")
-@click.option("--mode", type=click.Choice(["pre", "post"]), help="pre: in-between comments wait offline; "
-                                                                   "post: they go online and wait for a human")
+@click.option(
+    "--mode",
+    type=click.Choice(["pre", "post"]),
+    help="pre: in-between comments wait offline; post: they go online and wait for a human",
+)
 @click.option("--plugins", help="comma-separated names of the plugins that apply, or 'all'")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_json):
     """Change a site's webhook URL, policy thresholds, mode or plugins."""
     from moderation.storage import sites as site_settings
+
     app = _app()
     known = [n for n, p in app.extensions["moderation"].pm.list_name_plugin() if p is not None]
     names = None
@@ -36,8 +40,16 @@ def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_
         names = "all" if plugins.strip() == "all" else [p.strip() for p in plugins.split(",") if p.strip()]
     url = site_settings.UNSET if webhook_url is None else webhook_url
     try:
-        view = site_settings.update(app.extensions["moderation"].db, name, webhook_url=url, known_plugins=known,
-                                    approve_below=approve_below, reject_above=reject_above, mode=mode, plugins=names)
+        view = site_settings.update(
+            app.extensions["moderation"].db,
+            name,
+            webhook_url=url,
+            known_plugins=known,
+            approve_below=approve_below,
+            reject_above=reject_above,
+            mode=mode,
+            plugins=names,
+        )
     except (LookupError, ValueError) as exc:
         raise click.ClickException(str(exc).strip("'\"")) from None
     if isinstance(names, list) and "policy" not in names:
@@ -53,6 +65,7 @@ def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_
 def sites_show(name, as_json):
     """A site's settings (never its keys or secrets)."""
     from moderation.storage import sites as site_settings
+
     try:
         view = site_settings.get(_app().extensions["moderation"].db, name)
     except LookupError as exc:
@@ -62,12 +75,18 @@ def sites_show(name, as_json):
 
 @click.command("rotate-secret")
 @click.argument("name")
-@click.option("--grace-hours", default=24.0, show_default=True, type=float,
-              help="hours during which the old secret also signs (0: it stops at once)")
+@click.option(
+    "--grace-hours",
+    default=24.0,
+    show_default=True,
+    type=float,
+    help="hours during which the old secret also signs (0: it stops at once)",
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 def sites_rotate_secret(name, grace_hours, as_json):
     """Give a site a new webhook secret and print it (shown only this once)."""
     from moderation.storage import sites as site_settings
+
     try:
         out = site_settings.rotate_secret(_app().extensions["moderation"].db, name, grace_hours=grace_hours)
     except LookupError as exc:

@@ -5,6 +5,7 @@ The body is the event as compact UTF-8 JSON.  The header
 carries one ``v1`` per valid secret: during a secret rotation both the new and
 the old secret sign, so a site can switch at its own pace.
 """
+
 import hashlib
 import hmac
 import json
@@ -31,8 +32,7 @@ def signature_header(secrets: list[str], body: bytes, timestamp: int) -> str:
     return ",".join([f"t={timestamp}"] + [f"v1={signature(secret, body, timestamp)}" for secret in secrets])
 
 
-def verify(header: str, body: bytes, secret: str, now: float | None = None,
-           tolerance: int = TOLERANCE_SECONDS) -> bool:
+def verify(header: str, body: bytes, secret: str, now: float | None = None, tolerance: int = TOLERANCE_SECONDS) -> bool:
     """What a receiver does (the README shows the same in a few lines): the
     timestamp is recent and one ``v1`` matches the HMAC of ``"<t>.<body>"``."""
     parts = [p.partition("=") for p in (header or "").split(",")]
@@ -54,8 +54,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def send(url: str, payload: dict, secrets: list[str], timeout: float, attempt: int = 1,
-         now: float | None = None) -> tuple[int | None, str | None, float]:
+def send(
+    url: str, payload: dict, secrets: list[str], timeout: float, attempt: int = 1, now: float | None = None
+) -> tuple[int | None, str | None, float]:
     """POST one event.  Returns ``(status code or None, error or None, milliseconds)``;
     any 2xx is a delivery, everything else an error worth retrying."""
     if not url:
@@ -64,11 +65,19 @@ def send(url: str, payload: dict, secrets: list[str], timeout: float, attempt: i
         return None, "the site has no webhook secret; create one with 'moderation sites rotate-secret'", 0.0
     body = body_bytes(payload)
     timestamp = int(time.time() if now is None else now)
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
-        SIGNATURE_HEADER: signature_header(secrets, body, timestamp),
-        "X-Moderation-Event-Id": str(payload.get("id", "")), "X-Moderation-Event-Type": str(payload.get("type", "")),
-        "X-Moderation-Attempt": str(attempt)})
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            SIGNATURE_HEADER: signature_header(secrets, body, timestamp),
+            "X-Moderation-Event-Id": str(payload.get("id", "")),
+            "X-Moderation-Event-Type": str(payload.get("type", "")),
+            "X-Moderation-Attempt": str(attempt),
+        },
+    )
     opener = urllib.request.build_opener(_NoRedirect)
     started = time.perf_counter()
     try:

@@ -4,6 +4,7 @@ Run as ``moderation worker`` (a loop) or ``moderation worker --once`` (what is
 due now, then exit).  Any number of workers may run against one PostgreSQL
 database; each claims its own events (see ``outbox.claim``).
 """
+
 import logging
 import os
 import socket
@@ -12,9 +13,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from moderation.delivery import webhooks
 from moderation.storage import outbox
 
-from moderation.delivery import webhooks
 log = logging.getLogger(__name__)
 
 
@@ -34,24 +35,43 @@ class Worker:
         return self.config["WORKER_BATCH"] * (self.config["WEBHOOK_TIMEOUT"] + 5)
 
     def backoff(self, attempts: int) -> float:
-        return webhooks.backoff(attempts, self.config["WEBHOOK_BACKOFF_SECONDS"],
-                                self.config["WEBHOOK_BACKOFF_MAX_SECONDS"])
+        return webhooks.backoff(
+            attempts, self.config["WEBHOOK_BACKOFF_SECONDS"], self.config["WEBHOOK_BACKOFF_MAX_SECONDS"]
+        )
 
     def run_once(self, now: datetime | None = None) -> dict:
         """Claim one batch of due events and try each once.  ``now`` is for tests."""
         events = outbox.claim(self.db, self.name, self.config["WORKER_BATCH"], self.lease_seconds, now=now)
         stats = {"claimed": len(events), "delivered": 0, "failed": 0, "parked": 0}
         for event in events:
-            status, error, ms = webhooks.send(event["url"], event["payload"], event["secrets"],
-                                              self.config["WEBHOOK_TIMEOUT"], attempt=event["attempts"] + 1,
-                                              now=now.timestamp() if now else None)
-            result = outbox.record_attempt(self.db, event["id"], self.name, status_code=status, error=error,
-                                           duration_ms=ms, max_attempts=self.config["WEBHOOK_MAX_ATTEMPTS"],
-                                           backoff=self.backoff, now=now)
+            status, error, ms = webhooks.send(
+                event["url"],
+                event["payload"],
+                event["secrets"],
+                self.config["WEBHOOK_TIMEOUT"],
+                attempt=event["attempts"] + 1,
+                now=now.timestamp() if now else None,
+            )
+            result = outbox.record_attempt(
+                self.db,
+                event["id"],
+                self.name,
+                status_code=status,
+                error=error,
+                duration_ms=ms,
+                max_attempts=self.config["WEBHOOK_MAX_ATTEMPTS"],
+                backoff=self.backoff,
+                now=now,
+            )
             key = {"delivered": "delivered", "parked": "parked"}.get(result["state"], "failed")
             if key == "parked":
-                log.warning("event %s for site %s parked after %s attempts: %s", event["id"], event["site"],
-                            result["attempts"], error)
+                log.warning(
+                    "event %s for site %s parked after %s attempts: %s",
+                    event["id"],
+                    event["site"],
+                    result["attempts"],
+                    error,
+                )
             stats[key] += 1
         return stats
 

@@ -6,12 +6,14 @@ exactly what the API answers.  Also: span and category agreement of the
 lexicon with the gold spans, and the HateCheck functional tests
 (``../shared/data/mhc_dutch.csv``: evaluation only, never trained or tuned on).
 """
+
 import csv
 from pathlib import Path
 
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 from moderation.ml import corpus
+
 LABELS = {"stance": list(corpus.STANCES), "incivility": list(corpus.INCIVILITY_LABELS)}
 HATECHECK_COLUMNS = {"functionality", "test_case", "label_gold"}
 # ../shared/data/README.md: what this project expects per HateCheck functionality
@@ -43,7 +45,7 @@ def analyses(model, texts: list[str]) -> list[dict]:
     try:
         out = []
         for start in range(0, len(texts), BATCH):
-            batch = pipeline.analyze([{"text": t} for t in texts[start:start + BATCH]])
+            batch = pipeline.analyze([{"text": t} for t in texts[start : start + BATCH]])
             for analysis in batch:
                 if analysis["errors"]:
                     raise RuntimeError(f"the {model.task} plugin failed: {analysis['errors'][0]['error']}")
@@ -67,9 +69,15 @@ def metrics(task, y_true, y_pred) -> dict:
         "n": len(y_true),
         "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
         "macro_f1": round(float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)), 4),
-        "per_class": {label: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
-                              "f1": round(float(f[i]), 4), "support": int(support[i])}
-                      for i, label in enumerate(labels)},
+        "per_class": {
+            label: {
+                "precision": round(float(p[i]), 4),
+                "recall": round(float(r[i]), 4),
+                "f1": round(float(f[i]), 4),
+                "support": int(support[i]),
+            }
+            for i, label in enumerate(labels)
+        },
         "confusion": {"labels": labels, "matrix": confusion_matrix(y_true, y_pred, labels=labels).tolist()},
     }
     if task == "incivility":
@@ -80,8 +88,12 @@ def metrics(task, y_true, y_pred) -> dict:
 def evaluate(model, paths) -> dict:
     """Accuracy, macro-F1, per-class figures and the confusion matrix of the served output on ``paths``."""
     task = model.task
-    rows = [row for path in paths for row in corpus.read_rows(path)
-            if corpus.label_of(row, task) is not None and row.get("text")]
+    rows = [
+        row
+        for path in paths
+        for row in corpus.read_rows(path)
+        if corpus.label_of(row, task) is not None and row.get("text")
+    ]
     if not rows:
         raise corpus.DataError(f"no rows with a {task} label in {', '.join(map(str, paths))}")
     found = analyses(model, [row["text"] for row in rows])
@@ -89,14 +101,20 @@ def evaluate(model, paths) -> dict:
     result = metrics(task, gold, [served_label(task, a) for a in found])
     result["model"] = model.version
     if task == "stance":
-        result["accuracy_with_alt"] = round(sum(
-            a["stance"]["label"] in (row["stance"], row.get("stance_alt")) for a, row in zip(found, rows)) / len(rows), 4)
+        result["accuracy_with_alt"] = round(
+            sum(a["stance"]["label"] in (row["stance"], row.get("stance_alt")) for a, row in zip(found, rows))
+            / len(rows),
+            4,
+        )
     else:
         model_only = ["uncivil" if a["incivility"]["model_score"] >= 0.5 else "civil" for a in found]
-        result["f1_uncivil_model_only"] = round(float(f1_score(gold, model_only, pos_label="uncivil", zero_division=0)), 4)
+        result["f1_uncivil_model_only"] = round(
+            float(f1_score(gold, model_only, pos_label="uncivil", zero_division=0)), 4
+        )
         lexicon_only = ["uncivil" if a["incivility"]["spans"] else "civil" for a in found]
-        result["f1_uncivil_lexicon_only"] = round(float(f1_score(gold, lexicon_only, pos_label="uncivil",
-                                                                 zero_division=0)), 4)
+        result["f1_uncivil_lexicon_only"] = round(
+            float(f1_score(gold, lexicon_only, pos_label="uncivil", zero_division=0)), 4
+        )
         result["spans"] = span_agreement(rows, found)
         result["per_category"] = category_figures(rows, found)
     return result
@@ -109,8 +127,12 @@ def category_figures(rows, found) -> dict:
         gold = [category in (row.get("categories") or []) for row in rows]
         served = [category in a["incivility"]["categories"] for a in found]
         p, r, f, _ = precision_recall_fscore_support(gold, served, average="binary", zero_division=0)
-        out[category] = {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4),
-                         "support": int(sum(gold))}
+        out[category] = {
+            "precision": round(float(p), 4),
+            "recall": round(float(r), 4),
+            "f1": round(float(f), 4),
+            "support": int(sum(gold)),
+        }
     return out
 
 
@@ -127,10 +149,13 @@ def span_agreement(rows, found) -> dict:
             overlapped += bool(hits)
             same_category += bool(len(g) > 2 and any(s["category"] == g[2] for s in hits))
         precise += sum(any(s["start"] < g[1] and g[0] < s["end"] for g in gold) for s in spans)
-    return {"gold": gold_n, "predicted": predicted_n,
-            "gold_found": round(overlapped / gold_n, 4) if gold_n else None,
-            "category_agreement": round(same_category / overlapped, 4) if overlapped else None,
-            "predicted_on_gold": round(precise / predicted_n, 4) if predicted_n else None}
+    return {
+        "gold": gold_n,
+        "predicted": predicted_n,
+        "gold_found": round(overlapped / gold_n, 4) if gold_n else None,
+        "category_agreement": round(same_category / overlapped, 4) if overlapped else None,
+        "predicted_on_gold": round(precise / predicted_n, 4) if predicted_n else None,
+    }
 
 
 def is_hatecheck(path) -> bool:
@@ -155,11 +180,13 @@ def hatecheck(model, path) -> dict:
         cases = [(row["functionality"], row["test_case"]) for row in csv.DictReader(f)]
     found = analyses(model, [text for _, text in cases])
     per = {}
-    for (functionality, text), analysis in zip(cases, found):
+    for (functionality, _text), analysis in zip(cases, found):
         expected = expected_uncivil(functionality)
         found_here = analysis["incivility"]
-        row = per.setdefault(functionality, {"expected_uncivil": expected, "n": 0, "as_expected": 0,
-                                             "lexicon_flags": 0, "model_flags": 0})
+        row = per.setdefault(
+            functionality,
+            {"expected_uncivil": expected, "n": 0, "as_expected": 0, "lexicon_flags": 0, "model_flags": 0},
+        )
         row["n"] += 1
         row["as_expected"] += found_here["uncivil"] == expected
         row["lexicon_flags"] += bool(found_here["spans"])
@@ -168,6 +195,12 @@ def hatecheck(model, path) -> dict:
         row["share"] = round(row["as_expected"] / row["n"], 4)
     total = sum(r["as_expected"] for r in per.values())
     below = sorted(f for f, r in per.items() if r["share"] < 0.6)
-    return {"task": "incivility", "data": "hatecheck", "model": model.version, "n": len(cases),
-            "as_expected": round(total / len(cases), 4), "functionalities_below_60": below,
-            "per_functionality": dict(sorted(per.items()))}
+    return {
+        "task": "incivility",
+        "data": "hatecheck",
+        "model": model.version,
+        "n": len(cases),
+        "as_expected": round(total / len(cases), 4),
+        "functionalities_below_60": below,
+        "per_functionality": dict(sorted(per.items())),
+    }

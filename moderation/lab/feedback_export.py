@@ -11,14 +11,15 @@ what a model guessed:
 - ``tags`` only from rejection reasons (spam, off-topic, personal data).
 A comment with none of these (escalated only, rejected as "other") is left out.
 """
+
 import csv
 import json
 import os
 import tempfile
 from pathlib import Path
 
-from moderation.storage import audit as reports
 from moderation.ml.corpus import CATEGORIES
+from moderation.storage import audit as reports
 
 REASON_TAGS = {"spam": "spam", "off_topic": "off-topic", "personal_data": "contains-pii"}
 COLUMNS = ("id", "text", "stance", "uncivil", "categories", "spans", "tags")
@@ -39,8 +40,11 @@ def example(row) -> dict | None:
     elif decision.get("status") == "approved":
         uncivil = False
     if uncivil is not None and (categories or not uncivil):
-        out.update(uncivil=uncivil, categories=sorted(categories) if uncivil else [],
-                   spans=_spans(row, categories) if uncivil else [])
+        out.update(
+            uncivil=uncivil,
+            categories=sorted(categories) if uncivil else [],
+            spans=_spans(row, categories) if uncivil else [],
+        )
         if not out["spans"]:
             out.pop("spans") if uncivil else None
     tag = REASON_TAGS.get(decision.get("reason")) if decision.get("status") == "rejected" else None
@@ -52,7 +56,7 @@ def example(row) -> dict | None:
 def _spans(row, categories):
     text = row["text"]
     found = []
-    for span in ((row["analysis"].get("incivility") or {}).get("spans") or []):
+    for span in (row["analysis"].get("incivility") or {}).get("spans") or []:
         try:
             start, end = int(span["start"]), int(span["end"])
         except (KeyError, TypeError, ValueError):
@@ -82,8 +86,14 @@ def export(db, out_path) -> dict:
                 writer = csv.DictWriter(f, fieldnames=COLUMNS)
                 writer.writeheader()
                 for ex in examples:
-                    writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else
-                                     ("true" if v is True else "false" if v is False else v) for k, v in ex.items()})
+                    writer.writerow(
+                        {
+                            k: json.dumps(v, ensure_ascii=False)
+                            if isinstance(v, list)
+                            else ("true" if v is True else "false" if v is False else v)
+                            for k, v in ex.items()
+                        }
+                    )
             else:
                 for ex in examples:
                     f.write(json.dumps(ex, ensure_ascii=False) + "\n")
@@ -91,5 +101,9 @@ def export(db, out_path) -> dict:
     except BaseException:
         os.unlink(tmp)
         raise
-    return {"examples": len(examples), "unlabelled": unlabelled,
-            "stance": sum("stance" in ex for ex in examples), "incivility": sum("uncivil" in ex for ex in examples)}
+    return {
+        "examples": len(examples),
+        "unlabelled": unlabelled,
+        "stance": sum("stance" in ex for ex in examples),
+        "incivility": sum("uncivil" in ex for ex in examples),
+    }

@@ -5,6 +5,7 @@
 table for HateCheck) and ``<task>-<data>-confusion.svg`` (a confusion-matrix
 picture, drawn here without a plotting library).
 """
+
 import json
 from html import escape
 from pathlib import Path
@@ -13,7 +14,9 @@ from pathlib import Path
 def per_class_lines(result) -> list[str]:
     lines = [f"{'label':<20}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
     for label, row in result["per_class"].items():
-        lines.append(f"{label:<20}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>10}")
+        lines.append(
+            f"{label:<20}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>10}"
+        )
     return lines
 
 
@@ -26,37 +29,50 @@ def confusion_lines(result) -> list[str]:
 
 
 def hatecheck_lines(result) -> list[str]:
-    lines = [f"{'functionality':<22}{'expected':>10}{'n':>6}{'as expected':>13}{'lexicon flags':>15}{'model flags':>13}"]
+    lines = [
+        f"{'functionality':<22}{'expected':>10}{'n':>6}{'as expected':>13}{'lexicon flags':>15}{'model flags':>13}"
+    ]
     for name, row in result["per_functionality"].items():
         expected = "uncivil" if row["expected_uncivil"] else "civil"
         flag = "  < 60%" if row["share"] < 0.6 else ""
-        lines.append(f"{name:<22}{expected:>10}{row['n']:>6}{row['share'] * 100:>12.1f}%"
-                     f"{row['lexicon_flags'] / row['n'] * 100:>14.1f}%{row['model_flags'] / row['n'] * 100:>12.1f}%{flag}")
+        lines.append(
+            f"{name:<22}{expected:>10}{row['n']:>6}{row['share'] * 100:>12.1f}%"
+            f"{row['lexicon_flags'] / row['n'] * 100:>14.1f}%{row['model_flags'] / row['n'] * 100:>12.1f}%{flag}"
+        )
     return lines
 
 
 def text(result) -> str:
     if result.get("data") == "hatecheck":
-        head = [f"incivility model {result['model']} on {result['n']} HateCheck cases: "
-                f"{result['as_expected'] * 100:.1f}% as expected; "
-                f"below 60%: {', '.join(result['functionalities_below_60']) or 'none'}"]
+        head = [
+            f"incivility model {result['model']} on {result['n']} HateCheck cases: "
+            f"{result['as_expected'] * 100:.1f}% as expected; "
+            f"below 60%: {', '.join(result['functionalities_below_60']) or 'none'}"
+        ]
         return "\n".join(head + hatecheck_lines(result))
-    lines = [f"{result['task']} model {result['model']} on {result['n']} comments",
-             f"accuracy {result['accuracy']:.3f}   macro-F1 {result['macro_f1']:.3f}"]
+    lines = [
+        f"{result['task']} model {result['model']} on {result['n']} comments",
+        f"accuracy {result['accuracy']:.3f}   macro-F1 {result['macro_f1']:.3f}",
+    ]
     if "f1_uncivil" in result:
-        lines.append(f"F1 uncivil (model + lexicon, as served) {result['f1_uncivil']:.3f}   "
-                     f"model alone {result['f1_uncivil_model_only']:.3f}   "
-                     f"lexicon alone {result['f1_uncivil_lexicon_only']:.3f}")
+        lines.append(
+            f"F1 uncivil (model + lexicon, as served) {result['f1_uncivil']:.3f}   "
+            f"model alone {result['f1_uncivil_model_only']:.3f}   "
+            f"lexicon alone {result['f1_uncivil_lexicon_only']:.3f}"
+        )
         spans = result["spans"]
         if spans["gold"]:
-            lines.append(f"spans: {spans['gold_found'] * 100:.1f}% of {spans['gold']} gold spans found, "
-                         f"category agrees on {spans['category_agreement'] * 100:.1f}% of those; "
-                         f"{spans['predicted_on_gold'] * 100:.1f}% of {spans['predicted']} served spans on a gold span")
+            lines.append(
+                f"spans: {spans['gold_found'] * 100:.1f}% of {spans['gold']} gold spans found, "
+                f"category agrees on {spans['category_agreement'] * 100:.1f}% of those; "
+                f"{spans['predicted_on_gold'] * 100:.1f}% of {spans['predicted']} served spans on a gold span"
+            )
     if result.get("per_category"):
         lines.append(f"{'category (served)':<20}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
         for name, row in result["per_category"].items():
-            lines.append(f"{name:<20}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}"
-                         f"{row['support']:>10}")
+            lines.append(
+                f"{name:<20}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>10}"
+            )
     if "accuracy_with_alt" in result:
         lines.append(f"accuracy counting stance_alt as right {result['accuracy_with_alt']:.3f}")
     return "\n".join(lines + per_class_lines(result) + confusion_lines(result))
@@ -77,28 +93,41 @@ def write(result, directory, name) -> list[Path]:
 
 def markdown(result) -> str:
     if result.get("data") == "hatecheck":
-        rows = ["| functionality | expected | n | as expected | lexicon flags | model flags |",
-                "|---|---|---:|---:|---:|---:|"]
+        rows = [
+            "| functionality | expected | n | as expected | lexicon flags | model flags |",
+            "|---|---|---:|---:|---:|---:|",
+        ]
         for name, row in result["per_functionality"].items():
-            rows.append(f"| {name} | {'uncivil' if row['expected_uncivil'] else 'civil'} | {row['n']} | "
-                        f"{row['share'] * 100:.1f}% | {row['lexicon_flags'] / row['n'] * 100:.1f}% | "
-                        f"{row['model_flags'] / row['n'] * 100:.1f}% |")
-        return (f"# HateCheck (Dutch), incivility model {result['model']}\n\n{result['as_expected'] * 100:.1f}% of "
-                f"{result['n']} cases as expected.\n\n" + "\n".join(rows) + "\n")
+            rows.append(
+                f"| {name} | {'uncivil' if row['expected_uncivil'] else 'civil'} | {row['n']} | "
+                f"{row['share'] * 100:.1f}% | {row['lexicon_flags'] / row['n'] * 100:.1f}% | "
+                f"{row['model_flags'] / row['n'] * 100:.1f}% |"
+            )
+        return (
+            f"# HateCheck (Dutch), incivility model {result['model']}\n\n{result['as_expected'] * 100:.1f}% of "
+            f"{result['n']} cases as expected.\n\n" + "\n".join(rows) + "\n"
+        )
     rows = ["| label | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
     for label, row in result["per_class"].items():
         rows.append(f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {row['support']} |")
     if result.get("per_category"):
         rows += ["", "| category (served) | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
-        rows += [f"| {name} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {row['support']} |"
-                 for name, row in result["per_category"].items()]
+        rows += [
+            f"| {name} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {row['support']} |"
+            for name, row in result["per_category"].items()
+        ]
     labels = result["confusion"]["labels"]
     matrix = ["| true \\ predicted | " + " | ".join(labels) + " |", "|---|" + "---:|" * len(labels)]
     for label, row in zip(labels, result["confusion"]["matrix"]):
         matrix.append(f"| {label} | " + " | ".join(map(str, row)) + " |")
-    return (f"# {result['task']} model {result['model']} on {result['n']} comments\n\n"
-            f"accuracy {result['accuracy']:.3f}, macro-F1 {result['macro_f1']:.3f}\n\n" + "\n".join(rows) +
-            "\n\n" + "\n".join(matrix) + "\n")
+    return (
+        f"# {result['task']} model {result['model']} on {result['n']} comments\n\n"
+        f"accuracy {result['accuracy']:.3f}, macro-F1 {result['macro_f1']:.3f}\n\n"
+        + "\n".join(rows)
+        + "\n\n"
+        + "\n".join(matrix)
+        + "\n"
+    )
 
 
 def confusion_svg(result, cell=110) -> str:
@@ -108,18 +137,25 @@ def confusion_svg(result, cell=110) -> str:
     n = len(labels)
     left, top = 150, 110
     width, height = left + n * cell + 20, top + n * cell + 40
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
-             f'font-size="13">', f'<rect width="{width}" height="{height}" fill="white"/>',
-             f'<text x="{left}" y="20" font-size="15">{escape(result["task"])} {escape(str(result.get("model", "")))}'
-             f' (n={result["n"]})</text>',
-             f'<text x="{left + n * cell / 2}" y="45" text-anchor="middle">predicted</text>',
-             f'<text x="20" y="{top + n * cell / 2}" transform="rotate(-90 20 {top + n * cell / 2})" '
-             f'text-anchor="middle">true</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+        f'font-size="13">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="{left}" y="20" font-size="15">{escape(result["task"])} {escape(str(result.get("model", "")))}'
+        f" (n={result['n']})</text>",
+        f'<text x="{left + n * cell / 2}" y="45" text-anchor="middle">predicted</text>',
+        f'<text x="20" y="{top + n * cell / 2}" transform="rotate(-90 20 {top + n * cell / 2})" '
+        f'text-anchor="middle">true</text>',
+    ]
     for j, label in enumerate(labels):
-        parts.append(f'<text x="{left + j * cell + cell / 2}" y="{top - 10}" text-anchor="middle">{escape(label[:18])}</text>')
+        parts.append(
+            f'<text x="{left + j * cell + cell / 2}" y="{top - 10}" text-anchor="middle">{escape(label[:18])}</text>'
+        )
     for i, (label, row) in enumerate(zip(labels, matrix)):
         total = sum(row) or 1
-        parts.append(f'<text x="{left - 8}" y="{top + i * cell + cell / 2 + 4}" text-anchor="end">{escape(label[:18])}</text>')
+        parts.append(
+            f'<text x="{left - 8}" y="{top + i * cell + cell / 2 + 4}" text-anchor="end">{escape(label[:18])}</text>'
+        )
         for j, value in enumerate(row):
             share = value / total
             shade = int(255 - 200 * share)
@@ -127,7 +163,8 @@ def confusion_svg(result, cell=110) -> str:
             colour = "white" if share > 0.6 else "black"
             x, y = left + j * cell, top + i * cell
             parts.append(f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="{fill}" stroke="#888"/>')
-            parts.append(f'<text x="{x + cell / 2}" y="{y + cell / 2 + 5}" text-anchor="middle" fill="{colour}">'
-                         f'{value}</text>')
+            parts.append(
+                f'<text x="{x + cell / 2}" y="{y + cell / 2 + 5}" text-anchor="middle" fill="{colour}">{value}</text>'
+            )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

@@ -5,22 +5,27 @@ by cross-validation and on the test split, writes ``models/<task>/<version>``
 with its metadata, and promotes it when it is not worse than the current model
 on the same test split.
 """
+
 import platform
 import subprocess
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import joblib
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from moderation.ml import corpus
-
 from moderation.lab import evaluation
-
-from moderation.ml import textmodel
-from moderation.ml.model_store import (LoadedModel, ModelError, ModelStore, load_verified, runtime_versions, sha256_file,
-                                    write_json_atomic)
+from moderation.ml import corpus, textmodel
+from moderation.ml.model_store import (
+    LoadedModel,
+    ModelError,
+    ModelStore,
+    load_verified,
+    runtime_versions,
+    sha256_file,
+    write_json_atomic,
+)
 
 LABELS = evaluation.LABELS
 # the figure that decides promotion: macro-F1 for stance, F1 of "uncivil" (model + lexicon, as served) for incivility
@@ -48,9 +53,11 @@ def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_
     params = textmodel.params_for(task, params)
     missing = sorted(set(LABELS[task]) - set(labels))
     if missing:
-        raise corpus.DataError(f"{task}: the training data has no comments labelled {', '.join(missing)}; "
-                               f"train on training_data/comments.jsonl together with the extra file "
-                               f"(--data training_data/comments.jsonl --data FILE)")
+        raise corpus.DataError(
+            f"{task}: the training data has no comments labelled {', '.join(missing)}; "
+            f"train on training_data/comments.jsonl together with the extra file "
+            f"(--data training_data/comments.jsonl --data FILE)"
+        )
     started = time.perf_counter()
     progress(f"{task}: {len(texts)} training comments from {len(files)} file(s)")
     cv = None
@@ -69,7 +76,7 @@ def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_
         pipeline = textmodel.build(params).fit(texts, labels)
     textmodel.prepare(pipeline)
     progress(f"{task}: fitted ({time.perf_counter() - step:.1f} s)")
-    version = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     task_dir = Path(models_dir) / task
     task_dir.mkdir(parents=True, exist_ok=True)
     artefact = task_dir / f"{version}.joblib"
@@ -80,21 +87,25 @@ def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_
     if test_path and test_path.exists():
         progress(f"{task}: scoring the served output on the test split {corpus.display_path(test_path)}…")
         test = evaluate_model(model, task, [test_path])
-    meta.update({
-        "sha256": sha256_file(artefact),
-        "sklearn_version": runtime_versions()["sklearn"],
-        "python_version": platform.python_version(),
-        "dependencies": runtime_versions(),
-        "created_at": datetime.now(timezone.utc).isoformat(),
-        "training_files": files,
-        "test_file": ({"path": corpus.display_path(test_path), "sha256": corpus.file_sha256(test_path)} if test else None),
-        "code_version": _code_version(),
-        "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
-        "metrics": {"cross_validation": cv, "test": test},
-        "train_seconds": round(time.perf_counter() - started, 2),
-        "size_bytes": artefact.stat().st_size,
-        "canaries": _canaries(model, texts, labels),
-    })
+    meta.update(
+        {
+            "sha256": sha256_file(artefact),
+            "sklearn_version": runtime_versions()["sklearn"],
+            "python_version": platform.python_version(),
+            "dependencies": runtime_versions(),
+            "created_at": datetime.now(UTC).isoformat(),
+            "training_files": files,
+            "test_file": (
+                {"path": corpus.display_path(test_path), "sha256": corpus.file_sha256(test_path)} if test else None
+            ),
+            "code_version": _code_version(),
+            "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
+            "metrics": {"cross_validation": cv, "test": test},
+            "train_seconds": round(time.perf_counter() - started, 2),
+            "size_bytes": artefact.stat().st_size,
+            "canaries": _canaries(model, texts, labels),
+        }
+    )
     write_json_atomic(task_dir / f"{version}.json", meta)
     load_verified(task_dir, version)  # what was written must verify before anyone may serve it
     meta["promoted"], meta["promotion_note"] = _promote(task, meta, models_dir, force, test_path)
@@ -107,8 +118,13 @@ def _code_version():
     root = Path(__file__).resolve().parents[2]
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "moderation", "plugins"], cwd=root,
-                               capture_output=True, text=True, timeout=5)
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "moderation", "plugins"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     if commit.returncode != 0:

@@ -1,4 +1,5 @@
 """Reading labelled comments (JSON Lines or CSV, the format of DESIGN.md)."""
+
 import csv
 import hashlib
 import json
@@ -45,7 +46,9 @@ def _from_csv(row, path, n):
             try:
                 out[column] = json.loads(out[column])
             except ValueError:
-                out[column] = [v.strip() for v in out[column].split(",") if v.strip()] if column != "spans" else out[column]
+                out[column] = (
+                    [v.strip() for v in out[column].split(",") if v.strip()] if column != "spans" else out[column]
+                )
     if "uncivil" in out:
         out["uncivil"] = str(out["uncivil"]).strip().lower() in ("1", "true", "yes", "ja")
     out["_line"] = n
@@ -80,8 +83,12 @@ def labelled(paths, task) -> tuple[list[str], list[str], list[dict]]:
 
 def categories_of(paths) -> list[list[str]]:
     """The incivility categories of every row with an incivility label, in the order of ``labelled``."""
-    return [list(row.get("categories") or []) for path in paths for row in read_rows(path)
-            if label_of(row, "incivility") is not None and row.get("text")]
+    return [
+        list(row.get("categories") or [])
+        for path in paths
+        for row in read_rows(path)
+        if label_of(row, "incivility") is not None and row.get("text")
+    ]
 
 
 def display_path(path) -> str:

@@ -6,6 +6,7 @@ leakage between the training files and the test split, and shortcuts: for every
 stance, at least 40% of its comments must avoid that label's ten most
 distinctive words.
 """
+
 import math
 import re
 from collections import Counter, defaultdict
@@ -115,12 +116,14 @@ def duplicates(rows, test_name) -> list[str]:
         where = f"{path}:{row.get('_line')}"
         tokens = words(row["text"])
         key = " ".join(tokens)
-        grams = {" ".join(tokens[i:i + NGRAM]) for i in range(len(tokens) - NGRAM + 1)}
+        grams = {" ".join(tokens[i : i + NGRAM]) for i in range(len(tokens) - NGRAM + 1)}
         other = seen_text.get(key) or next((seen_gram[g] for g in grams if g in seen_gram), None)
         if other:
             kind = "exact duplicate" if key in seen_text else f"near duplicate (a shared {NGRAM}-word sequence)"
             leak = (other[0].name == test_name) != (path.name == test_name)
-            problems.append(f"{where}: {'LEAKAGE into the test split: ' if leak else ''}{kind} of {other[0]}:{other[1]}")
+            problems.append(
+                f"{where}: {'LEAKAGE into the test split: ' if leak else ''}{kind} of {other[0]}:{other[1]}"
+            )
         seen_text.setdefault(key, (path, row.get("_line")))
         for g in grams:
             seen_gram.setdefault(g, (path, row.get("_line")))
@@ -136,8 +139,11 @@ def distinctive_words(rows, label, k=10, min_share=0.03) -> list[str]:
         (inside if row.get("stance") == label else outside).update(bag)
     n_in = sum(1 for r in rows if r.get("stance") == label) or 1
     n_out = (len(rows) - n_in) or 1
-    scored = [(math.log((inside[w] + 1) / n_in) - math.log((outside[w] + 1) / n_out), w)
-              for w in inside if inside[w] >= max(5, min_share * n_in)]
+    scored = [
+        (math.log((inside[w] + 1) / n_in) - math.log((outside[w] + 1) / n_out), w)
+        for w in inside
+        if inside[w] >= max(5, min_share * n_in)
+    ]
     return [w for _, w in sorted(scored, reverse=True)[:k]]
 
 
@@ -151,8 +157,10 @@ def shortcuts(rows) -> list[str]:
         top = set(distinctive_words(labelled, label))
         share = sum(1 for r in of_label if not top & set(words(r["text"]))) / len(of_label)
         if share < SHORTCUT_SHARE:
-            problems.append(f"stance {label}: only {share:.0%} of its comments avoid its ten most distinctive words "
-                            f"({', '.join(sorted(top))}); at least {SHORTCUT_SHARE:.0%} should")
+            problems.append(
+                f"stance {label}: only {share:.0%} of its comments avoid its ten most distinctive words "
+                f"({', '.join(sorted(top))}); at least {SHORTCUT_SHARE:.0%} should"
+            )
     return problems
 
 
@@ -161,8 +169,17 @@ def stats(paths) -> dict:
     rows, problems = load(paths)
     if problems:
         raise DataError("; ".join(problems))
-    out = {"files": Counter(), "stance": Counter(), "stance_alt": 0, "uncivil": Counter(), "categories": Counter(),
-           "tags": Counter(), "length": Counter(), "uncivil_by_stance": defaultdict(Counter), "shortcuts": {}}
+    out = {
+        "files": Counter(),
+        "stance": Counter(),
+        "stance_alt": 0,
+        "uncivil": Counter(),
+        "categories": Counter(),
+        "tags": Counter(),
+        "length": Counter(),
+        "uncivil_by_stance": defaultdict(Counter),
+        "shortcuts": {},
+    }
     for path, row in rows:
         out["files"][path.name] += 1
         out["stance"][row.get("stance", "-")] += 1
@@ -185,20 +202,25 @@ def stats(paths) -> dict:
 
 def markdown(s) -> str:
     """The datasheet's tables, exactly as ``moderation data stats --markdown`` prints them."""
+
     def table(title, counter, order=None):
         keys = order or sorted(counter, key=lambda k: (-counter[k], k))
         lines = [f"| {title} | comments |", "|---|---:|"] + [f"| {k} | {counter[k]} |" for k in keys]
         return "\n".join(lines)
 
-    parts = [f"Total: {s['total']} comments; {s['stance_alt']} carry a `stance_alt`.",
-             table("file", s["files"]),
-             table("stance", s["stance"], list(STANCES)),
-             "| stance | civil | uncivil |\n|---|---:|---:|\n" + "\n".join(
-                 f"| {k} | {s['uncivil_by_stance'][k]['civil']} | {s['uncivil_by_stance'][k]['uncivil']} |" for k in STANCES),
-             table("incivility", s["uncivil"], ["civil", "uncivil"]),
-             table("category", s["categories"], list(CATEGORIES)),
-             table("length", s["length"], [name for _, _, name in LENGTH_BANDS]),
-             table("tag", s["tags"]),
-             "| stance | ten most distinctive words | share avoiding them |\n|---|---|---:|\n" + "\n".join(
-                 f"| {k} | {', '.join(v['words'])} | {v['avoid_share']:.0%} |" for k, v in s["shortcuts"].items())]
+    parts = [
+        f"Total: {s['total']} comments; {s['stance_alt']} carry a `stance_alt`.",
+        table("file", s["files"]),
+        table("stance", s["stance"], list(STANCES)),
+        "| stance | civil | uncivil |\n|---|---:|---:|\n"
+        + "\n".join(
+            f"| {k} | {s['uncivil_by_stance'][k]['civil']} | {s['uncivil_by_stance'][k]['uncivil']} |" for k in STANCES
+        ),
+        table("incivility", s["uncivil"], ["civil", "uncivil"]),
+        table("category", s["categories"], list(CATEGORIES)),
+        table("length", s["length"], [name for _, _, name in LENGTH_BANDS]),
+        table("tag", s["tags"]),
+        "| stance | ten most distinctive words | share avoiding them |\n|---|---|---:|\n"
+        + "\n".join(f"| {k} | {', '.join(v['words'])} | {v['avoid_share']:.0%} |" for k, v in s["shortcuts"].items()),
+    ]
     return "\n\n".join(parts) + "\n"

@@ -12,5 +12,8 @@ def default_test_split() -> str:
 
 def default_training_files() -> list[str]:
     """Every labelled file in training_data/ except the test split."""
-    return [str(p) for p in sorted(TRAINING_DIR.glob("*.jsonl")) + sorted(TRAINING_DIR.glob("*.csv"))
-            if p.resolve() != TEST_SPLIT.resolve()]
+    return [
+        str(p)
+        for p in sorted(TRAINING_DIR.glob("*.jsonl")) + sorted(TRAINING_DIR.glob("*.csv"))
+        if p.resolve() != TEST_SPLIT.resolve()
+    ]

@@ -6,6 +6,7 @@ class; otherwise the label's weight minus the mean over labels).  Each feature's
 contribution goes to the word of the comment it came from, and the words with
 the largest positive sums are the evidence the moderator queue shows.
 """
+
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.naive_bayes import ComplementNB
@@ -14,20 +15,25 @@ from moderation.ml.features import WORD, analyzer_of, feature_index, feature_nam
 
 # Dutch function words: they carry weight in the model but tell a moderator nothing,
 # so a term made only of them is not shown as evidence.
-FUNCTION_WORDS = frozenset("""
+FUNCTION_WORDS = frozenset(
+    """
 de het een die dat deze dit en of maar want dus ook nog al wel niet geen is zijn was waren ben bent
 wordt worden werd heeft hebben had hij zij ze wij we jij je u ik mij me ons onze jullie hun hem haar
 er hier daar in op aan van voor met bij naar om tot uit over door als dan te zo hoe wat wie waar nu
 toch even hele heel echt gewoon eens zou zouden kan kunnen moet moeten mag wil men iets wat
-""".split())
+""".split()
+)
 
 
 def _shown(per_word, k):
     """The ``k`` heaviest terms that are not only function words or lone letters
     (the pieces of a masked k*t are not evidence anyone can read)."""
     best = sorted(per_word.items(), key=lambda kv: kv[1], reverse=True)
-    return [(term, weight) for term, weight in best
-            if weight > 0 and not all(w in FUNCTION_WORDS or len(w) < 2 for w in term.lower().split())][:k]
+    return [
+        (term, weight)
+        for term, weight in best
+        if weight > 0 and not all(w in FUNCTION_WORDS or len(w) < 2 for w in term.lower().split())
+    ][:k]
 
 
 def evidence(model, texts: list[str], labels: list[str], k: int = 5) -> list[list[dict]]:
@@ -35,8 +41,9 @@ def evidence(model, texts: list[str], labels: list[str], k: int = 5) -> list[lis
     classes = [str(c) for c in model.classes_]
     x = featurize(model, texts)
     wanted = [i for i, label in enumerate(labels) if label in classes]
-    return evidence_rows(model, texts, x, [classes.index(label) if label in classes else 0 for label in labels],
-                         wanted, k)
+    return evidence_rows(
+        model, texts, x, [classes.index(label) if label in classes else 0 for label in labels], wanted, k
+    )
 
 
 def evidence_rows(model, texts, x, label_indices, wanted, k=5) -> list[list[dict]]:

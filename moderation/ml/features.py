@@ -6,6 +6,7 @@ optionally a light Dutch stem per word and the head and tail of long words (so
 ``neukers``), optionally character n-grams.  ``featurize`` builds the same
 tf-idf matrix scikit-learn's ``transform`` would, faster for small batches.
 """
+
 import re
 from collections import Counter
 
@@ -15,8 +16,28 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
 WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W\d_]+)?|[@#]\w+")
-SUFFIXES = frozenset(("heden", "tjes", "jes", "tje", "je", "ende", "ingen", "ing", "sten", "ste", "eren", "ere",
-                      "en", "er", "es", "'s", "s", "e"))
+SUFFIXES = frozenset(
+    (
+        "heden",
+        "tjes",
+        "jes",
+        "tje",
+        "je",
+        "ende",
+        "ingen",
+        "ing",
+        "sten",
+        "ste",
+        "eren",
+        "ere",
+        "en",
+        "er",
+        "es",
+        "'s",
+        "s",
+        "e",
+    )
+)
 SUFFIX_LENGTHS = sorted({len(s) for s in SUFFIXES}, reverse=True)
 
 
@@ -101,7 +122,7 @@ class Tokens:
         if self.char_ngrams:
             lo, hi = self.char_ngrams
             padded = f" {w} "
-            out += [padded[i:i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)]
+            out += [padded[i : i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)]
         return tuple(out)
 
     def pairs(self, text: str) -> list[tuple[str, str]]:
@@ -155,8 +176,7 @@ class Rows:
     def dot(self, weights) -> np.ndarray:
         """``matrix @ weights.T`` for dense ``weights`` of shape (k, n_features)."""
         rows, n = self.row_ids(), len(self.indptr) - 1
-        return np.column_stack([np.bincount(rows, weights=self.data * w[self.indices], minlength=n)
-                                for w in weights])
+        return np.column_stack([np.bincount(rows, weights=self.data * w[self.indices], minlength=n) for w in weights])
 
     def csr(self):
         return sparse.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
@@ -170,14 +190,22 @@ def featurize(model, texts: list[str]) -> Rows:
     which cost more than the arithmetic for one comment (tests/test_textmodel.py
     holds the two equal)."""
     features = model.named_steps["features"]
-    if not (isinstance(features, TfidfVectorizer) and callable(features.analyzer) and features.sublinear_tf
-            and features.use_idf and features.norm == "l2"):
+    if not (
+        isinstance(features, TfidfVectorizer)
+        and callable(features.analyzer)
+        and features.sublinear_tf
+        and features.use_idf
+        and features.norm == "l2"
+    ):
         return Rows.of(features.transform(texts))
     vocabulary, analyzer = features.vocabulary_, features.analyzer
     indices, counts, indptr = [], [], [0]
     for text in texts:
-        row = Counter(analyzer.columns(text, vocabulary)) if isinstance(analyzer, Tokens) else \
-            Counter(j for j in map(vocabulary.get, analyzer(text)) if j is not None)
+        row = (
+            Counter(analyzer.columns(text, vocabulary))
+            if isinstance(analyzer, Tokens)
+            else Counter(j for j in map(vocabulary.get, analyzer(text)) if j is not None)
+        )
         indices += row.keys()
         counts += row.values()
         indptr.append(len(indices))

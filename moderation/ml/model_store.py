@@ -7,6 +7,7 @@ pickles, so a file is only unpickled after its sha256 matches the metadata the
 project recorded; a model that fails any check is refused and the previous one
 keeps serving.
 """
+
 import hashlib
 import json
 import logging
@@ -79,10 +80,14 @@ def load_verified(task_dir: Path, version: str) -> LoadedModel:
         raise ModelError(f"{artefact}: missing artefact")
     digest = sha256_file(artefact)
     if digest != meta.get("sha256"):
-        raise ModelError(f"{artefact}: sha256 {digest[:12]}… does not match the recorded {str(meta.get('sha256'))[:12]}…")
+        raise ModelError(
+            f"{artefact}: sha256 {digest[:12]}… does not match the recorded {str(meta.get('sha256'))[:12]}…"
+        )
     if meta.get("sklearn_version") != sklearn.__version__:
-        raise ModelError(f"{artefact}: trained with scikit-learn {meta.get('sklearn_version')}, "
-                         f"this service runs {sklearn.__version__}; retrain it")
+        raise ModelError(
+            f"{artefact}: trained with scikit-learn {meta.get('sklearn_version')}, "
+            f"this service runs {sklearn.__version__}; retrain it"
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # InconsistentVersionWarning and friends refuse the model
         try:
@@ -211,5 +216,10 @@ def runtime_versions() -> dict:
     import numpy
     import scipy
 
-    return {"python": sys.version.split()[0], "sklearn": sklearn.__version__,
-            "numpy": numpy.__version__, "scipy": scipy.__version__, "joblib": joblib.__version__}
+    return {
+        "python": sys.version.split()[0],
+        "sklearn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "joblib": joblib.__version__,
+    }

@@ -6,6 +6,7 @@ uses by default (``TASK_PARAMS``, the winners of the cross-validated comparison
 in bench/compare_models.py, see docs/MODEL_CARD.md) and how it predicts
 (``probabilities``; ``predict`` adds the evidence of moderation.ml.evidence).
 """
+
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
@@ -15,21 +16,20 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from moderation.ml import evidence
-
 from moderation.ml import features as text_features
 from moderation.ml.features import Tokens, featurize
 
 BASE_PARAMS = {
-    "vectorizer": "tfidf",      # "tfidf" (a vocabulary) or "hashing" (2**20 buckets, no vocabulary)
-    "word_ngrams": 2,           # words, or words and bigrams
-    "stem": True,               # a light Dutch suffix stripper per word
-    "affixes": True,            # first and last 5 letters of words of 8 letters or more
-    "char_ngrams": None,        # e.g. [2, 5]: char_wb n-grams as well (slow at serving time)
+    "vectorizer": "tfidf",  # "tfidf" (a vocabulary) or "hashing" (2**20 buckets, no vocabulary)
+    "word_ngrams": 2,  # words, or words and bigrams
+    "stem": True,  # a light Dutch suffix stripper per word
+    "affixes": True,  # first and last 5 letters of words of 8 letters or more
+    "char_ngrams": None,  # e.g. [2, 5]: char_wb n-grams as well (slow at serving time)
     "min_df": 1,
-    "classifier": "lr",         # lr | svm (LinearSVC + sigmoid calibration) | sgd | cnb
-    "C": 8.0,                   # inverse regularisation (lr, svm)
-    "balanced": True,           # class_weight="balanced" (probabilities then lean towards the rarer class)
-    "alpha": 1e-5,              # regularisation (sgd) or smoothing (cnb)
+    "classifier": "lr",  # lr | svm (LinearSVC + sigmoid calibration) | sgd | cnb
+    "C": 8.0,  # inverse regularisation (lr, svm)
+    "balanced": True,  # class_weight="balanced" (probabilities then lean towards the rarer class)
+    "alpha": 1e-5,  # regularisation (sgd) or smoothing (cnb)
 }
 # The defaults per task: the winners of the cross-validated comparison.
 TASK_PARAMS = {
@@ -37,6 +37,8 @@ TASK_PARAMS = {
     # unweighted: the probability must mean what it says, the plugin cuts at 0.5 and ORs the lexicon
     "incivility": dict(BASE_PARAMS, balanced=False),
 }
+
+
 def params_for(task: str | None, overrides: dict | None = None) -> dict:
     return dict(TASK_PARAMS.get(task, BASE_PARAMS), **(overrides or {}))
 
@@ -45,9 +47,17 @@ def build(params: dict | None = None) -> Pipeline:
     p = dict(BASE_PARAMS, **(params or {}))
     analyzer = Tokens(p["word_ngrams"], p["stem"], p["affixes"], p["char_ngrams"])
     if p["vectorizer"] == "hashing":
-        features = Pipeline([("hash", HashingVectorizer(analyzer=analyzer, n_features=2 ** 20, alternate_sign=False,
-                                                        norm=None, dtype=np.float32)),
-                             ("tfidf", TfidfTransformer(sublinear_tf=True))])
+        features = Pipeline(
+            [
+                (
+                    "hash",
+                    HashingVectorizer(
+                        analyzer=analyzer, n_features=2**20, alternate_sign=False, norm=None, dtype=np.float32
+                    ),
+                ),
+                ("tfidf", TfidfTransformer(sublinear_tf=True)),
+            ]
+        )
     else:
         features = TfidfVectorizer(analyzer=analyzer, min_df=p["min_df"], sublinear_tf=True, dtype=np.float32)
     return Pipeline([("features", features), ("clf", _classifier(p))])
@@ -56,11 +66,11 @@ def build(params: dict | None = None) -> Pipeline:
 def _classifier(p):
     weight = "balanced" if p["balanced"] else None
     if p["classifier"] == "svm":
-        return CalibratedClassifierCV(LinearSVC(C=p["C"], class_weight=weight), method="sigmoid", cv=3,
-                                      ensemble=False)
+        return CalibratedClassifierCV(LinearSVC(C=p["C"], class_weight=weight), method="sigmoid", cv=3, ensemble=False)
     if p["classifier"] == "sgd":
-        return SGDClassifier(loss="log_loss", alpha=p["alpha"], class_weight=weight, max_iter=50, tol=1e-4,
-                             random_state=13)
+        return SGDClassifier(
+            loss="log_loss", alpha=p["alpha"], class_weight=weight, max_iter=50, tol=1e-4, random_state=13
+        )
     if p["classifier"] == "cnb":
         return ComplementNB(alpha=p["alpha"])
     return LogisticRegression(C=p["C"], class_weight=weight, max_iter=3000)
@@ -88,8 +98,9 @@ class WithCategories:
             for name in self.category_names:
                 y = [name in category_lists[i] for i in rows]
                 if 0 < sum(y) < len(y):  # a category never (or always) seen cannot be learnt
-                    self.categories[name] = LogisticRegression(C=self.C, class_weight="balanced",
-                                                               max_iter=3000).fit(x, y)
+                    self.categories[name] = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000).fit(
+                        x, y
+                    )
         return self
 
     @property
@@ -107,8 +118,10 @@ class WithCategories:
         """``{category: probability}`` per row of the feature matrix ``x`` (0.0 for a category
         the training rows never showed)."""
         scores = {name: probabilities(_Single(clf), x)[:, 1] for name, clf in (self.categories or {}).items()}
-        return [{name: float(scores[name][i]) if name in scores else 0.0 for name in self.category_names}
-                for i in range(x.shape[0])]
+        return [
+            {name: float(scores[name][i]) if name in scores else 0.0 for name in self.category_names}
+            for i in range(x.shape[0])
+        ]
 
 
 class _Single:

@@ -2,16 +2,14 @@
 
 Only moderators with the admin role; an admin limited to some sites sees only those.
 """
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from moderation.storage import outbox
-
-from moderation.storage import comments as records
-
-from moderation.web import service
-
-from moderation.storage import sites as site_settings
 from moderation.pages.auth import after_request, check_csrf, current_moderator, failure, login_required, require_admin
+from moderation.storage import comments as records
+from moderation.storage import outbox
+from moderation.storage import sites as site_settings
+from moderation.web import service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(check_csrf)
@@ -64,12 +62,22 @@ def site(site_id):
     try:
         chosen = form.getlist("plugins")
         view = site_settings.update(
-            _db(), name, webhook_url=form.get("webhook_url", "").strip() or None, known_plugins=_plugin_names(),
-            approve_below=_number(form, "approve_below"), reject_above=_number(form, "reject_above"),
-            mode=form.get("mode") or None, plugins="all" if set(chosen) >= set(_plugin_names()) else chosen)
+            _db(),
+            name,
+            webhook_url=form.get("webhook_url", "").strip() or None,
+            known_plugins=_plugin_names(),
+            approve_below=_number(form, "approve_below"),
+            reject_above=_number(form, "reject_above"),
+            mode=form.get("mode") or None,
+            plugins="all" if set(chosen) >= set(_plugin_names()) else chosen,
+        )
     except ValueError as exc:
-        return render_template("admin_site.html", site={**site_settings.get(_db(), name), **_echo(form)},
-                               plugins=_plugin_names(), error=str(exc)), 422
+        return render_template(
+            "admin_site.html",
+            site={**site_settings.get(_db(), name), **_echo(form)},
+            plugins=_plugin_names(),
+            error=str(exc),
+        ), 422
     flash(f"De instellingen van {name} zijn opgeslagen.", "success")
     if view.get("webhook_secret"):
         return render_template("admin_site.html", site=view, plugins=_plugin_names(), secret=view["webhook_secret"])
@@ -87,8 +95,12 @@ def _number(form, key):
 
 
 def _echo(form) -> dict:
-    return {"webhook_url": form.get("webhook_url"), "mode": form.get("mode"),
-            "approve_below": form.get("approve_below"), "reject_above": form.get("reject_above")}
+    return {
+        "webhook_url": form.get("webhook_url"),
+        "mode": form.get("mode"),
+        "approve_below": form.get("approve_below"),
+        "reject_above": form.get("reject_above"),
+    }
 
 
 @bp.post("/sites/<int:site_id>/secret")
@@ -97,8 +109,13 @@ def rotate_secret(site_id):
     name = _site(site_id)["name"]
     grace = 0 if request.form.get("grace") == "0" else 24
     out = site_settings.rotate_secret(_db(), name, grace_hours=grace)
-    return render_template("admin_site.html", site=site_settings.get(_db(), name), plugins=_plugin_names(),
-                           secret=out["webhook_secret"], previous_until=out["previous_secret_valid_until"])
+    return render_template(
+        "admin_site.html",
+        site=site_settings.get(_db(), name),
+        plugins=_plugin_names(),
+        secret=out["webhook_secret"],
+        previous_until=out["previous_secret_valid_until"],
+    )
 
 
 @bp.get("/events")
@@ -108,8 +125,9 @@ def events():
     state = state if state in EVENT_STATES else "parked"
     site_ids = [s["id"] for s in _visible_sites()]
     rows = [e for e in outbox.list_events(_db(), state=state, limit=200, site_ids=site_ids)]
-    return render_template("admin_events.html", events=rows, state=state, states=EVENT_STATES,
-                           counts=outbox.count_by_state(_db()))
+    return render_template(
+        "admin_events.html", events=rows, state=state, states=EVENT_STATES, counts=outbox.count_by_state(_db())
+    )
 
 
 @bp.get("/events/<int:event_id>")

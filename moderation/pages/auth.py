@@ -5,26 +5,28 @@ the page is served over plain http to localhost (``SECURE_COOKIES``: "auto",
 or "1"/"0" to force).  Every state-changing request to the moderator pages
 carries the session's CSRF token, as a form field or an ``X-CSRF-Token`` header.
 """
+
 import functools
 import hmac
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 from moderation.storage import accounts
-
 from moderation.web import service
+
 bp = Blueprint("auth", __name__)
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SESSION_LIFETIME = timedelta(hours=12)  # a working day; then log in again
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 class ModeratorSessions(SecureCookieSessionInterface):
@@ -39,19 +41,24 @@ class ModeratorSessions(SecureCookieSessionInterface):
 
 def _hostname(host: str) -> str:
     if host.startswith("["):
-        return host[1:host.find("]")]
+        return host[1 : host.find("]")]
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 def init_app(app):
     app.session_interface = ModeratorSessions()
-    app.config.update(SESSION_COOKIE_NAME="moderation_session", SESSION_COOKIE_HTTPONLY=True,
-                      SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME)
+    app.config.update(
+        SESSION_COOKIE_NAME="moderation_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+    )
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.register_blueprint(bp)
 
 
 # --- CSRF ----------------------------------------------------------------------
+
 
 def csrf_token() -> str:
     token = session.get("csrf")
@@ -67,8 +74,9 @@ def check_csrf():
     sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
     expected = session.get("csrf") or ""
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-        return failure(400, "Het formulier is verlopen of komt niet van deze site. Laad de pagina opnieuw en "
-                            "probeer het nog eens.")
+        return failure(
+            400, "Het formulier is verlopen of komt niet van deze site. Laad de pagina opnieuw en probeer het nog eens."
+        )
     return None
 
 
@@ -99,6 +107,7 @@ def failure(status, message):
 
 # --- who is signed in ----------------------------------------------------------------
 
+
 def current_moderator() -> dict | None:
     if "moderator" not in g:
         moderator = None
@@ -120,6 +129,7 @@ def login_required(view):
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             return failure(401, "Je sessie is verlopen. Log opnieuw in.")
         return view(*args, **kwargs)
+
     return wrapped
 
 
@@ -139,6 +149,7 @@ def _template_globals():
 
 # --- pages -----------------------------------------------------------------------------
 
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     next_url = safe_next(request.values.get("next"))
@@ -150,9 +161,11 @@ def login():
     moderator, locked_until = accounts.authenticate(service.current().db, email, request.form.get("password", ""))
     if moderator is None:
         if locked_until is not None:
-            minutes = max(1, round((locked_until - datetime.now(timezone.utc)).total_seconds() / 60))
-            message = (f"Te veel mislukte pogingen. Dit account is tijdelijk geblokkeerd; probeer het over "
-                       f"{minutes} {'minuut' if minutes == 1 else 'minuten'} opnieuw.")
+            minutes = max(1, round((locked_until - datetime.now(UTC)).total_seconds() / 60))
+            message = (
+                f"Te veel mislukte pogingen. Dit account is tijdelijk geblokkeerd; probeer het over "
+                f"{minutes} {'minuut' if minutes == 1 else 'minuten'} opnieuw."
+            )
             status = 429
         else:
             message, status = "Dit e-mailadres en wachtwoord horen niet bij elkaar.", 401

@@ -5,6 +5,7 @@ The text is hostile input: every piece of it is escaped, and only the
 the text (DESIGN.md); broken, out-of-range and overlapping spans are mended
 rather than trusted.
 """
+
 from markupsafe import Markup, escape
 
 from moderation.pages.wording import CATEGORIES
@@ -39,8 +40,11 @@ def highlight(text: str, spans) -> Markup:
         known = [c for c in categories if c in CATEGORIES]
         names = ", ".join(CATEGORIES[c].lower() for c in known) or "aanstootgevend"
         out.append(escape(text[pos:start]))
-        out.append(Markup('<mark class="span span-{}" title="{}">{}<span class="visually-hidden"> [{}]</span></mark>')
-                   .format(known[0] if known else "other", names, text[start:end], names))
+        out.append(
+            Markup('<mark class="span span-{}" title="{}">{}<span class="visually-hidden"> [{}]</span></mark>').format(
+                known[0] if known else "other", names, text[start:end], names
+            )
+        )
         pos = end
     out.append(escape(text[pos:]))
     return Markup("").join(out)

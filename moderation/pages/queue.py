@@ -3,21 +3,26 @@
 Plain HTML forms do everything; static/queue.js adds keys and bulk actions on
 top, posting the same forms with ``Accept: application/json``.
 """
-from datetime import date, datetime, time, timedelta, timezone
+
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
-from moderation.storage import explanations
-
-from moderation.storage import audit as reports
-
-from moderation.storage import review_queue as review
-
-from moderation.web import service
-
 from moderation.pages import wording
-from moderation.pages.auth import after_request, check_csrf, current_moderator, failure, login_required, safe_next, wants_json
+from moderation.pages.auth import (
+    after_request,
+    check_csrf,
+    current_moderator,
+    failure,
+    login_required,
+    safe_next,
+    wants_json,
+)
 from moderation.pages.highlight import highlight, safe_url
+from moderation.storage import audit as reports
+from moderation.storage import explanations
+from moderation.storage import review_queue as review
+from moderation.web import service
 
 bp = Blueprint("queue", __name__)
 bp.before_request(check_csrf)
@@ -64,21 +69,23 @@ def _day(value):
 
 
 def _local_midnight(day):
-    return datetime.combine(day, time(0), tzinfo=wording.LOCAL).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=wording.LOCAL).astimezone(UTC)
 
 
 def _filters() -> review.Filters:
     a = request.args
     since, until = _day(a.get("van")), _day(a.get("tot"))
     return review.Filters(
-        site_id=a.get("site", type=int), article_id=a.get("artikel", type=int),
+        site_id=a.get("site", type=int),
+        article_id=a.get("artikel", type=int),
         stance=a.get("stance") if a.get("stance") in wording.STANCES else None,
         uncivil={"ja": True, "nee": False}.get(a.get("onbeschoft")),
         category=a.get("categorie") if a.get("categorie") in wording.CATEGORIES else None,
         tag=(a.get("tag") or "").strip().lower()[:100] or None,
         since=_local_midnight(since) if since else None,
         until=_local_midnight(until + timedelta(days=1)) if until else None,
-        q=(a.get("q") or "").strip()[:200] or None)
+        q=(a.get("q") or "").strip()[:200] or None,
+    )
 
 
 @bp.get("/")
@@ -100,12 +107,20 @@ def listing(view):
 
 def _listing(view):
     filters = _filters()
-    result = review.page(_db(), view, _sites(), filters, after=request.args.get("na"),
-                         before=request.args.get("voor"), limit=PAGE_SIZE)
+    result = review.page(
+        _db(), view, _sites(), filters, after=request.args.get("na"), before=request.args.get("voor"), limit=PAGE_SIZE
+    )
     article = review.article_ref(_db(), _sites(), filters.article_id) if filters.article_id else None
-    return render_template("queue.html", view=view, page=result, filters=filters, article=article,
-                           options=review.filter_options(_db(), _sites()), counts=review.counts(_db(), _sites()),
-                           here=request.full_path.rstrip("?"))
+    return render_template(
+        "queue.html",
+        view=view,
+        page=result,
+        filters=filters,
+        article=article,
+        options=review.filter_options(_db(), _sites()),
+        counts=review.counts(_db(), _sites()),
+        here=request.full_path.rstrip("?"),
+    )
 
 
 @bp.get("/comments/<int:comment_id>")
@@ -116,11 +131,17 @@ def comment(comment_id):
     except review.NotVisible:
         abort(404)
     history = reports.audit(_db(), _sites(), include_policy=True, limit=200, comment_id=comment_id)["entries"]
-    return render_template("comment.html", item=item, history=history, counts=review.counts(_db(), _sites()),
-                           here=request.full_path.rstrip("?"))
+    return render_template(
+        "comment.html",
+        item=item,
+        history=history,
+        counts=review.counts(_db(), _sites()),
+        here=request.full_path.rstrip("?"),
+    )
 
 
 # --- decisions ------------------------------------------------------------------------------
+
 
 @bp.post("/comments/<int:comment_id>/decision")
 @login_required
@@ -153,8 +174,9 @@ def _decide(ids):
         return _answer(400, f"De uitleg kan zo niet mee: {exc}.")
     expected = request.form.get("expected") if request.form.get("expected") in wording.STATUSES else None
     try:
-        result = review.decide(_db(), _sites(), ids, action, _actor(), reason=reason, note=note, expected=expected,
-                               explanation=explanation)
+        result = review.decide(
+            _db(), _sites(), ids, action, _actor(), reason=reason, note=note, expected=expected, explanation=explanation
+        )
     except review.NotVisible:
         abort(404)
     done = result["done"]
@@ -165,10 +187,12 @@ def _decide(ids):
         messages.append(f"{subject} {what}" + (f" ({wording.REASONS[reason].lower()})." if action == "reject" else "."))
     for skip in result["skipped"]:
         by = f" door {skip['by']}" if skip["by"] and skip["by"] != _actor() else ""
-        messages.append(f"Reactie #{skip['id']} was al {wording.label_of('status', skip['status']).lower()}{by}; "
-                        f"niets veranderd.")
-    return _answer(200, " ".join(messages), done=done, skipped=result["skipped"],
-                   category="success" if done else "warning")
+        messages.append(
+            f"Reactie #{skip['id']} was al {wording.label_of('status', skip['status']).lower()}{by}; niets veranderd."
+        )
+    return _answer(
+        200, " ".join(messages), done=done, skipped=result["skipped"], category="success" if done else "warning"
+    )
 
 
 def _answer(status, message, category=None, **extra):
@@ -192,27 +216,40 @@ def correct(comment_id):
     if uncivil and not categories:
         return _answer(400, "Kies bij een onbeschofte reactie minstens één categorie.")
     try:
-        made = review.correct(_db(), _sites(), comment_id, _actor(), stance=stance, uncivil=uncivil,
-                              categories=categories)
+        made = review.correct(
+            _db(), _sites(), comment_id, _actor(), stance=stance, uncivil=uncivil, categories=categories
+        )
     except review.NotVisible:
         abort(404)
     if not made:
-        return _answer(200, f"Reactie #{comment_id}: de labels waren al zo; niets veranderd.", category="info",
-                       corrections=[])
+        return _answer(
+            200, f"Reactie #{comment_id}: de labels waren al zo; niets veranderd.", category="info", corrections=[]
+        )
     fields = " en ".join("standpunt" if c["field"] == "stance" else "onbeschoftheid" for c in made)
     return _answer(200, f"Reactie #{comment_id}: {fields} gecorrigeerd.", corrections=made)
 
 
 # --- audit log and articles ---------------------------------------------------------------------
 
+
 @bp.get("/audit")
 @login_required
 def audit():
     actor = request.args.get("door") or None
-    result = reports.audit(_db(), _sites(), before=request.args.get("na"), actor=actor,
-                           include_policy=request.args.get("automatisch") == "ja")
-    return render_template("audit.html", result=result, actor=actor, actors=reports.audit_actors(_db(), _sites()),
-                           counts=review.counts(_db(), _sites()))
+    result = reports.audit(
+        _db(),
+        _sites(),
+        before=request.args.get("na"),
+        actor=actor,
+        include_policy=request.args.get("automatisch") == "ja",
+    )
+    return render_template(
+        "audit.html",
+        result=result,
+        actor=actor,
+        actors=reports.audit_actors(_db(), _sites()),
+        counts=review.counts(_db(), _sites()),
+    )
 
 
 @bp.get("/articles")
@@ -228,24 +265,33 @@ def article(article_id):
     stats = reports.article_stats(_db(), _sites(), article_id)
     if stats is None:
         abort(404)
-    return render_template("article.html", article=stats, chart=chart_rows(stats),
-                           counts=review.counts(_db(), _sites()))
+    return render_template(
+        "article.html", article=stats, chart=chart_rows(stats), counts=review.counts(_db(), _sites())
+    )
 
 
 def chart_rows(stats, width=420):
     """Bars for the article chart: one per stance, civil and uncivil parts, widths in pixels."""
     largest = max([s["total"] for s in stats["stances"].values()] + [1])
     rows = []
-    for i, label in enumerate(list(wording.STANCES) + ["unknown"]):
+    for _i, label in enumerate(list(wording.STANCES) + ["unknown"]):
         entry = stats["stances"].get(label)
         if entry is None and label == "unknown":
             continue
         entry = entry or {"total": 0, "uncivil": 0}
         total_w = round(width * entry["total"] / largest)
         uncivil_w = round(width * entry["uncivil"] / largest)
-        rows.append({"label": label, "name": wording.STANCES.get(label, "Onbekend"), "total": entry["total"],
-                     "uncivil": entry["uncivil"], "civil_w": total_w - uncivil_w, "uncivil_w": uncivil_w,
-                     "share": wording.percent(entry["total"], stats["total"])})
+        rows.append(
+            {
+                "label": label,
+                "name": wording.STANCES.get(label, "Onbekend"),
+                "total": entry["total"],
+                "uncivil": entry["uncivil"],
+                "civil_w": total_w - uncivil_w,
+                "uncivil_w": uncivil_w,
+                "share": wording.percent(entry["total"], stats["total"]),
+            }
+        )
     return rows
 
 

@@ -1,20 +1,36 @@
 """The Dutch words of the moderator pages: labels, reasons, statuses, dates."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 try:
     from zoneinfo import ZoneInfo
 
     LOCAL = ZoneInfo("Europe/Amsterdam")
 except Exception:  # no time zone database: show UTC rather than fail
-    LOCAL = timezone.utc
+    LOCAL = UTC
 
-STANCES = {"pro-participation": "Pro-participatie", "pro-policy": "Pro-beleid", "hostile": "Vijandig",
-           "neutral": "Neutraal"}
-CATEGORIES = {"insult": "Belediging", "profanity": "Grof taalgebruik", "threat": "Bedreiging",
-              "identity_attack": "Aanval op identiteit"}
-REASONS = {"insult": "Belediging", "profanity": "Grof taalgebruik", "threat": "Bedreiging",
-           "identity_attack": "Aanval op identiteit", "personal_data": "Persoonsgegevens", "spam": "Spam",
-           "off_topic": "Off-topic", "other": "Anders"}
+STANCES = {
+    "pro-participation": "Pro-participatie",
+    "pro-policy": "Pro-beleid",
+    "hostile": "Vijandig",
+    "neutral": "Neutraal",
+}
+CATEGORIES = {
+    "insult": "Belediging",
+    "profanity": "Grof taalgebruik",
+    "threat": "Bedreiging",
+    "identity_attack": "Aanval op identiteit",
+}
+REASONS = {
+    "insult": "Belediging",
+    "profanity": "Grof taalgebruik",
+    "threat": "Bedreiging",
+    "identity_attack": "Aanval op identiteit",
+    "personal_data": "Persoonsgegevens",
+    "spam": "Spam",
+    "off_topic": "Off-topic",
+    "other": "Anders",
+}
 STATUSES = {"pending": "Wacht op beoordeling", "approved": "Goedgekeurd", "rejected": "Afgewezen"}
 VIEWS = {"pending": "Wachtrij", "escalated": "Geëscaleerd", "approved": "Goedgekeurd", "rejected": "Afgewezen"}
 ACTIONS_DONE = {"approve": "goedgekeurd", "reject": "afgewezen", "escalate": "geëscaleerd"}
@@ -26,7 +42,7 @@ def when(value: datetime | None) -> str:
     if value is None:
         return "onbekend"
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     local = value.astimezone(LOCAL)
     return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
 

@@ -1,9 +1,11 @@
 """Builds the plugin manager: built-ins from an explicit list, others by entry point."""
+
 import importlib
 
 import pluggy
 
 from moderation import hookspecs
+
 # Built-in plugins, in the order their results are merged.  Each is an ordinary
 # module of hook implementations, so anyone can override or disable them.
 DEFAULT_PLUGINS = (

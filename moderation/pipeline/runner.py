@@ -5,6 +5,7 @@ each ``moderation_analyze`` implementation on its own: a plugin that raises or
 runs past the budget becomes an entry in ``analysis["errors"]``, the others
 still run, and the comment goes to a human.
 """
+
 import concurrent.futures
 import time
 
@@ -31,7 +32,9 @@ class Pipeline:
         applies = (policy or {}).get("plugins")
         if applies is None:
             return frozenset()
-        return frozenset(name for name, plugin in self.pm.list_name_plugin() if plugin is not None and name not in applies)
+        return frozenset(
+            name for name, plugin in self.pm.list_name_plugin() if plugin is not None and name not in applies
+        )
 
     def analyze(self, comments: list[dict], skip=frozenset()) -> list[dict]:
         """One analysis object (DESIGN.md) per comment; plugins named in ``skip`` do not run."""
@@ -52,8 +55,9 @@ class Pipeline:
         except PluginFailure as failure:
             if len(comments) == 1 or "budget" in str(failure):
                 for analysis in analyses:
-                    analysis["errors"].append({"plugin": impl.plugin_name, "hook": "moderation_analyze",
-                                               "error": str(failure)})
+                    analysis["errors"].append(
+                        {"plugin": impl.plugin_name, "hook": "moderation_analyze", "error": str(failure)}
+                    )
                 return [None] * len(comments)
         # the batch failed: find the comments this plugin fails on, one by one
         return [self._findings(impl, [c], [a])[0] for c, a in zip(comments, analyses)]
@@ -68,8 +72,9 @@ class Pipeline:
             result = future.result(timeout=budget)
         except concurrent.futures.TimeoutError:
             future.cancel()
-            raise PluginFailure(f"exceeded the {budget * 1000:.0f} ms budget "
-                                f"({(time.perf_counter() - started) * 1000:.0f} ms)") from None
+            raise PluginFailure(
+                f"exceeded the {budget * 1000:.0f} ms budget ({(time.perf_counter() - started) * 1000:.0f} ms)"
+            ) from None
         except Exception as exc:
             raise PluginFailure(f"{type(exc).__name__}: {exc}") from exc
         if result is None:
@@ -86,13 +91,15 @@ class Pipeline:
         try:
             decision = hook(comment=comment, analysis=analysis, policy=policy)
         except Exception as exc:  # a broken policy plugin must not lose the comment
-            analysis["errors"].append({"plugin": "?", "hook": "moderation_decide",
-                                       "error": f"{type(exc).__name__}: {exc}"})
+            analysis["errors"].append(
+                {"plugin": "?", "hook": "moderation_decide", "error": f"{type(exc).__name__}: {exc}"}
+            )
             decision = None
         decision = dict(decision or {"status": "pending", "urgent": False, "reason": "no policy decided"})
         if decision.get("status") not in STATUSES:
-            analysis["errors"].append({"plugin": "?", "hook": "moderation_decide",
-                                       "error": f"invalid status {decision.get('status')!r}"})
+            analysis["errors"].append(
+                {"plugin": "?", "hook": "moderation_decide", "error": f"invalid status {decision.get('status')!r}"}
+            )
             decision["status"] = "pending"
         if analysis["errors"] and decision["status"] != "pending":
             decision.update(status="pending", reason="plugin error")
@@ -102,8 +109,10 @@ class Pipeline:
 
     def run(self, comments: list[dict], policy: dict) -> list[tuple[dict, dict]]:
         skip = self.skipped(policy)
-        return [(analysis, self.decide(comment, analysis, policy, skip))
-                for comment, analysis in zip(comments, self.analyze(comments, skip))]
+        return [
+            (analysis, self.decide(comment, analysis, policy, skip))
+            for comment, analysis in zip(comments, self.analyze(comments, skip))
+        ]
 
 
 def _merge(analysis, finding):

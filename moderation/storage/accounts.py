@@ -4,8 +4,9 @@ Passwords are hashed with werkzeug's scrypt.  After ``FREE_ATTEMPTS`` wrong
 passwords in a row an account is locked for a while, doubling with every
 further failure up to ``MAX_LOCK``; a good password resets the count.
 """
+
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -46,8 +47,9 @@ def create(db, email, password, role="moderator", site_names=None) -> dict:
         if s.scalar(select(Moderator.id).where(Moderator.email == email)) is not None:
             raise AccountError(f"a moderator {email} already exists")
         site_ids = _site_ids(s, site_names) if site_names else None
-        moderator = Moderator(email=email, password_hash=generate_password_hash(password), role=role,
-                              site_ids=site_ids, failed_logins=0)
+        moderator = Moderator(
+            email=email, password_hash=generate_password_hash(password), role=role, site_ids=site_ids, failed_logins=0
+        )
         s.add(moderator)
         s.flush()
         return _view(moderator)
@@ -90,7 +92,7 @@ def authenticate(db, email, password, now=None) -> tuple[dict | None, datetime |
 
     A locked account refuses even the right password until the lock ends.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with db.session() as s:
         moderator = s.scalar(select(Moderator).where(Moderator.email == normalise_email(email)).with_for_update())
         if moderator is None:
@@ -112,13 +114,18 @@ def authenticate(db, email, password, now=None) -> tuple[dict | None, datetime |
 
 def _aware(value):
     if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     return value
 
 
 def _view(moderator) -> dict:
-    return {"id": moderator.id, "email": moderator.email, "role": moderator.role,
-            "site_ids": list(moderator.site_ids) if moderator.site_ids is not None else None,
-            "failed_logins": moderator.failed_logins or 0, "locked_until": _aware(moderator.locked_until),
-            # changes with the password: sessions opened under an old password end
-            "password_stamp": hashlib.sha256(moderator.password_hash.encode()).hexdigest()[:16]}
+    return {
+        "id": moderator.id,
+        "email": moderator.email,
+        "role": moderator.role,
+        "site_ids": list(moderator.site_ids) if moderator.site_ids is not None else None,
+        "failed_logins": moderator.failed_logins or 0,
+        "locked_until": _aware(moderator.locked_until),
+        # changes with the password: sessions opened under an old password end
+        "password_stamp": hashlib.sha256(moderator.password_hash.encode()).hexdigest()[:16],
+    }

@@ -1,11 +1,12 @@
 """Read-only SQL for the moderator pages: the audit log, articles, and the feedback export."""
+
 from sqlalchemy import case, func, select, true, union
 
 from moderation.storage.review_queue import aware, decode_cursor, encode_cursor, visible
 from moderation.storage.tables import Analysis, Article, Comment, Correction, Decision, Site, unpack_labels
 
-
 # --- the audit log -------------------------------------------------------------------
+
 
 def audit(db, site_ids, before=None, limit=50, actor=None, include_policy=False, comment_id=None) -> dict:
     """Decisions and corrections, newest first: ``{"entries", "next"}``.
@@ -14,11 +15,22 @@ def audit(db, site_ids, before=None, limit=50, actor=None, include_policy=False,
     """
     d_before, c_before = decode_cursor(before, (int, int)) or (None, None)
     decision_site = true() if site_ids is None else Decision.site_id.in_(list(site_ids))
-    dq = (select(Decision, Comment.text, Site.name).join(Comment, Comment.id == Decision.comment_id)
-          .join(Site, Site.id == Decision.site_id).where(decision_site).order_by(Decision.id.desc()).limit(limit + 1))
-    cq = (select(Correction, Comment.text, Site.name).join(Comment, Comment.id == Correction.comment_id)
-          .join(Site, Site.id == Comment.site_id).where(visible(site_ids))
-          .order_by(Correction.id.desc()).limit(limit + 1))
+    dq = (
+        select(Decision, Comment.text, Site.name)
+        .join(Comment, Comment.id == Decision.comment_id)
+        .join(Site, Site.id == Decision.site_id)
+        .where(decision_site)
+        .order_by(Decision.id.desc())
+        .limit(limit + 1)
+    )
+    cq = (
+        select(Correction, Comment.text, Site.name)
+        .join(Comment, Comment.id == Correction.comment_id)
+        .join(Site, Site.id == Comment.site_id)
+        .where(visible(site_ids))
+        .order_by(Correction.id.desc())
+        .limit(limit + 1)
+    )
     if not include_policy:
         dq = dq.where(Decision.actor != "policy")
     if actor:
@@ -32,8 +44,9 @@ def audit(db, site_ids, before=None, limit=50, actor=None, include_policy=False,
     with db.session() as s:
         decisions = [_decision_entry(d, text, site) for d, text, site in s.execute(dq)]
         corrections = [_correction_entry(c, text, site) for c, text, site in s.execute(cq)]
-    merged = sorted(decisions + corrections, key=lambda e: (e["at"], e["kind"] == "decision", e["row"]),
-                    reverse=True)[:limit]
+    merged = sorted(decisions + corrections, key=lambda e: (e["at"], e["kind"] == "decision", e["row"]), reverse=True)[
+        :limit
+    ]
     taken_d = [e["row"] for e in merged if e["kind"] == "decision"]
     taken_c = [e["row"] for e in merged if e["kind"] == "correction"]
     more = len(decisions) > len(taken_d) or len(corrections) > len(taken_c)
@@ -42,27 +55,49 @@ def audit(db, site_ids, before=None, limit=50, actor=None, include_policy=False,
 
 
 def _decision_entry(d, text, site):
-    return {"kind": "decision", "row": d.id, "at": aware(d.created_at), "actor": d.actor, "comment_id": d.comment_id,
-            "site": site, "text": text or "", "before": d.previous_status, "after": d.status, "reason": d.reason,
-            "note": d.note}
+    return {
+        "kind": "decision",
+        "row": d.id,
+        "at": aware(d.created_at),
+        "actor": d.actor,
+        "comment_id": d.comment_id,
+        "site": site,
+        "text": text or "",
+        "before": d.previous_status,
+        "after": d.status,
+        "reason": d.reason,
+        "note": d.note,
+    }
 
 
 def _correction_entry(c, text, site):
-    return {"kind": "correction", "row": c.id, "at": aware(c.created_at), "actor": c.actor,
-            "comment_id": c.comment_id, "site": site, "text": text or "", "field": c.field,
-            "before": c.before, "after": c.after}
+    return {
+        "kind": "correction",
+        "row": c.id,
+        "at": aware(c.created_at),
+        "actor": c.actor,
+        "comment_id": c.comment_id,
+        "site": site,
+        "text": text or "",
+        "field": c.field,
+        "before": c.before,
+        "after": c.after,
+    }
 
 
 def audit_actors(db, site_ids) -> list[str]:
     """Who decided or corrected anything on these sites (for the filter)."""
     decision_site = true() if site_ids is None else Decision.site_id.in_(list(site_ids))
     with db.session() as s:
-        q = union(select(Decision.actor).where(decision_site, Decision.actor != "policy"),
-                  select(Correction.actor).join(Comment, Comment.id == Correction.comment_id).where(visible(site_ids)))
+        q = union(
+            select(Decision.actor).where(decision_site, Decision.actor != "policy"),
+            select(Correction.actor).join(Comment, Comment.id == Correction.comment_id).where(visible(site_ids)),
+        )
         return sorted(s.scalars(q))
 
 
 # --- articles ----------------------------------------------------------------------------
+
 
 def _article_visible(site_ids):
     return true() if site_ids is None else Article.site_id.in_(list(site_ids))
@@ -77,28 +112,56 @@ def articles(db, site_ids, before=None, limit=30) -> dict:
         rows = list(s.execute(query.order_by(Article.id.desc()).limit(limit + 1)))
         more, rows = len(rows) > limit, rows[:limit]
         ids = [a.id for a, _ in rows]
-        stats = {aid: (total, pending, uncivil) for aid, total, pending, uncivil in s.execute(
-            select(Comment.article_id, func.count(),
-                   func.sum(case((Comment.status == "pending", 1), else_=0)),
-                   func.sum(case((Comment.uncivil.is_(True), 1), else_=0)))
-            .where(Comment.article_id.in_(ids), Comment.erased_at.is_(None)).group_by(Comment.article_id))} if ids else {}
-    items = [{"id": a.id, "title": a.title, "url": a.url, "site": site,
-              "total": int((stats.get(a.id) or (0, 0, 0))[0]), "pending": int((stats.get(a.id) or (0, 0, 0))[1] or 0),
-              "uncivil": int((stats.get(a.id) or (0, 0, 0))[2] or 0)} for a, site in rows]
+        stats = (
+            {
+                aid: (total, pending, uncivil)
+                for aid, total, pending, uncivil in s.execute(
+                    select(
+                        Comment.article_id,
+                        func.count(),
+                        func.sum(case((Comment.status == "pending", 1), else_=0)),
+                        func.sum(case((Comment.uncivil.is_(True), 1), else_=0)),
+                    )
+                    .where(Comment.article_id.in_(ids), Comment.erased_at.is_(None))
+                    .group_by(Comment.article_id)
+                )
+            }
+            if ids
+            else {}
+        )
+    items = [
+        {
+            "id": a.id,
+            "title": a.title,
+            "url": a.url,
+            "site": site,
+            "total": int((stats.get(a.id) or (0, 0, 0))[0]),
+            "pending": int((stats.get(a.id) or (0, 0, 0))[1] or 0),
+            "uncivil": int((stats.get(a.id) or (0, 0, 0))[2] or 0),
+        }
+        for a, site in rows
+    ]
     return {"items": items, "next": ids[-1] if more and ids else None}
 
 
 def article_stats(db, site_ids, article_id) -> dict | None:
     """An article with the balance of stances and the share of uncivil comments, or None."""
     with db.session() as s:
-        row = s.execute(select(Article, Site.name).join(Site, Site.id == Article.site_id)
-                        .where(Article.id == article_id, _article_visible(site_ids))).first()
+        row = s.execute(
+            select(Article, Site.name)
+            .join(Site, Site.id == Article.site_id)
+            .where(Article.id == article_id, _article_visible(site_ids))
+        ).first()
         if row is None:
             return None
         article, site = row
-        groups = list(s.execute(select(Comment.stance, Comment.uncivil, Comment.status, func.count())
-                                .where(Comment.article_id == article_id, Comment.erased_at.is_(None))
-                                .group_by(Comment.stance, Comment.uncivil, Comment.status)))
+        groups = list(
+            s.execute(
+                select(Comment.stance, Comment.uncivil, Comment.status, func.count())
+                .where(Comment.article_id == article_id, Comment.erased_at.is_(None))
+                .group_by(Comment.stance, Comment.uncivil, Comment.status)
+            )
+        )
     stances, statuses = {}, {}
     total = uncivil_total = 0
     for stance, uncivil, status, n in groups:
@@ -108,27 +171,55 @@ def article_stats(db, site_ids, article_id) -> dict | None:
         statuses[status] = statuses.get(status, 0) + n
         total += n
         uncivil_total += n if uncivil else 0
-    return {"id": article.id, "title": article.title, "url": article.url, "site": site, "total": total,
-            "uncivil": uncivil_total, "stances": stances, "statuses": statuses}
+    return {
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "site": site,
+        "total": total,
+        "uncivil": uncivil_total,
+        "stances": stances,
+        "statuses": statuses,
+    }
 
 
 # --- the feedback export -------------------------------------------------------------------
 
+
 def feedback(db, chunk=500):
     """Every comment a moderator decided or corrected, with what they said; yields dicts, oldest first."""
-    reviewed = union(select(Decision.comment_id.label("cid")).where(Decision.actor != "policy"),
-                     select(Correction.comment_id.label("cid"))).subquery()
+    reviewed = union(
+        select(Decision.comment_id.label("cid")).where(Decision.actor != "policy"),
+        select(Correction.comment_id.label("cid")),
+    ).subquery()
     with db.session() as s:
         ids = sorted(s.scalars(select(reviewed.c.cid)))
     for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
+        part = ids[start : start + chunk]
         with db.session() as s:
-            comments = list(s.execute(select(Comment, Site.name).join(Site, Site.id == Comment.site_id)
-                                      .where(Comment.id.in_(part)).order_by(Comment.id)))
-            analyses = dict(s.execute(select(Analysis.comment_id, Analysis.result)
-                                      .where(Analysis.comment_id.in_(part)).order_by(Analysis.id)).all())
-            decisions = {d.comment_id: d for d in s.scalars(
-                select(Decision).where(Decision.comment_id.in_(part), Decision.actor != "policy").order_by(Decision.id))}
+            comments = list(
+                s.execute(
+                    select(Comment, Site.name)
+                    .join(Site, Site.id == Comment.site_id)
+                    .where(Comment.id.in_(part))
+                    .order_by(Comment.id)
+                )
+            )
+            analyses = dict(
+                s.execute(
+                    select(Analysis.comment_id, Analysis.result)
+                    .where(Analysis.comment_id.in_(part))
+                    .order_by(Analysis.id)
+                ).all()
+            )
+            decisions = {
+                d.comment_id: d
+                for d in s.scalars(
+                    select(Decision)
+                    .where(Decision.comment_id.in_(part), Decision.actor != "policy")
+                    .order_by(Decision.id)
+                )
+            }
             corrections = {}
             for c in s.scalars(select(Correction).where(Correction.comment_id.in_(part)).order_by(Correction.id)):
                 corrections.setdefault(c.comment_id, {})[c.field] = {**(c.after or {}), "actor": c.actor}
@@ -136,7 +227,13 @@ def feedback(db, chunk=500):
             if comment.erased_at is not None or not comment.text:
                 continue
             d = decisions.get(comment.id)
-            yield {"comment_id": comment.id, "site": site, "external_id": comment.external_id, "text": comment.text,
-                   "decision": {"status": d.status, "reason": d.reason, "actor": d.actor} if d else None,
-                   "corrections": corrections.get(comment.id, {}), "analysis": analyses.get(comment.id) or {},
-                   "tags": unpack_labels(comment.tags)}
+            yield {
+                "comment_id": comment.id,
+                "site": site,
+                "external_id": comment.external_id,
+                "text": comment.text,
+                "decision": {"status": d.status, "reason": d.reason, "actor": d.actor} if d else None,
+                "corrections": corrections.get(comment.id, {}),
+                "analysis": analyses.get(comment.id) or {},
+                "tags": unpack_labels(comment.tags),
+            }

@@ -3,10 +3,11 @@
 Functions take a ``Database`` (or an open session) and return plain dicts, so
 callers never hold ORM objects past a transaction.
 """
+
 import hashlib
 import secrets
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -27,6 +28,7 @@ def new_secret(prefix: str) -> str:
 
 # --- sites -----------------------------------------------------------------
 
+
 def create_site(db, name, webhook_url=None, policy=None) -> dict:
     """A new site; the only time its API key (and webhook secret) is seen in clear."""
     api_key = new_secret("mk_")
@@ -34,8 +36,13 @@ def create_site(db, name, webhook_url=None, policy=None) -> dict:
     with db.session() as s:
         if s.scalar(select(Site.id).where(Site.name == name)) is not None:
             raise ValueError(f"a site named {name!r} already exists")
-        site = Site(name=name, api_key_hash=hash_key(api_key), webhook_url=webhook_url,
-                    webhook_secret=secret, policy=policy or {})
+        site = Site(
+            name=name,
+            api_key_hash=hash_key(api_key),
+            webhook_url=webhook_url,
+            webhook_secret=secret,
+            policy=policy or {},
+        )
         s.add(site)
         s.flush()
         out = {"id": site.id, "name": name, "api_key": api_key}
@@ -72,6 +79,7 @@ def _site_dict(site):
 
 # --- comments ----------------------------------------------------------------
 
+
 def _insert(session):
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
@@ -80,11 +88,14 @@ def _article_id(session, site_id, article):
     if not article or not article.get("id"):
         return None
     insert = _insert(session)
-    session.execute(insert(Article).values(site_id=site_id, site_article_id=str(article["id"]),
-                                           title=article.get("title"), url=article.get("url"))
-                    .on_conflict_do_nothing(index_elements=["site_id", "site_article_id"]))
-    return session.scalar(select(Article.id).where(Article.site_id == site_id,
-                                                   Article.site_article_id == str(article["id"])))
+    session.execute(
+        insert(Article)
+        .values(site_id=site_id, site_article_id=str(article["id"]), title=article.get("title"), url=article.get("url"))
+        .on_conflict_do_nothing(index_elements=["site_id", "site_article_id"])
+    )
+    return session.scalar(
+        select(Article.id).where(Article.site_id == site_id, Article.site_article_id == str(article["id"]))
+    )
 
 
 def store_comment(db, site_id, data, analysis, decision) -> tuple[dict, bool]:
@@ -97,21 +108,43 @@ def store_comment(db, site_id, data, analysis, decision) -> tuple[dict, bool]:
     with db.session() as s:
         insert = _insert(s)
         values = dict(
-            site_id=site_id, article_id=_article_id(s, site_id, data.get("article")),
-            external_id=data["external_id"], parent_external_id=data.get("parent_external_id"),
-            author_id=(data.get("author") or {}).get("id"), author_name=(data.get("author") or {}).get("name"),
-            text=data["text"], created_at=data.get("created_at"), received_at=utcnow(),
-            status=decision["status"], urgent=bool(decision.get("urgent")),
-            **_denormalised(analysis))
-        comment_id = s.scalar(insert(Comment).values(**values)
-                              .on_conflict_do_nothing(index_elements=["site_id", "external_id"])
-                              .returning(Comment.id))
+            site_id=site_id,
+            article_id=_article_id(s, site_id, data.get("article")),
+            external_id=data["external_id"],
+            parent_external_id=data.get("parent_external_id"),
+            author_id=(data.get("author") or {}).get("id"),
+            author_name=(data.get("author") or {}).get("name"),
+            text=data["text"],
+            created_at=data.get("created_at"),
+            received_at=utcnow(),
+            status=decision["status"],
+            urgent=bool(decision.get("urgent")),
+            **_denormalised(analysis),
+        )
+        comment_id = s.scalar(
+            insert(Comment)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["site_id", "external_id"])
+            .returning(Comment.id)
+        )
         if comment_id is not None:
-            s.add(Analysis(comment_id=comment_id, result=analysis,
-                           stance_model=analysis.get("models", {}).get("stance"),
-                           incivility_model=analysis.get("models", {}).get("incivility")))
-            record_decision(s, comment_id, decision["status"], actor="policy", reason=decision.get("reason"),
-                            urgent=bool(decision.get("urgent")), initial=True)
+            s.add(
+                Analysis(
+                    comment_id=comment_id,
+                    result=analysis,
+                    stance_model=analysis.get("models", {}).get("stance"),
+                    incivility_model=analysis.get("models", {}).get("incivility"),
+                )
+            )
+            record_decision(
+                s,
+                comment_id,
+                decision["status"],
+                actor="policy",
+                reason=decision.get("reason"),
+                urgent=bool(decision.get("urgent")),
+                initial=True,
+            )
             return _comment_view(s, s.get(Comment, comment_id), analysis), True
     return find_comment(db, site_id, external_id=data["external_id"]), False
 
@@ -120,14 +153,19 @@ def _denormalised(analysis):
     """Columns the queue sorts and filters on, copied out of the analysis."""
     stance = analysis.get("stance") or {}
     incivility = analysis.get("incivility") or {}
-    return {"stance": stance.get("label"), "uncivil": incivility.get("uncivil"),
-            "incivility_score": float(incivility.get("score") or 0.0),
-            "hostility": float((stance.get("scores") or {}).get("hostile") or 0.0),
-            "categories": pack_labels(incivility.get("categories")), "tags": pack_labels(analysis.get("tags"))}
+    return {
+        "stance": stance.get("label"),
+        "uncivil": incivility.get("uncivil"),
+        "incivility_score": float(incivility.get("score") or 0.0),
+        "hostility": float((stance.get("scores") or {}).get("hostile") or 0.0),
+        "categories": pack_labels(incivility.get("categories")),
+        "tags": pack_labels(analysis.get("tags")),
+    }
 
 
-def record_decision(session, comment_id, status, actor, reason=None, note=None, explanation=None,
-                    urgent=False, initial=False):
+def record_decision(
+    session, comment_id, status, actor, reason=None, note=None, explanation=None, urgent=False, initial=False
+):
     """Append a decision to the audit trail, update the comment, and queue the site's event.
 
     The event is written in the caller's transaction (the outbox), so a decision
@@ -141,11 +179,22 @@ def record_decision(session, comment_id, status, actor, reason=None, note=None, 
     comment = session.get(Comment, comment_id)
     previous = None if initial else comment.status
     if status == "rejected" and not explanation:
-        analysis = session.scalar(select(Analysis.result).where(Analysis.comment_id == comment_id)
-                                  .order_by(Analysis.id.desc()).limit(1))
+        analysis = session.scalar(
+            select(Analysis.result).where(Analysis.comment_id == comment_id).order_by(Analysis.id.desc()).limit(1)
+        )
         explanation = explanations.draft(reason, analysis)
-    session.add(Decision(comment_id=comment_id, site_id=comment.site_id, status=status, previous_status=previous,
-                         actor=actor, reason=reason, note=note, explanation=explanation))
+    session.add(
+        Decision(
+            comment_id=comment_id,
+            site_id=comment.site_id,
+            status=status,
+            previous_status=previous,
+            actor=actor,
+            reason=reason,
+            note=note,
+            explanation=explanation,
+        )
+    )
     comment.status = status
     if urgent:
         comment.urgent = True
@@ -154,10 +203,19 @@ def record_decision(session, comment_id, status, actor, reason=None, note=None, 
         site = session.get(Site, comment.site_id)
         if site.webhook_url:
             session.flush()
-            session.add(OutboxEvent(site_id=site.id, comment_id=comment_id, event_type=event_type,
-                                    payload={"id": str(uuid.uuid4()), "type": event_type,
-                                             "created_at": datetime.now(timezone.utc).isoformat(),
-                                             "comment": _comment_view(session, comment)}))
+            session.add(
+                OutboxEvent(
+                    site_id=site.id,
+                    comment_id=comment_id,
+                    event_type=event_type,
+                    payload={
+                        "id": str(uuid.uuid4()),
+                        "type": event_type,
+                        "created_at": datetime.now(UTC).isoformat(),
+                        "comment": _comment_view(session, comment),
+                    },
+                )
+            )
 
 
 def find_comment(db, site_id, external_id) -> dict | None:
@@ -176,10 +234,12 @@ def get_comment(db, site_id, comment_id) -> dict | None:
 def _comment_view(session, comment, analysis=None) -> dict:
     """The record a site sees; ``analysis`` when the caller has it at hand."""
     if analysis is None:
-        analysis = session.scalar(select(Analysis.result).where(Analysis.comment_id == comment.id)
-                                  .order_by(Analysis.id.desc()).limit(1))
-    decision = session.scalar(select(Decision).where(Decision.comment_id == comment.id)
-                              .order_by(Decision.id.desc()).limit(1))
+        analysis = session.scalar(
+            select(Analysis.result).where(Analysis.comment_id == comment.id).order_by(Analysis.id.desc()).limit(1)
+        )
+    decision = session.scalar(
+        select(Decision).where(Decision.comment_id == comment.id).order_by(Decision.id.desc()).limit(1)
+    )
     article = session.get(Article, comment.article_id) if comment.article_id else None
     return {
         "id": comment.id,
@@ -194,9 +254,17 @@ def _comment_view(session, comment, analysis=None) -> dict:
         "received_at": _iso(comment.received_at),
         "erased_at": _iso(comment.erased_at),
         "analysis": analysis,
-        "decision": ({"status": decision.status, "reason": decision.reason, "explanation": decision.explanation,
-                      "by": "policy" if decision.actor == "policy" else "moderator",
-                      "at": _iso(decision.created_at)} if decision else None),
+        "decision": (
+            {
+                "status": decision.status,
+                "reason": decision.reason,
+                "explanation": decision.explanation,
+                "by": "policy" if decision.actor == "policy" else "moderator",
+                "at": _iso(decision.created_at),
+            }
+            if decision
+            else None
+        ),
     }
 
 
@@ -204,7 +272,7 @@ def _iso(value):
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.isoformat().replace("+00:00", "Z")
 
 

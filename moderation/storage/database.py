@@ -1,4 +1,5 @@
 """The database engine and sessions for one app, and schema migrations."""
+
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,7 +13,7 @@ def normalise_url(url: str) -> str:
     """``postgresql://`` and ``postgres://`` mean psycopg 3 here."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -20,7 +21,7 @@ class Database:
     def __init__(self, url: str):
         self.url = normalise_url(url)
         if self.url.startswith("sqlite:///"):
-            Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+            Path(self.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_engine(self.url, connect_args={"timeout": 30})
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:

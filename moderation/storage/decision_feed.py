@@ -6,6 +6,7 @@ become visible just after one with a higher id.  The feed therefore only lists
 decisions older than a few seconds (``DECISIONS_SETTLE_SECONDS``): a site that
 polls with the last id it saw never skips one.
 """
+
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -14,23 +15,35 @@ from moderation.storage.outbox import aware
 from moderation.storage.tables import Comment, Decision, utcnow
 
 
-def decisions_since(db, site_id: int, since: int, limit: int, settle_seconds: float,
-                    now: datetime | None = None) -> tuple[list[dict], bool]:
+def decisions_since(
+    db, site_id: int, since: int, limit: int, settle_seconds: float, now: datetime | None = None
+) -> tuple[list[dict], bool]:
     """Up to ``limit`` decisions with an id above ``since``, oldest first, and whether more follow."""
     cutoff = (now or utcnow()) - timedelta(seconds=settle_seconds)
     with db.session() as s:
-        rows = s.execute(select(Decision, Comment.external_id, Comment.erased_at)
-                         .join(Comment, Comment.id == Decision.comment_id)
-                         .where(Decision.site_id == site_id, Decision.id > since, Decision.created_at <= cutoff)
-                         .order_by(Decision.id).limit(limit + 1)).all()
+        rows = s.execute(
+            select(Decision, Comment.external_id, Comment.erased_at)
+            .join(Comment, Comment.id == Decision.comment_id)
+            .where(Decision.site_id == site_id, Decision.id > since, Decision.created_at <= cutoff)
+            .order_by(Decision.id)
+            .limit(limit + 1)
+        ).all()
     return [_view(d, external_id, erased_at) for d, external_id, erased_at in rows[:limit]], len(rows) > limit
 
 
 def _view(decision, external_id, erased_at) -> dict:
-    return {"id": decision.id, "comment_id": decision.comment_id, "external_id": external_id,
-            "status": decision.status, "previous_status": decision.previous_status, "reason": decision.reason,
-            "explanation": decision.explanation, "by": "policy" if decision.actor == "policy" else "moderator",
-            "at": _iso(aware(decision.created_at)), "comment_erased": erased_at is not None}
+    return {
+        "id": decision.id,
+        "comment_id": decision.comment_id,
+        "external_id": external_id,
+        "status": decision.status,
+        "previous_status": decision.previous_status,
+        "reason": decision.reason,
+        "explanation": decision.explanation,
+        "by": "policy" if decision.actor == "policy" else "moderator",
+        "at": _iso(aware(decision.created_at)),
+        "comment_erased": erased_at is not None,
+    }
 
 
 def _iso(value):

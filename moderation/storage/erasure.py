@@ -8,6 +8,7 @@ anonymous record: the comment row (so a retry of its ``external_id`` is still
 recognised and not stored again), its scores and labels, and every decision
 with its status, reason and time.
 """
+
 from datetime import datetime
 
 from sqlalchemy import select
@@ -34,15 +35,17 @@ def erase_comment(db, site_id: int, comment_id: int, now: datetime | None = None
 def erase_author(db, site_id: int, author_id: str, now: datetime | None = None) -> list[dict]:
     """Erase every comment a site received from one author."""
     with db.session() as s:
-        comments = list(s.scalars(select(Comment).where(Comment.site_id == site_id, Comment.author_id == author_id)
-                                  .order_by(Comment.id)))
+        comments = list(
+            s.scalars(
+                select(Comment).where(Comment.site_id == site_id, Comment.author_id == author_id).order_by(Comment.id)
+            )
+        )
         for comment in comments:
             _erase(s, comment, now or utcnow())
         return [_receipt(c) for c in comments]
 
 
-def purge(db, older_than: datetime, site_id: int | None = None, batch: int = 500,
-          now: datetime | None = None) -> int:
+def purge(db, older_than: datetime, site_id: int | None = None, batch: int = 500, now: datetime | None = None) -> int:
     """Erase every comment received before ``older_than``, in transactions of ``batch`` comments."""
     total = 0
     while True:
@@ -59,14 +62,21 @@ def purge(db, older_than: datetime, site_id: int | None = None, batch: int = 500
 
 
 def _receipt(comment) -> dict:
-    return {"id": comment.id, "external_id": comment.external_id, "status": comment.status, "erased": True,
-            "erased_at": aware(comment.erased_at).isoformat().replace("+00:00", "Z")}
+    return {
+        "id": comment.id,
+        "external_id": comment.external_id,
+        "status": comment.status,
+        "erased": True,
+        "erased_at": aware(comment.erased_at).isoformat().replace("+00:00", "Z"),
+    }
 
 
 def _erase(session, comment, now):
     analyses = list(session.scalars(select(Analysis).where(Analysis.comment_id == comment.id)))
-    needles = _needles([comment.text, comment.author_id, comment.author_name]
-                       + [span.get("text") for a in analyses for span in _spans(a.result)])
+    needles = _needles(
+        [comment.text, comment.author_id, comment.author_name]
+        + [span.get("text") for a in analyses for span in _spans(a.result)]
+    )
     comment.text = comment.author_id = comment.author_name = None
     if comment.erased_at is None:
         comment.erased_at = now

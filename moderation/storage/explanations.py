@@ -6,6 +6,7 @@ words the analysis found; a moderator may edit the draft before the decision
 goes out (pass the edited text to ``records.record_decision(explanation=...)``
 after ``clean``).  Pure functions: no database, no state.
 """
+
 import re
 
 MAX_LENGTH = 1000
@@ -22,15 +23,21 @@ REASONS = {
     "profanity": "Er staan grove woorden in. Schrijf uw mening op zonder te vloeken of te schelden.",
     "threat": "Er staat een bedreiging in. Iemand bedreigen mag nooit, ook niet als grap.",
     "identity_attack": "U valt mensen aan om wie ze zijn, zoals hun afkomst, geloof, geslacht of geaardheid. "
-                       "Dat mag niet.",
+    "Dat mag niet.",
     "uncivil": "De toon is niet respectvol. Kritiek is welkom, maar blijf beleefd.",
     "spam": "Het lijkt op reclame of spam. Dat plaatsen wij niet.",
     "off_topic": "De reactie gaat niet over het artikel. Reageer graag op het onderwerp.",
     "personal_data": "Er staan persoonlijke gegevens in, zoals een adres of telefoonnummer. Die plaatsen wij niet.",
     "other": "De reactie past niet bij onze regels voor reacties.",
 }
-ALIASES = {"off-topic": "off_topic", "offtopic": "off_topic", "privacy": "personal_data",
-           "identity-attack": "identity_attack", "hate": "identity_attack", "in doubt": "uncivil"}
+ALIASES = {
+    "off-topic": "off_topic",
+    "offtopic": "off_topic",
+    "privacy": "personal_data",
+    "identity-attack": "identity_attack",
+    "hate": "identity_attack",
+    "in doubt": "uncivil",
+}
 # Reasons whose offending words are worth quoting back to the writer.
 QUOTED = {"insult", "profanity", "threat", "identity_attack", "uncivil"}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

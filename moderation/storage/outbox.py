@@ -9,7 +9,8 @@ is ever being delivered by two workers at once, and a crashed worker's events
 are taken up again when its lease runs out.  Every SQL statement about the
 outbox is here; functions return plain dicts.
 """
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 
@@ -21,7 +22,7 @@ STATES = ("pending", "delivered", "parked")
 def aware(value: datetime | None) -> datetime | None:
     """SQLite hands datetimes back without a zone; everything stored is UTC."""
     if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     return value
 
 
@@ -30,21 +31,44 @@ def claim(db, worker: str, limit: int, lease_seconds: float, now: datetime | Non
     now = now or utcnow()
     free = or_(OutboxEvent.locked_until.is_(None), OutboxEvent.locked_until < now)
     with db.session() as s:
-        due = list(s.scalars(select(OutboxEvent.id)
-                             .where(OutboxEvent.state == "pending", OutboxEvent.next_attempt_at <= now, free)
-                             .order_by(OutboxEvent.next_attempt_at, OutboxEvent.id).limit(limit)
-                             .with_for_update(skip_locked=True)))
+        due = list(
+            s.scalars(
+                select(OutboxEvent.id)
+                .where(OutboxEvent.state == "pending", OutboxEvent.next_attempt_at <= now, free)
+                .order_by(OutboxEvent.next_attempt_at, OutboxEvent.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
         if not due:
             return []
-        claimed = list(s.scalars(update(OutboxEvent)
-                                 .where(OutboxEvent.id.in_(due), OutboxEvent.state == "pending", free)
-                                 .values(locked_by=worker, locked_until=now + timedelta(seconds=lease_seconds))
-                                 .returning(OutboxEvent.id)))
-        rows = s.execute(select(OutboxEvent, Site).join(Site, Site.id == OutboxEvent.site_id)
-                         .where(OutboxEvent.id.in_(claimed)).order_by(OutboxEvent.next_attempt_at, OutboxEvent.id))
-        return [{"id": event.id, "site_id": site.id, "site": site.name, "type": event.event_type,
-                 "payload": event.payload, "attempts": event.attempts, "url": site.webhook_url,
-                 "secrets": _secrets(site, now)} for event, site in rows]
+        claimed = list(
+            s.scalars(
+                update(OutboxEvent)
+                .where(OutboxEvent.id.in_(due), OutboxEvent.state == "pending", free)
+                .values(locked_by=worker, locked_until=now + timedelta(seconds=lease_seconds))
+                .returning(OutboxEvent.id)
+            )
+        )
+        rows = s.execute(
+            select(OutboxEvent, Site)
+            .join(Site, Site.id == OutboxEvent.site_id)
+            .where(OutboxEvent.id.in_(claimed))
+            .order_by(OutboxEvent.next_attempt_at, OutboxEvent.id)
+        )
+        return [
+            {
+                "id": event.id,
+                "site_id": site.id,
+                "site": site.name,
+                "type": event.event_type,
+                "payload": event.payload,
+                "attempts": event.attempts,
+                "url": site.webhook_url,
+                "secrets": _secrets(site, now),
+            }
+            for event, site in rows
+        ]
 
 
 def _secrets(site, now) -> list[str]:
@@ -55,15 +79,26 @@ def _secrets(site, now) -> list[str]:
     return secrets
 
 
-def record_attempt(db, event_id: int, worker: str, *, status_code: int | None, error: str | None,
-                   duration_ms: float | None, max_attempts: int, backoff, now: datetime | None = None) -> dict:
+def record_attempt(
+    db,
+    event_id: int,
+    worker: str,
+    *,
+    status_code: int | None,
+    error: str | None,
+    duration_ms: float | None,
+    max_attempts: int,
+    backoff,
+    now: datetime | None = None,
+) -> dict:
     """Log one delivery attempt and move the event on: delivered, retried after
     ``backoff(attempts)`` seconds, or parked after ``max_attempts``.  An attempt
     by a worker that lost its lease is logged but changes nothing else."""
     now = now or utcnow()
     with db.session() as s:
-        s.add(Delivery(event_id=event_id, attempted_at=now, status_code=status_code, error=error,
-                       duration_ms=duration_ms))
+        s.add(
+            Delivery(event_id=event_id, attempted_at=now, status_code=status_code, error=error, duration_ms=duration_ms)
+        )
         event = s.scalar(select(OutboxEvent).where(OutboxEvent.id == event_id).with_for_update())
         if event is None or event.locked_by != worker:
             return {"id": event_id, "state": "lease-lost"}
@@ -77,8 +112,12 @@ def record_attempt(db, event_id: int, worker: str, *, status_code: int | None, e
                 event.state = "parked"
             else:
                 event.next_attempt_at = now + timedelta(seconds=backoff(event.attempts))
-        return {"id": event.id, "state": event.state, "attempts": event.attempts,
-                "next_attempt_at": aware(event.next_attempt_at)}
+        return {
+            "id": event.id,
+            "state": event.state,
+            "attempts": event.attempts,
+            "next_attempt_at": aware(event.next_attempt_at),
+        }
 
 
 def resend(db, ids=(), site_id: int | None = None, all_parked: bool = False, now: datetime | None = None) -> list[int]:
@@ -93,13 +132,23 @@ def resend(db, ids=(), site_id: int | None = None, all_parked: bool = False, now
     else:
         query = query.where(OutboxEvent.id.in_(list(ids)))
     with db.session() as s:
-        return sorted(s.scalars(query.values(state="pending", attempts=0, next_attempt_at=now, locked_by=None,
-                                             locked_until=None, delivered_at=None)
-                                .returning(OutboxEvent.id)))
+        return sorted(
+            s.scalars(
+                query.values(
+                    state="pending",
+                    attempts=0,
+                    next_attempt_at=now,
+                    locked_by=None,
+                    locked_until=None,
+                    delivered_at=None,
+                ).returning(OutboxEvent.id)
+            )
+        )
 
 
-def list_events(db, state: str | None = None, site_id: int | None = None, limit: int = 100,
-                site_ids: list[int] | None = None) -> list[dict]:
+def list_events(
+    db, state: str | None = None, site_id: int | None = None, limit: int = 100, site_ids: list[int] | None = None
+) -> list[dict]:
     """Newest first; ``site_ids`` limits them to those sites (an admin's own)."""
     query = select(OutboxEvent, Site.name).join(Site, Site.id == OutboxEvent.site_id)
     if state:
@@ -115,14 +164,25 @@ def list_events(db, state: str | None = None, site_id: int | None = None, limit:
 def get_event(db, event_id: int) -> dict | None:
     """One event with its payload and delivery log (oldest attempt first)."""
     with db.session() as s:
-        row = s.execute(select(OutboxEvent, Site.name).join(Site, Site.id == OutboxEvent.site_id)
-                        .where(OutboxEvent.id == event_id)).first()
+        row = s.execute(
+            select(OutboxEvent, Site.name).join(Site, Site.id == OutboxEvent.site_id).where(OutboxEvent.id == event_id)
+        ).first()
         if row is None:
             return None
         deliveries = s.scalars(select(Delivery).where(Delivery.event_id == event_id).order_by(Delivery.id))
-        return {**_view(*row), "payload": row[0].payload,
-                "deliveries": [{"at": aware(d.attempted_at), "status_code": d.status_code, "error": d.error,
-                                "duration_ms": d.duration_ms} for d in deliveries]}
+        return {
+            **_view(*row),
+            "payload": row[0].payload,
+            "deliveries": [
+                {
+                    "at": aware(d.attempted_at),
+                    "status_code": d.status_code,
+                    "error": d.error,
+                    "duration_ms": d.duration_ms,
+                }
+                for d in deliveries
+            ],
+        }
 
 
 def count_by_state(db) -> dict[str, int]:
@@ -132,8 +192,17 @@ def count_by_state(db) -> dict[str, int]:
 
 
 def _view(event, site_name) -> dict:
-    return {"id": event.id, "event_id": (event.payload or {}).get("id"), "site": site_name, "type": event.event_type,
-            "comment_id": event.comment_id, "state": event.state, "attempts": event.attempts,
-            "next_attempt_at": aware(event.next_attempt_at), "last_error": event.last_error,
-            "created_at": aware(event.created_at), "delivered_at": aware(event.delivered_at),
-            "locked_by": event.locked_by}
+    return {
+        "id": event.id,
+        "event_id": (event.payload or {}).get("id"),
+        "site": site_name,
+        "type": event.event_type,
+        "comment_id": event.comment_id,
+        "state": event.state,
+        "attempts": event.attempts,
+        "next_attempt_at": aware(event.next_attempt_at),
+        "last_error": event.last_error,
+        "created_at": aware(event.created_at),
+        "delivered_at": aware(event.delivered_at),
+        "locked_by": event.locked_by,
+    }

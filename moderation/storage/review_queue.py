@@ -5,11 +5,12 @@ a comment outside them does not exist for that moderator.  Pages are keyset
 paged on the order of the ``ix_comments_queue`` index, so the hundredth page
 costs what the first does.
 """
+
 import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, func, or_, select, true, tuple_
 
@@ -57,7 +58,9 @@ def _conditions(view, site_ids, f: Filters):
     if f.stance:
         conds.append(Comment.stance == f.stance)
     if f.uncivil is not None:
-        conds.append(Comment.uncivil.is_(True) if f.uncivil else or_(Comment.uncivil.is_(False), Comment.uncivil.is_(None)))
+        conds.append(
+            Comment.uncivil.is_(True) if f.uncivil else or_(Comment.uncivil.is_(False), Comment.uncivil.is_(None))
+        )
     if f.category:
         conds.append(Comment.categories.contains(pack_labels([f.category]), autoescape=True))
     if f.tag:
@@ -67,8 +70,9 @@ def _conditions(view, site_ids, f: Filters):
     if f.until:
         conds.append(Comment.received_at < f.until)
     if f.q:
-        conds.append(or_(Comment.text.icontains(f.q, autoescape=True),
-                         Comment.author_name.icontains(f.q, autoescape=True)))
+        conds.append(
+            or_(Comment.text.icontains(f.q, autoescape=True), Comment.author_name.icontains(f.q, autoescape=True))
+        )
     return conds
 
 
@@ -135,17 +139,22 @@ def page(db, view, site_ids, filters: Filters, after=None, before=None, limit=25
             has_prev, has_next = after is not None, more
         total = s.scalar(count)
         items = hydrate(s, rows)
-    return {"items": items, "total": total,
-            "next": encode_cursor(_key(rows[-1], view)) if rows and has_next else None,
-            "prev": encode_cursor(_key(rows[0], view)) if rows and has_prev else None}
+    return {
+        "items": items,
+        "total": total,
+        "next": encode_cursor(_key(rows[-1], view)) if rows and has_next else None,
+        "prev": encode_cursor(_key(rows[0], view)) if rows and has_prev else None,
+    }
 
 
 def counts(db, site_ids) -> dict:
     """How many comments wait in the queue and in the escalated list."""
     with db.session() as s:
-        rows = s.execute(select(Comment.escalated_at.is_not(None), func.count())
-                         .where(visible(site_ids), Comment.status == "pending", Comment.erased_at.is_(None))
-                         .group_by(Comment.escalated_at.is_not(None)))
+        rows = s.execute(
+            select(Comment.escalated_at.is_not(None), func.count())
+            .where(visible(site_ids), Comment.status == "pending", Comment.erased_at.is_(None))
+            .group_by(Comment.escalated_at.is_not(None))
+        )
         found = {bool(escalated): n for escalated, n in rows}
     return {"pending": found.get(False, 0), "escalated": found.get(True, 0)}
 
@@ -159,7 +168,7 @@ def get(db, site_ids, comment_id) -> dict:
 
 
 def aware(value):
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def hydrate(session, comments) -> list[dict]:
@@ -167,10 +176,16 @@ def hydrate(session, comments) -> list[dict]:
     if not comments:
         return []
     ids = [c.id for c in comments]
-    analyses = {cid: result for cid, result in session.execute(
-        select(Analysis.comment_id, Analysis.result).where(Analysis.comment_id.in_(ids)).order_by(Analysis.id))}
+    analyses = {
+        cid: result
+        for cid, result in session.execute(
+            select(Analysis.comment_id, Analysis.result).where(Analysis.comment_id.in_(ids)).order_by(Analysis.id)
+        )
+    }
     article_ids = {c.article_id for c in comments if c.article_id}
-    articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(article_ids)))} if article_ids else {}
+    articles = (
+        {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(article_ids)))} if article_ids else {}
+    )
     sites = dict(session.execute(select(Site.id, Site.name).where(Site.id.in_({c.site_id for c in comments}))).all())
     parents = _parents(session, comments)
     history = _history(session, comments)
@@ -180,10 +195,21 @@ def hydrate(session, comments) -> list[dict]:
     corrections = {}
     for c in session.scalars(select(Correction).where(Correction.comment_id.in_(ids)).order_by(Correction.id)):
         corrections.setdefault(c.comment_id, []).append(
-            {"field": c.field, "actor": c.actor, "before": c.before, "after": c.after, "at": aware(c.created_at)})
-    return [_item(c, analyses.get(c.id) or {}, articles.get(c.article_id), sites.get(c.site_id),
-                  parents.get((c.site_id, c.parent_external_id)), history.get((c.site_id, c.author_id), {}),
-                  decisions.get(c.id), corrections.get(c.id, [])) for c in comments]
+            {"field": c.field, "actor": c.actor, "before": c.before, "after": c.after, "at": aware(c.created_at)}
+        )
+    return [
+        _item(
+            c,
+            analyses.get(c.id) or {},
+            articles.get(c.article_id),
+            sites.get(c.site_id),
+            parents.get((c.site_id, c.parent_external_id)),
+            history.get((c.site_id, c.author_id), {}),
+            decisions.get(c.id),
+            corrections.get(c.id, []),
+        )
+        for c in comments
+    ]
 
 
 def _per_site(comments, column, attribute):
@@ -193,17 +219,27 @@ def _per_site(comments, column, attribute):
     for c in comments:
         if getattr(c, attribute):
             wanted.setdefault(c.site_id, set()).add(getattr(c, attribute))
-    return or_(*[and_(Comment.site_id == site_id, column.in_(sorted(values))) for site_id, values in wanted.items()]) \
-        if wanted else None
+    return (
+        or_(*[and_(Comment.site_id == site_id, column.in_(sorted(values))) for site_id, values in wanted.items()])
+        if wanted
+        else None
+    )
 
 
 def _parents(session, comments):
     condition = _per_site(comments, Comment.external_id, "parent_external_id")
     if condition is None:
         return {}
-    return {(p.site_id, p.external_id): {"id": p.id, "text": p.text, "author_name": p.author_name,
-                                         "status": p.status, "erased": p.erased_at is not None}
-            for p in session.scalars(select(Comment).where(condition))}
+    return {
+        (p.site_id, p.external_id): {
+            "id": p.id,
+            "text": p.text,
+            "author_name": p.author_name,
+            "status": p.status,
+            "erased": p.erased_at is not None,
+        }
+        for p in session.scalars(select(Comment).where(condition))
+    }
 
 
 def _history(session, comments):
@@ -212,8 +248,10 @@ def _history(session, comments):
         return {}
     out = {}
     for site_id, author_id, status, n in session.execute(
-            select(Comment.site_id, Comment.author_id, Comment.status, func.count()).where(condition)
-            .group_by(Comment.site_id, Comment.author_id, Comment.status)):
+        select(Comment.site_id, Comment.author_id, Comment.status, func.count())
+        .where(condition)
+        .group_by(Comment.site_id, Comment.author_id, Comment.status)
+    ):
         out.setdefault((site_id, author_id), {})[status] = n
     return out
 
@@ -222,35 +260,67 @@ def _item(c, analysis, article, site_name, parent, history, decision, correction
     stance = analysis.get("stance") or {}
     incivility = analysis.get("incivility") or {}
     return {
-        "id": c.id, "site_id": c.site_id, "site": site_name, "external_id": c.external_id, "text": c.text or "",
-        "author": {"id": c.author_id, "name": c.author_name}, "created_at": aware(c.created_at),
-        "received_at": aware(c.received_at), "status": c.status, "urgent": bool(c.urgent),
+        "id": c.id,
+        "site_id": c.site_id,
+        "site": site_name,
+        "external_id": c.external_id,
+        "text": c.text or "",
+        "author": {"id": c.author_id, "name": c.author_name},
+        "created_at": aware(c.created_at),
+        "received_at": aware(c.received_at),
+        "status": c.status,
+        "urgent": bool(c.urgent),
         "escalated_at": aware(c.escalated_at),
-        "stance": c.stance, "model_stance": stance.get("label"), "stance_scores": stance.get("scores") or {},
+        "stance": c.stance,
+        "model_stance": stance.get("label"),
+        "stance_scores": stance.get("scores") or {},
         "stance_evidence": stance.get("evidence") or [],
-        "uncivil": c.uncivil, "incivility_score": c.incivility_score, "hostility": c.hostility,
-        "categories": unpack_labels(c.categories), "spans": incivility.get("spans") or [],
-        "incivility_evidence": incivility.get("evidence") or [], "tags": unpack_labels(c.tags),
+        "uncivil": c.uncivil,
+        "incivility_score": c.incivility_score,
+        "hostility": c.hostility,
+        "categories": unpack_labels(c.categories),
+        "spans": incivility.get("spans") or [],
+        "incivility_evidence": incivility.get("evidence") or [],
+        "tags": unpack_labels(c.tags),
         "errors": analysis.get("errors") or [],
         "article": ({"id": article.id, "title": article.title, "url": article.url} if article else None),
-        "parent": parent, "parent_external_id": c.parent_external_id,
-        "history": {"approved": history.get("approved", 0), "rejected": history.get("rejected", 0),
-                    "pending": history.get("pending", 0)},
-        "decision": ({"status": decision.status, "previous": decision.previous_status, "actor": decision.actor,
-                      "reason": decision.reason, "note": decision.note, "at": aware(decision.created_at)}
-                     if decision else None),
+        "parent": parent,
+        "parent_external_id": c.parent_external_id,
+        "history": {
+            "approved": history.get("approved", 0),
+            "rejected": history.get("rejected", 0),
+            "pending": history.get("pending", 0),
+        },
+        "decision": (
+            {
+                "status": decision.status,
+                "previous": decision.previous_status,
+                "actor": decision.actor,
+                "reason": decision.reason,
+                "note": decision.note,
+                "at": aware(decision.created_at),
+            }
+            if decision
+            else None
+        ),
         "corrections": corrections,
     }
 
 
 # --- decisions and corrections ---------------------------------------------------------
 
+
 def _lock(session, site_ids, comment_ids):
     """The comments, locked for this transaction; NotVisible if any is not there for this moderator."""
     wanted = sorted(set(comment_ids))
-    rows = list(session.scalars(select(Comment).where(Comment.id.in_(wanted), visible(site_ids),
-                                                      Comment.erased_at.is_(None))
-                                .order_by(Comment.id).with_for_update()))
+    rows = list(
+        session.scalars(
+            select(Comment)
+            .where(Comment.id.in_(wanted), visible(site_ids), Comment.erased_at.is_(None))
+            .order_by(Comment.id)
+            .with_for_update()
+        )
+    )
     if len(rows) != len(wanted):
         raise NotVisible(sorted(set(wanted) - {r.id for r in rows}))
     return {r.id: r for r in rows}
@@ -281,10 +351,17 @@ def decide(db, site_ids, comment_ids, action, actor, reason=None, note=None, exp
                 skipped.append({"id": cid, "status": comment.status, "by": last})
                 continue
             if action == "escalate":
-                comment.escalated_at = datetime.now(timezone.utc)
-            record_decision(s, cid, status, actor=actor, reason=reason if action == "reject" else None,
-                            note=note or None, urgent=action == "escalate",
-                            explanation=explanation if action == "reject" else None)
+                comment.escalated_at = datetime.now(UTC)
+            record_decision(
+                s,
+                cid,
+                status,
+                actor=actor,
+                reason=reason if action == "reject" else None,
+                note=note or None,
+                urgent=action == "escalate",
+                explanation=explanation if action == "reject" else None,
+            )
             done.append(cid)
     return {"done": done, "skipped": skipped}
 
@@ -295,15 +372,29 @@ def correct(db, site_ids, comment_id, actor, stance=None, uncivil=None, categori
     with db.session() as s:
         comment = _lock(s, site_ids, [comment_id])[comment_id]
         if stance is not None and stance != comment.stance:
-            made.append(Correction(comment_id=comment_id, actor=actor, field="stance",
-                                   before={"stance": comment.stance}, after={"stance": stance}))
+            made.append(
+                Correction(
+                    comment_id=comment_id,
+                    actor=actor,
+                    field="stance",
+                    before={"stance": comment.stance},
+                    after={"stance": stance},
+                )
+            )
             comment.stance = stance
         if uncivil is not None:
             new_categories = sorted(set(categories or ())) if uncivil else []
             old = {"uncivil": comment.uncivil, "categories": unpack_labels(comment.categories)}
             if (bool(comment.uncivil), sorted(old["categories"])) != (uncivil, new_categories):
-                made.append(Correction(comment_id=comment_id, actor=actor, field="incivility", before=old,
-                                       after={"uncivil": uncivil, "categories": new_categories}))
+                made.append(
+                    Correction(
+                        comment_id=comment_id,
+                        actor=actor,
+                        field="incivility",
+                        before=old,
+                        after={"uncivil": uncivil, "categories": new_categories},
+                    )
+                )
                 comment.uncivil = uncivil
                 comment.categories = pack_labels(new_categories)
         s.add_all(made)
@@ -326,6 +417,8 @@ def article_ref(db, site_ids, article_id) -> dict | None:
         if site_ids is not None:
             query = query.where(Article.site_id.in_(list(site_ids)))
         article = s.scalar(query)
-        return {"id": article.id, "title": article.title, "url": article.url, "site_id": article.site_id} \
-            if article else None
-
+        return (
+            {"id": article.id, "title": article.title, "url": article.url, "site_id": article.site_id}
+            if article
+            else None
+        )

@@ -5,6 +5,7 @@ The policy lives in ``sites.policy`` (JSON): ``approve_below``, ``reject_above``
 the plugins that apply to this site; absent: all of them).  Used by the CLI
 (``moderation sites set``, ``rotate-secret``, ``show``) and the admin page.
 """
+
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -40,8 +41,9 @@ def check_policy(policy: dict, known_plugins=None) -> dict:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
             raise SettingsError(f"{key} must be a number from 0 to 1, not {value!r}")
     if merged["approve_below"] > merged["reject_above"]:
-        raise SettingsError(f"approve_below ({merged['approve_below']}) must not be above "
-                            f"reject_above ({merged['reject_above']})")
+        raise SettingsError(
+            f"approve_below ({merged['approve_below']}) must not be above reject_above ({merged['reject_above']})"
+        )
     if merged["mode"] not in MODES:
         raise SettingsError(f"mode must be 'pre' or 'post', not {merged['mode']!r}")
     plugins = merged.get("plugins")
@@ -114,6 +116,13 @@ def _site(session, name) -> Site:
 
 def _view(site) -> dict:
     policy = dict(DEFAULT_POLICY, **(site.policy or {}))
-    return {"id": site.id, "name": site.name, "webhook_url": site.webhook_url,
-            "has_webhook_secret": bool(site.webhook_secret), "approve_below": policy["approve_below"],
-            "reject_above": policy["reject_above"], "mode": policy["mode"], "plugins": policy.get("plugins")}
+    return {
+        "id": site.id,
+        "name": site.name,
+        "webhook_url": site.webhook_url,
+        "has_webhook_secret": bool(site.webhook_secret),
+        "approve_below": policy["approve_below"],
+        "reject_above": policy["reject_above"],
+        "mode": policy["mode"],
+        "plugins": policy.get("plugins"),
+    }

@@ -1,12 +1,13 @@
 """The database tables (SQLAlchemy 2 declarative).  Migrations live in migrations/."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 def utcnow():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -94,6 +95,7 @@ class Analysis(Base):
 
 class Decision(Base):
     """Every status a comment was given, by the policy or by a person: the audit trail."""
+
     __tablename__ = "decisions"
     __table_args__ = (Index("ix_decisions_feed", "site_id", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,6 +112,7 @@ class Decision(Base):
 
 class Correction(Base):
     """A moderator's label correction: the best training data there is."""
+
     __tablename__ = "corrections"
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
@@ -135,6 +138,7 @@ class Moderator(Base):
 
 class OutboxEvent(Base):
     """An event for a site, written in the transaction that caused it."""
+
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_due", "state", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,6 +159,7 @@ class OutboxEvent(Base):
 
 class Delivery(Base):
     """One attempt to deliver an outbox event."""
+
     __tablename__ = "deliveries"
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)

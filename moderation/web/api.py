@@ -1,17 +1,12 @@
 """The site-facing HTTP API (``/api/v1``), health and metrics."""
+
 import hmac
 
 from flask import Blueprint, current_app, jsonify, request
 
-from moderation.storage import decision_feed
-
-from moderation.storage import erasure
-
 from moderation.storage import comments as records
-
-from moderation.web import service
-
-from moderation.web import validation
+from moderation.storage import decision_feed, erasure
+from moderation.web import service, validation
 from moderation.web.problems import Problem
 
 bp = Blueprint("api", __name__)
@@ -27,8 +22,9 @@ def authenticated_site() -> dict:
         raise Problem(401, "the Authorization header must be 'Bearer <key>'", "unauthorized")
     site = records.site_by_key(service.current().db, key.strip())
     if site is None:
-        raise Problem(401, "this API key is not known; check it or create a site with 'moderation sites add'",
-                      "unauthorized")
+        raise Problem(
+            401, "this API key is not known; check it or create a site with 'moderation sites add'", "unauthorized"
+        )
     return site
 
 
@@ -38,7 +34,9 @@ def _analyse_and_store(site, comments):
     svc = service.current()
     results, fresh, first = [], [], {}
     for data in comments:
-        existing = None if data["external_id"] in first else records.find_comment(svc.db, site["id"], data["external_id"])
+        existing = (
+            None if data["external_id"] in first else records.find_comment(svc.db, site["id"], data["external_id"])
+        )
         results.append((existing, False))
         if existing is None and data["external_id"] not in first:
             first[data["external_id"]] = len(results) - 1
@@ -50,13 +48,18 @@ def _analyse_and_store(site, comments):
             for error in analysis["errors"]:
                 svc.metrics.plugin_errors.labels(error.get("plugin", "?")).inc()
             results[i] = records.store_comment(svc.db, site["id"], data, analysis, decision)
-    return [(record, created) if record is not None else (results[first[data["external_id"]]][0], False)
-            for (record, created), data in zip(results, comments)]
+    return [
+        (record, created) if record is not None else (results[first[data["external_id"]]][0], False)
+        for (record, created), data in zip(results, comments)
+    ]
 
 
 def _plugin_view(site, data):
-    return {**data, "site": site["name"],
-            "created_at": data["created_at"].isoformat() if data.get("created_at") else None}
+    return {
+        **data,
+        "site": site["name"],
+        "created_at": data["created_at"].isoformat() if data.get("created_at") else None,
+    }
 
 
 @bp.post("/api/v1/comments")
@@ -75,12 +78,17 @@ def post_batch():
     body = validation.json_body(request)
     items = body.get("comments") if isinstance(body, dict) else None
     if not isinstance(items, list) or not items:
-        raise Problem(422, "send {\"comments\": [...]} with at least one comment", "validation-failed",
-                      errors=[{"field": "comments", "message": "must be a non-empty list"}])
+        raise Problem(
+            422,
+            'send {"comments": [...]} with at least one comment',
+            "validation-failed",
+            errors=[{"field": "comments", "message": "must be a non-empty list"}],
+        )
     limit = current_app.config["MAX_BATCH"]
     if len(items) > limit:
-        raise Problem(413, f"a batch holds at most {limit} comments; this one has {len(items)}: split it",
-                      "batch-too-large")
+        raise Problem(
+            413, f"a batch holds at most {limit} comments; this one has {len(items)}: split it", "batch-too-large"
+        )
     comments, errors = [], []
     for i, item in enumerate(items):
         data, item_errors = validation.comment(item, current_app.config["MAX_TEXT_LENGTH"])
@@ -89,8 +97,9 @@ def post_batch():
     if errors:
         raise Problem(422, "nothing was stored: " + validation.summarise(errors), "validation-failed", errors=errors)
     results = _analyse_and_store(site, comments)
-    return jsonify({"results": [{**record, "created": created} for record, created in results]}), \
-        201 if any(created for _, created in results) else 200
+    return jsonify({"results": [{**record, "created": created} for record, created in results]}), 201 if any(
+        created for _, created in results
+    ) else 200
 
 
 @bp.get("/api/v1/comments/<int:comment_id>")
@@ -131,8 +140,9 @@ def decisions():
     config = current_app.config
     since = _int_arg("since", 0, 0, MAX_ID)
     limit = _int_arg("limit", config["DECISIONS_PAGE_SIZE"], 1, 1000)
-    items, more = decision_feed.decisions_since(service.current().db, site["id"], since, limit,
-                                                config["DECISIONS_SETTLE_SECONDS"])
+    items, more = decision_feed.decisions_since(
+        service.current().db, site["id"], since, limit, config["DECISIONS_SETTLE_SECONDS"]
+    )
     return jsonify({"decisions": items, "next_cursor": items[-1]["id"] if items else since, "has_more": more})
 
 
@@ -141,8 +151,12 @@ def _int_arg(name, default, low, high):
     if raw is None or raw == "":
         return default
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-        raise Problem(422, f"{name} must be a whole number from {low} to {high}, not {raw!r}", "validation-failed",
-                      errors=[{"field": name, "message": f"must be a whole number from {low} to {high}"}])
+        raise Problem(
+            422,
+            f"{name} must be a whole number from {low} to {high}, not {raw!r}",
+            "validation-failed",
+            errors=[{"field": name, "message": f"must be a whole number from {low} to {high}"}],
+        )
     return int(raw)
 
 
@@ -165,9 +179,11 @@ def healthz():
         database = "ok"
     except Exception as exc:  # the health check reports, it does not fail
         database = f"error: {type(exc).__name__}"
-    body = {"status": "ok" if database == "ok" and all(models.values()) else "degraded",
-            "database": database,
-            "models": {t: (m.version if m else svc.models.errors.get(t)) for t, m in models.items()}}
+    body = {
+        "status": "ok" if database == "ok" and all(models.values()) else "degraded",
+        "database": database,
+        "models": {t: (m.version if m else svc.models.errors.get(t)) for t, m in models.items()},
+    }
     return jsonify(body), 200 if database == "ok" else 503
 
 

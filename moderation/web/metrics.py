@@ -1,4 +1,5 @@
 """Prometheus metrics for one app: its own registry, never the global one."""
+
 import time
 
 from flask import Response, g, request
@@ -11,14 +12,31 @@ LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2
 class Metrics:
     def __init__(self, records_counter):
         self.registry = CollectorRegistry(auto_describe=True)
-        self.requests = Counter("moderation_http_requests", "HTTP requests handled",
-                                ["method", "endpoint", "status"], registry=self.registry)
-        self.latency = Histogram("moderation_http_request_duration_seconds", "Time to answer a request",
-                                 ["endpoint"], buckets=LATENCY_BUCKETS, registry=self.registry)
-        self.analysis = Histogram("moderation_analysis_duration_seconds", "Time to analyse one batch of comments",
-                                  buckets=LATENCY_BUCKETS, registry=self.registry)
-        self.plugin_errors = Counter("moderation_plugin_errors", "Plugin failures (the comment went to a human)",
-                                     ["plugin"], registry=self.registry)
+        self.requests = Counter(
+            "moderation_http_requests",
+            "HTTP requests handled",
+            ["method", "endpoint", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "moderation_http_request_duration_seconds",
+            "Time to answer a request",
+            ["endpoint"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.analysis = Histogram(
+            "moderation_analysis_duration_seconds",
+            "Time to analyse one batch of comments",
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.plugin_errors = Counter(
+            "moderation_plugin_errors",
+            "Plugin failures (the comment went to a human)",
+            ["plugin"],
+            registry=self.registry,
+        )
         self.registry.register(_StoredComments(records_counter))
 
     def render(self) -> Response:
@@ -35,8 +53,9 @@ class _StoredComments:
         return []
 
     def collect(self):
-        family = GaugeMetricFamily("moderation_comments", "Stored comments by status and stance label",
-                                   labels=["status", "stance"])
+        family = GaugeMetricFamily(
+            "moderation_comments", "Stored comments by status and stance label", labels=["status", "stance"]
+        )
         for status, stance, n in self.count():
             family.add_metric([status, stance or "none"], n)
         yield family

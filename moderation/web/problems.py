@@ -1,12 +1,24 @@
 """Errors as RFC 9457 ``application/problem+json`` responses."""
+
 import json
 
 from flask import Response
 from werkzeug.exceptions import HTTPException
 
-TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-          409: "Conflict", 413: "Content Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content",
-          429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 class Problem(Exception):
@@ -21,10 +33,16 @@ class Problem(Exception):
 
 
 def response(status, detail, slug=None, headers=None, **extra) -> Response:
-    body = {"type": f"https://moderation.invalid/problems/{slug or TITLES.get(status, 'error').lower().replace(' ', '-')}",
-            "title": TITLES.get(status, "Error"), "status": status, "detail": detail, **extra}
-    return Response(json.dumps(body, ensure_ascii=False), status=status, headers=headers,
-                    mimetype="application/problem+json")
+    body = {
+        "type": f"https://moderation.invalid/problems/{slug or TITLES.get(status, 'error').lower().replace(' ', '-')}",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    return Response(
+        json.dumps(body, ensure_ascii=False), status=status, headers=headers, mimetype="application/problem+json"
+    )
 
 
 def init_app(app, prefix="/api/"):

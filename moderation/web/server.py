@@ -1,4 +1,5 @@
 """``moderation serve``: gunicorn with the app factory, one app per worker."""
+
 from gunicorn.app.base import BaseApplication
 
 
@@ -22,5 +23,14 @@ def run(host: str, port: int, workers: int = 2, threads: int = 1):
     SQLite takes one writer at a time, so more threads per process only queue
     (measured: 236 against 93 requests/s on SQLite, 202 against 82 on PostgreSQL,
     docs/BENCHMARKS.md).  Scale with ``workers`` (about one per core)."""
-    _Server({"bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
-             "accesslog": "-", "timeout": 60, "graceful_timeout": 10}).run()
+    _Server(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "accesslog": "-",
+            "timeout": 60,
+            "graceful_timeout": 10,
+        }
+    ).run()

@@ -2,14 +2,15 @@
 
 Lives in ``app.extensions["moderation"]``; nothing here is module-global.
 """
+
 from dataclasses import dataclass
 
 from flask import current_app
 
-from moderation.storage.database import Database
-from moderation.web.metrics import Metrics
 from moderation.ml.model_store import ModelStore
 from moderation.pipeline.runner import Pipeline
+from moderation.storage.database import Database
+from moderation.web.metrics import Metrics
 
 
 @dataclass
@@ -26,9 +27,9 @@ class Service:
 
 
 def build(config, extra_plugins=(), models=None) -> Service:
-    from moderation.storage import outbox
     from moderation.pipeline import host as plugin_host
     from moderation.storage import comments as records
+    from moderation.storage import outbox
     from moderation.web.metrics import StateGauge
 
     db = Database(config["DATABASE_URL"])
@@ -37,8 +38,14 @@ def build(config, extra_plugins=(), models=None) -> Service:
         models.poll(force=True)  # load and verify at start-up, not on the first comment
     pm = plugin_host.build_manager(config["PLUGINS"], config["DISABLED_PLUGINS"], extra_plugins)
     metrics = Metrics(lambda: records.count_comments(db))
-    metrics.registry.register(StateGauge("moderation_webhook_events", "Webhook events by state; alert on parked",
-                                         "state", lambda: outbox.count_by_state(db)))
+    metrics.registry.register(
+        StateGauge(
+            "moderation_webhook_events",
+            "Webhook events by state; alert on parked",
+            "state",
+            lambda: outbox.count_by_state(db),
+        )
+    )
     return Service(db=db, models=models, pm=pm, pipeline=Pipeline(pm, models, config), metrics=metrics)
 
 

@@ -1,4 +1,5 @@
 """Validation of what site backends send: every rule, with a message a developer can act on."""
+
 import json
 import re
 from datetime import datetime
@@ -11,21 +12,27 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def json_body(request) -> object:
     """The parsed JSON body, or a Problem saying exactly what is wrong with it."""
     if request.mimetype != "application/json":
-        raise Problem(415, f"send the body as JSON with 'Content-Type: application/json' "
-                           f"(got {request.content_type or 'no content type'!r})", "unsupported-media-type")
+        raise Problem(
+            415,
+            f"send the body as JSON with 'Content-Type: application/json' "
+            f"(got {request.content_type or 'no content type'!r})",
+            "unsupported-media-type",
+        )
     raw = request.get_data(cache=True)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise Problem(400, f"the body is not valid UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})",
-                      "invalid-utf-8") from None
+        raise Problem(
+            400, f"the body is not valid UTF-8 (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})", "invalid-utf-8"
+        ) from None
     if not text.strip():
         raise Problem(400, "the body is empty; send a JSON object", "invalid-json")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise Problem(400, f"the body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
-                      "invalid-json") from None
+        raise Problem(
+            400, f"the body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", "invalid-json"
+        ) from None
     except RecursionError:
         raise Problem(400, "the body is nested too deeply", "invalid-json") from None
 
@@ -73,7 +80,9 @@ def comment(data, max_text_length: int, prefix: str = "") -> tuple[dict, list[di
     """A clean comment dict and the list of problems with ``data`` (empty when valid)."""
     errors: list[dict] = []
     if not isinstance(data, dict):
-        return {}, [{"field": prefix.rstrip(".") or "body", "message": f"must be a JSON object, not {type(data).__name__}"}]
+        return {}, [
+            {"field": prefix.rstrip(".") or "body", "message": f"must be a JSON object, not {type(data).__name__}"}
+        ]
     out = {"external_id": _string(errors, prefix + "external_id", data.get("external_id"), required=True)}
     text = data.get("text")
     if text is None:
@@ -83,20 +92,26 @@ def comment(data, max_text_length: int, prefix: str = "") -> tuple[dict, list[di
     elif not text.strip():
         errors.append({"field": prefix + "text", "message": "must not be empty or only white space"})
     elif len(text) > max_text_length:
-        errors.append({"field": prefix + "text", "message": f"is {len(text)} characters; the limit is {max_text_length}"})
+        errors.append(
+            {"field": prefix + "text", "message": f"is {len(text)} characters; the limit is {max_text_length}"}
+        )
     elif _bad_chars(text, allow_newlines=True):
         errors.append({"field": prefix + "text", "message": _bad_chars(text, allow_newlines=True)})
     else:
         out["text"] = text  # stored exactly as sent
     article = _object(errors, prefix + "article", data.get("article"))
     if article:
-        out["article"] = {"id": _string(errors, prefix + "article.id", article.get("id"), required=True, allow_int=True),
-                          "title": _string(errors, prefix + "article.title", article.get("title"), max_length=1000),
-                          "url": _url(errors, prefix + "article.url", article.get("url"))}
+        out["article"] = {
+            "id": _string(errors, prefix + "article.id", article.get("id"), required=True, allow_int=True),
+            "title": _string(errors, prefix + "article.title", article.get("title"), max_length=1000),
+            "url": _url(errors, prefix + "article.url", article.get("url")),
+        }
     author = _object(errors, prefix + "author", data.get("author"))
     if author:
-        out["author"] = {"id": _string(errors, prefix + "author.id", author.get("id"), allow_int=True),
-                         "name": _string(errors, prefix + "author.name", author.get("name"), max_length=500)}
+        out["author"] = {
+            "id": _string(errors, prefix + "author.id", author.get("id"), allow_int=True),
+            "name": _string(errors, prefix + "author.name", author.get("name"), max_length=500),
+        }
     out["parent_external_id"] = _string(errors, prefix + "parent_external_id", data.get("parent_external_id"))
     out["created_at"] = _timestamp(errors, prefix + "created_at", data.get("created_at"))
     return out, errors
@@ -118,14 +133,20 @@ def _timestamp(errors, field, value):
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        errors.append({"field": field, "message": f"{value[:40]!r} is not an ISO 8601 timestamp such as 2026-11-22T10:00:00Z"})
+        errors.append(
+            {"field": field, "message": f"{value[:40]!r} is not an ISO 8601 timestamp such as 2026-11-22T10:00:00Z"}
+        )
         return None
 
 
 def classify_text(data, max_text_length: int) -> str:
     if not isinstance(data, dict):
-        raise Problem(422, "the body must be a JSON object with a 'text' field", "validation-failed",
-                      errors=[{"field": "body", "message": "must be an object"}])
+        raise Problem(
+            422,
+            "the body must be a JSON object with a 'text' field",
+            "validation-failed",
+            errors=[{"field": "body", "message": "must be an object"}],
+        )
     errors = []
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
