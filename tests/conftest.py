@@ -9,7 +9,7 @@ import pytest
 from moderation.storage import comments as records
 
 # fixtures shared by the delivery tests (fast_app, pg_app, receiver)
-pytest_plugins = ["delivery_support"]
+pytest_plugins = ["helpers.delivery"]
 from moderation.app import create_app
 
 PG_URL = os.environ.get("MODERATION_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -132,24 +132,3 @@ def site(app):
 @pytest.fixture
 def other_site(app):
     return records.create_site(app.extensions["moderation"].db, "beta")
-
-
-def auth(site):
-    return {"Authorization": f"Bearer {site['api_key']}"}
-
-
-def comment(ext="c1", text="Meer ruimte voor de wijkteams, laat ze zelf beslissen.", **extra):
-    return {
-        "external_id": ext,
-        "article": {"id": "a1", "title": "Ambtenaren zitten elkaar in de weg", "url": "https://example.org/artikel"},
-        "author": {"id": "u1", "name": "Lezer"},
-        "text": text,
-        "created_at": "2026-11-22T10:00:00Z",
-        **extra,
-    }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import sqlalchemy
 from click.testing import CliRunner
-from conftest import auth, comment
-from delivery_support import INSULT, decide, webhook_site
+from helpers.api import auth, comment
+from helpers.delivery import INSULT, decide, webhook_site
 
 from moderation.cli.main import main
 from moderation.delivery.worker import Worker

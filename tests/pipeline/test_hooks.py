@@ -5,7 +5,7 @@ import sys
 import threading
 
 import pytest
-from conftest import auth, comment
+from helpers.api import auth, comment
 
 from moderation import hookimpl, hookspecs
 from moderation.pipeline import host as plugin_host

@@ -4,7 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
-from model_support import rows
+from helpers.models import rows
 
 from moderation.ml import evidence, textmodel
 from moderation.ml import features as text_features

@@ -1,7 +1,7 @@
 """The queue's SQL (moderation/review.py, reports.py) on SQLite and PostgreSQL."""
 
 import pytest
-from review_helpers import db_of, seed, spans_of, utc
+from helpers.review import db_of, seed, spans_of, utc
 from sqlalchemy import select
 
 from moderation.storage import audit as reports

@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from conftest import auth, comment
+from helpers.api import auth, comment
 
 from moderation.storage import comments as records
 from moderation.storage.tables import Analysis, Article, Comment, Decision

@@ -5,8 +5,8 @@ import time
 from datetime import timedelta
 
 from click.testing import CliRunner
-from conftest import auth, comment
-from delivery_support import INSULT, THREAT, decide, webhook_site
+from helpers.api import auth, comment
+from helpers.delivery import INSULT, THREAT, decide, webhook_site
 
 from moderation.cli.main import main
 from moderation.delivery import webhooks

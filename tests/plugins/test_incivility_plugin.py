@@ -44,7 +44,7 @@ def test_spans_come_from_the_lexicon_only():
 def test_harsh_criticism_stays_mostly_civil(shipped_models):
     """tests/data/harsh_civil.jsonl, 30 hand-written sharp but civil comments. The lexicon flags none;
     the model flags some by their angry register (docs/MODEL_CARD.md): a guard, not a target."""
-    lines = (Path(__file__).parent / "data" / "harsh_civil.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (Path(__file__).parents[1] / "data" / "harsh_civil.jsonl").read_text(encoding="utf-8").splitlines()
     results = analyse(shipped_models, [json.loads(line)["text"] for line in lines])
     assert all(r["spans"] == [] for r in results)
     assert sum(r["uncivil"] for r in results) <= 12

@@ -1,7 +1,7 @@
 """The admin pages: site settings and parked webhooks, for admins only."""
 
-from conftest import auth, comment
-from review_helpers import add_moderator, login
+from helpers.api import auth, comment
+from helpers.review import add_moderator, login
 
 from moderation.delivery.worker import Worker
 from moderation.storage import comments as records

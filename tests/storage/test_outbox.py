@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy
-from conftest import auth, comment
-from delivery_support import Receiver, webhook_site
+from helpers.api import auth, comment
+from helpers.delivery import Receiver, webhook_site
 
 from moderation.delivery import webhooks
 from moderation.delivery.worker import Worker

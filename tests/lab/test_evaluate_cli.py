@@ -5,7 +5,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from model_support import corpus, train, write_jsonl
+from helpers.models import corpus, train, write_jsonl
 
 from moderation.cli.main import main
 

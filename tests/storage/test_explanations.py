@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from conftest import auth, comment
-from delivery_support import INSULT, decide
+from helpers.api import auth, comment
+from helpers.delivery import INSULT, decide
 
 from moderation.storage import comments as records
 from moderation.storage import explanations

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
-from review_helpers import PASSWORD, add_moderator, csrf_from, db_of, login
+from helpers.review import PASSWORD, add_moderator, csrf_from, db_of, login
 from sqlalchemy import select
 
 from moderation.cli.main import main
@@ -189,7 +189,7 @@ def test_set_password_lifts_the_lock_and_ends_sessions(app, database_url):
 
 
 def test_csrf_is_required_on_every_state_change(app, client, site):
-    from review_helpers import seed
+    from helpers.review import seed
 
     add_moderator(app)
     cid = seed(app, site, "c1")

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from model_support import corpus, rows, train, write_jsonl
+from helpers.models import corpus, rows, train, write_jsonl
 
 from moderation.lab import training
 from moderation.ml import corpus as corpus_module

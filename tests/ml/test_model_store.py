@@ -5,7 +5,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from model_support import corpus, train
+from helpers.models import corpus, train
 
 from moderation.app import create_app
 from moderation.cli.main import main

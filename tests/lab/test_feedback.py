@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from review_helpers import db_of, seed, spans_of
+from helpers.review import db_of, seed, spans_of
 
 from moderation.cli.main import main
 from moderation.lab import feedback_export as feedback

@@ -4,7 +4,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import auth, comment
+from helpers.api import auth, comment
 
 from moderation.cli.main import main
 from moderation.storage import comments as records

@@ -1,8 +1,8 @@
 """GET /api/v1/decisions: a site's decisions in order, paged by cursor, for sites without webhooks."""
 
 import pytest
-from conftest import auth, comment
-from delivery_support import INSULT, decide
+from helpers.api import auth, comment
+from helpers.delivery import INSULT, decide
 
 from moderation.storage import comments as records
 

@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import free_port
+from helpers.api import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 BIN = Path(sys.executable).parent
 EMAIL, PASSWORD = "moderator@example.org", "een-lang-wachtwoord"
 INSULT = "Die ambtenaren zijn echt zakkenvullers, schrap die hele afdeling maar."
@@ -322,5 +322,5 @@ def test_the_plain_forms_work_without_javascript(chromium, server, tmp_path, req
 
 def test_screenshot_on_failure_is_written(tmp_path):
     """The artefact directory is where CI collects screenshots; it must be creatable and ignored by git."""
-    assert "test-artifacts/" in (Path(__file__).resolve().parent.parent / ".gitignore").read_text().split()
+    assert "test-artifacts/" in (Path(__file__).resolve().parents[2] / ".gitignore").read_text().split()
     assert shutil.which("chromium") or Path(CHROMIUM).exists()

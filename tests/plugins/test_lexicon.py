@@ -122,7 +122,7 @@ def test_harsh_criticism_is_not_in_the_lexicon():
     import json
     from pathlib import Path
 
-    lines = (Path(__file__).parent / "data" / "harsh_civil.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (Path(__file__).parents[1] / "data" / "harsh_civil.jsonl").read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines]
     assert len(rows) == 30 and not any(r["uncivil"] for r in rows)
     assert [r["text"] for r in rows if found(r["text"])] == []

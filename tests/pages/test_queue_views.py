@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from conftest import auth, comment
-from review_helpers import add_moderator, db_of, login, seed, spans_of
+from helpers.api import auth, comment
+from helpers.review import add_moderator, db_of, login, seed, spans_of
 from sqlalchemy import select
 
 from moderation.storage import review_queue as review

@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import comment, free_port
+from helpers.api import comment, free_port
 
 from moderation.storage import comments as records
 from moderation.storage.database import Database
