@@ -8,15 +8,6 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-DEFAULT_POLICY = {
-    # incivility score below which a civil comment is published at once
-    "approve_below": 0.35,
-    # incivility score at or above which a comment is refused at once
-    "reject_above": 0.9,
-    # "pre": nothing goes online before a decision; "post": approve by default
-    "mode": "pre",
-}
-
 
 def from_environment(instance_path: str) -> dict:
     """Settings read from the environment, with the embedded defaults."""

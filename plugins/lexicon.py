@@ -22,7 +22,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-CATEGORIES = ("insult", "profanity", "threat", "identity_attack")
+from moderation.vocabulary import CATEGORIES, IDENTITY_ATTACK
+
 LEET = str.maketrans(
     {
         "0": "o",
@@ -207,7 +208,7 @@ class Lexicon:
         hits = []
         for category, pattern in self.phrase_scans:
             for m in pattern.finditer(lower):
-                if category == "identity_attack" and _negated(m.group(0)):
+                if category == IDENTITY_ATTACK and _negated(m.group(0)):
                     continue
                 hits.append((m.start(), m.end(), category))
         cache = self.__dict__.setdefault("_categories", {})

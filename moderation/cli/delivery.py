@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import click
 
+from moderation import vocabulary as vocab
 from moderation.cli.context import app as _app
 
 
@@ -52,7 +53,7 @@ def events():
 
 @events.command("list")
 @click.option("--parked", is_flag=True, help="only parked events (gave up after the last attempt)")
-@click.option("--state", type=click.Choice(["pending", "delivered", "parked"]))
+@click.option("--state", type=click.Choice(vocab.OUTBOX_STATES))
 @click.option("--site", help="only this site's events")
 @click.option("--limit", default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
@@ -61,7 +62,7 @@ def events_list(parked, state, site, limit, as_json):
     from moderation.storage import outbox
 
     db = _app().extensions["moderation"].db
-    rows = outbox.list_events(db, state="parked" if parked else state, site_id=_site_id(db, site), limit=limit)
+    rows = outbox.list_events(db, state=vocab.PARKED if parked else state, site_id=_site_id(db, site), limit=limit)
     for row in rows:
         if as_json:
             click.echo(json.dumps(row, default=str))

@@ -6,7 +6,7 @@ import sys
 import click
 
 from moderation.cli.context import app as _app
-from moderation.ml.model_store import TASKS
+from moderation.vocabulary import TASKS
 
 
 def _service(app):

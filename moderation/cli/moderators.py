@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from moderation.storage.accounts import ROLES
+from moderation import vocabulary as vocab
 
 
 @contextmanager
@@ -35,7 +35,7 @@ def moderators():
 
 @moderators.command("add")
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), default="moderator", show_default=True)
+@click.option("--role", type=click.Choice(vocab.ROLES), default=vocab.MODERATOR, show_default=True)
 @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
 @click.option(
     "--site",

@@ -4,6 +4,7 @@ import json
 
 import click
 
+from moderation import vocabulary as vocab
 from moderation.cli.context import app as _app
 
 
@@ -24,7 +25,7 @@ def _print(view, as_json):
 @click.option("--reject-above", type=float, help="incivility score from which a comment is rejected")
 @click.option(
     "--mode",
-    type=click.Choice(["pre", "post"]),
+    type=click.Choice(vocab.MODES),
     help="pre: in-between comments wait offline; post: they go online and wait for a human",
 )
 @click.option("--plugins", help="comma-separated names of the plugins that apply, or 'all'")

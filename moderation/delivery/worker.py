@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from moderation import vocabulary as vocab
 from moderation.delivery import webhooks
 from moderation.storage import outbox
 
@@ -42,7 +43,7 @@ class Worker:
     def run_once(self, now: datetime | None = None) -> dict:
         """Claim one batch of due events and try each once.  ``now`` is for tests."""
         events = outbox.claim(self.db, self.name, self.config["WORKER_BATCH"], self.lease_seconds, now=now)
-        stats = {"claimed": len(events), "delivered": 0, "failed": 0, "parked": 0}
+        stats = {"claimed": len(events), vocab.DELIVERED: 0, "failed": 0, vocab.PARKED: 0}
         for event in events:
             status, error, ms = webhooks.send(
                 event["url"],
@@ -63,8 +64,8 @@ class Worker:
                 backoff=self.backoff,
                 now=now,
             )
-            key = {"delivered": "delivered", "parked": "parked"}.get(result["state"], "failed")
-            if key == "parked":
+            key = result["state"] if result["state"] in (vocab.DELIVERED, vocab.PARKED) else "failed"
+            if key == vocab.PARKED:
                 log.warning(
                     "event %s for site %s parked after %s attempts: %s",
                     event["id"],
@@ -77,7 +78,7 @@ class Worker:
 
     def drain(self, now: datetime | None = None, max_batches: int = 10_000) -> dict:
         """Deliver everything due now: batches until none is left (``--once``)."""
-        total = {"claimed": 0, "delivered": 0, "failed": 0, "parked": 0}
+        total = {"claimed": 0, vocab.DELIVERED: 0, "failed": 0, vocab.PARKED: 0}
         for _ in range(max_batches):
             stats = self.run_once(now=now)
             for key, value in stats.items():

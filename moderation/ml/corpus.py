@@ -5,9 +5,8 @@ import hashlib
 import json
 from pathlib import Path
 
-STANCES = ("pro-participation", "pro-policy", "hostile", "neutral")
-CATEGORIES = ("insult", "profanity", "threat", "identity_attack")
-INCIVILITY_LABELS = ("civil", "uncivil")
+from moderation.vocabulary import CIVIL, INCIVILITY, STANCE, UNCIVIL
+
 LIST_COLUMNS = ("categories", "spans", "tags")
 
 
@@ -57,11 +56,11 @@ def _from_csv(row, path, n):
 
 def label_of(row: dict, task: str):
     """The row's label for ``task``, or None when the row does not carry it."""
-    if task == "stance":
+    if task == STANCE:
         return row.get("stance")
-    if task == "incivility":
+    if task == INCIVILITY:
         value = row.get("uncivil")
-        return None if value is None else ("uncivil" if value else "civil")
+        return None if value is None else (UNCIVIL if value else CIVIL)
     raise ValueError(f"unknown task {task!r}")
 
 
@@ -87,7 +86,7 @@ def categories_of(paths) -> list[list[str]]:
         list(row.get("categories") or [])
         for path in paths
         for row in read_rows(path)
-        if label_of(row, "incivility") is not None and row.get("text")
+        if label_of(row, INCIVILITY) is not None and row.get("text")
     ]
 
 

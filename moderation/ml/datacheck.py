@@ -12,7 +12,8 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from moderation.ml.corpus import CATEGORIES, STANCES, DataError, read_rows
+from moderation.ml.corpus import DataError, read_rows
+from moderation.vocabulary import CATEGORIES, STANCES
 
 NGRAM = 8
 TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -22,8 +22,9 @@ from pathlib import Path
 import joblib
 import sklearn
 
+from moderation.vocabulary import TASKS
+
 log = logging.getLogger(__name__)
-TASKS = ("stance", "incivility")
 
 
 class ModelError(Exception):

@@ -5,6 +5,8 @@ Only moderators with the admin role; an admin limited to some sites sees only th
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from moderation import vocabulary as vocab
+from moderation.pages import wording
 from moderation.pages.auth import after_request, check_csrf, current_moderator, failure, login_required, require_admin
 from moderation.storage import comments as records
 from moderation.storage import outbox
@@ -14,7 +16,7 @@ from moderation.web import service
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(check_csrf)
 bp.after_request(after_request)
-EVENT_STATES = {"parked": "Geparkeerd", "pending": "Wacht op verzending", "delivered": "Afgeleverd"}
+EVENT_STATES = wording.EVENT_STATES
 
 
 @bp.before_request
@@ -121,8 +123,8 @@ def rotate_secret(site_id):
 @bp.get("/events")
 @login_required
 def events():
-    state = request.args.get("staat", "parked")
-    state = state if state in EVENT_STATES else "parked"
+    state = request.args.get("staat", vocab.PARKED)
+    state = state if state in EVENT_STATES else vocab.PARKED
     site_ids = [s["id"] for s in _visible_sites()]
     rows = [e for e in outbox.list_events(_db(), state=state, limit=200, site_ids=site_ids)]
     return render_template(

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
+from moderation import vocabulary as vocab
 from moderation.storage import accounts
 from moderation.web import service
 
@@ -185,5 +186,5 @@ def logout():
 
 
 def require_admin():
-    if (current_moderator() or {}).get("role") != "admin":
+    if (current_moderator() or {}).get("role") != vocab.ADMIN:
         abort(403)

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
+from moderation import vocabulary as vocab
 from moderation.pages import wording
 from moderation.pages.auth import (
     after_request,
@@ -96,7 +97,7 @@ def home():
 @bp.get("/queue")
 @login_required
 def pending():
-    return _listing("pending")
+    return _listing(vocab.PENDING)
 
 
 @bp.get("/queue/<any(escalated, approved, rejected):view>")

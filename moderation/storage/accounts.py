@@ -11,9 +11,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from moderation import vocabulary as vocab
 from moderation.storage.tables import Moderator, Site
 
-ROLES = ("moderator", "admin")
+ROLES = vocab.ROLES
 MIN_PASSWORD_LENGTH = 10
 FREE_ATTEMPTS = 5
 FIRST_LOCK = timedelta(seconds=30)
@@ -35,7 +36,7 @@ def check_password_strength(password: str):
         raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
 
 
-def create(db, email, password, role="moderator", site_names=None) -> dict:
+def create(db, email, password, role=vocab.MODERATOR, site_names=None) -> dict:
     """A new moderator; ``site_names`` limits them to those sites (None: every site)."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 320:

@@ -2,6 +2,7 @@
 
 from sqlalchemy import case, func, select, true, union
 
+from moderation import vocabulary as vocab
 from moderation.storage.review_queue import aware, decode_cursor, encode_cursor, visible
 from moderation.storage.tables import Analysis, Article, Comment, Correction, Decision, Site, unpack_labels
 
@@ -32,7 +33,7 @@ def audit(db, site_ids, before=None, limit=50, actor=None, include_policy=False,
         .limit(limit + 1)
     )
     if not include_policy:
-        dq = dq.where(Decision.actor != "policy")
+        dq = dq.where(Decision.actor != vocab.BY_POLICY)
     if actor:
         dq, cq = dq.where(Decision.actor == actor), cq.where(Correction.actor == actor)
     if comment_id is not None:
@@ -90,7 +91,7 @@ def audit_actors(db, site_ids) -> list[str]:
     decision_site = true() if site_ids is None else Decision.site_id.in_(list(site_ids))
     with db.session() as s:
         q = union(
-            select(Decision.actor).where(decision_site, Decision.actor != "policy"),
+            select(Decision.actor).where(decision_site, Decision.actor != vocab.BY_POLICY),
             select(Correction.actor).join(Comment, Comment.id == Correction.comment_id).where(visible(site_ids)),
         )
         return sorted(s.scalars(q))
@@ -119,7 +120,7 @@ def articles(db, site_ids, before=None, limit=30) -> dict:
                     select(
                         Comment.article_id,
                         func.count(),
-                        func.sum(case((Comment.status == "pending", 1), else_=0)),
+                        func.sum(case((Comment.status == vocab.PENDING, 1), else_=0)),
                         func.sum(case((Comment.uncivil.is_(True), 1), else_=0)),
                     )
                     .where(Comment.article_id.in_(ids), Comment.erased_at.is_(None))
@@ -136,7 +137,7 @@ def articles(db, site_ids, before=None, limit=30) -> dict:
             "url": a.url,
             "site": site,
             "total": int((stats.get(a.id) or (0, 0, 0))[0]),
-            "pending": int((stats.get(a.id) or (0, 0, 0))[1] or 0),
+            vocab.PENDING: int((stats.get(a.id) or (0, 0, 0))[1] or 0),
             "uncivil": int((stats.get(a.id) or (0, 0, 0))[2] or 0),
         }
         for a, site in rows
@@ -189,7 +190,7 @@ def article_stats(db, site_ids, article_id) -> dict | None:
 def feedback(db, chunk=500):
     """Every comment a moderator decided or corrected, with what they said; yields dicts, oldest first."""
     reviewed = union(
-        select(Decision.comment_id.label("cid")).where(Decision.actor != "policy"),
+        select(Decision.comment_id.label("cid")).where(Decision.actor != vocab.BY_POLICY),
         select(Correction.comment_id.label("cid")),
     ).subquery()
     with db.session() as s:
@@ -216,7 +217,7 @@ def feedback(db, chunk=500):
                 d.comment_id: d
                 for d in s.scalars(
                     select(Decision)
-                    .where(Decision.comment_id.in_(part), Decision.actor != "policy")
+                    .where(Decision.comment_id.in_(part), Decision.actor != vocab.BY_POLICY)
                     .order_by(Decision.id)
                 )
             }

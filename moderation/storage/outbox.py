@@ -14,9 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 
+from moderation import vocabulary as vocab
 from moderation.storage.tables import Delivery, OutboxEvent, Site, utcnow
 
-STATES = ("pending", "delivered", "parked")
+STATES = vocab.OUTBOX_STATES
 
 
 def aware(value: datetime | None) -> datetime | None:
@@ -34,7 +35,7 @@ def claim(db, worker: str, limit: int, lease_seconds: float, now: datetime | Non
         due = list(
             s.scalars(
                 select(OutboxEvent.id)
-                .where(OutboxEvent.state == "pending", OutboxEvent.next_attempt_at <= now, free)
+                .where(OutboxEvent.state == vocab.OUTBOX_PENDING, OutboxEvent.next_attempt_at <= now, free)
                 .order_by(OutboxEvent.next_attempt_at, OutboxEvent.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
@@ -45,7 +46,7 @@ def claim(db, worker: str, limit: int, lease_seconds: float, now: datetime | Non
         claimed = list(
             s.scalars(
                 update(OutboxEvent)
-                .where(OutboxEvent.id.in_(due), OutboxEvent.state == "pending", free)
+                .where(OutboxEvent.id.in_(due), OutboxEvent.state == vocab.OUTBOX_PENDING, free)
                 .values(locked_by=worker, locked_until=now + timedelta(seconds=lease_seconds))
                 .returning(OutboxEvent.id)
             )
@@ -105,11 +106,11 @@ def record_attempt(
         event.attempts += 1
         event.locked_by = event.locked_until = None
         if error is None:
-            event.state, event.delivered_at, event.last_error = "delivered", now, None
+            event.state, event.delivered_at, event.last_error = vocab.DELIVERED, now, None
         else:
             event.last_error = error
             if event.attempts >= max_attempts:
-                event.state = "parked"
+                event.state = vocab.PARKED
             else:
                 event.next_attempt_at = now + timedelta(seconds=backoff(event.attempts))
         return {
@@ -124,9 +125,9 @@ def resend(db, ids=(), site_id: int | None = None, all_parked: bool = False, now
     """Queue parked (or delivered) events again, with a fresh round of attempts.
     Returns the ids queued; events still pending are left as they are."""
     now = now or utcnow()
-    query = update(OutboxEvent).where(OutboxEvent.state.in_(("parked", "delivered")))
+    query = update(OutboxEvent).where(OutboxEvent.state.in_((vocab.PARKED, vocab.DELIVERED)))
     if all_parked:
-        query = query.where(OutboxEvent.state == "parked")
+        query = query.where(OutboxEvent.state == vocab.PARKED)
         if site_id is not None:
             query = query.where(OutboxEvent.site_id == site_id)
     else:
@@ -135,7 +136,7 @@ def resend(db, ids=(), site_id: int | None = None, all_parked: bool = False, now
         return sorted(
             s.scalars(
                 query.values(
-                    state="pending",
+                    state=vocab.OUTBOX_PENDING,
                     attempts=0,
                     next_attempt_at=now,
                     locked_by=None,

@@ -14,12 +14,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import and_, func, or_, select, true, tuple_
 
+from moderation import vocabulary as vocab
 from moderation.storage.comments import record_decision
 from moderation.storage.tables import Analysis, Article, Comment, Correction, Decision, Site, pack_labels, unpack_labels
 
-VIEWS = ("pending", "escalated", "approved", "rejected")
+VIEWS = vocab.VIEWS
 RISK_ORDER = (Comment.urgent, Comment.incivility_score, Comment.hostility, Comment.id)
-ACTIONS = {"approve": "approved", "reject": "rejected", "escalate": "pending"}
+ACTIONS = {"approve": vocab.APPROVED, "reject": vocab.REJECTED, "escalate": vocab.PENDING}
 
 
 class NotVisible(LookupError):
@@ -45,10 +46,10 @@ def visible(site_ids):
 
 def _conditions(view, site_ids, f: Filters):
     conds = [visible(site_ids), Comment.erased_at.is_(None)]
-    if view == "pending":
-        conds += [Comment.status == "pending", Comment.escalated_at.is_(None)]
-    elif view == "escalated":
-        conds += [Comment.status == "pending", Comment.escalated_at.is_not(None)]
+    if view == vocab.PENDING:
+        conds += [Comment.status == vocab.PENDING, Comment.escalated_at.is_(None)]
+    elif view == vocab.ESCALATED:
+        conds += [Comment.status == vocab.PENDING, Comment.escalated_at.is_not(None)]
     else:
         conds.append(Comment.status == view)
     if f.site_id is not None:
@@ -77,7 +78,7 @@ def _conditions(view, site_ids, f: Filters):
 
 
 def _order(view):
-    return RISK_ORDER if view in ("pending", "escalated") else (Comment.id,)
+    return RISK_ORDER if view in (vocab.PENDING, vocab.ESCALATED) else (Comment.id,)
 
 
 def encode_cursor(values) -> str:
@@ -152,11 +153,11 @@ def counts(db, site_ids) -> dict:
     with db.session() as s:
         rows = s.execute(
             select(Comment.escalated_at.is_not(None), func.count())
-            .where(visible(site_ids), Comment.status == "pending", Comment.erased_at.is_(None))
+            .where(visible(site_ids), Comment.status == vocab.PENDING, Comment.erased_at.is_(None))
             .group_by(Comment.escalated_at.is_not(None))
         )
         found = {bool(escalated): n for escalated, n in rows}
-    return {"pending": found.get(False, 0), "escalated": found.get(True, 0)}
+    return {vocab.PENDING: found.get(False, 0), vocab.ESCALATED: found.get(True, 0)}
 
 
 def get(db, site_ids, comment_id) -> dict:
@@ -287,9 +288,9 @@ def _item(c, analysis, article, site_name, parent, history, decision, correction
         "parent": parent,
         "parent_external_id": c.parent_external_id,
         "history": {
-            "approved": history.get("approved", 0),
-            "rejected": history.get("rejected", 0),
-            "pending": history.get("pending", 0),
+            vocab.APPROVED: history.get(vocab.APPROVED, 0),
+            vocab.REJECTED: history.get(vocab.REJECTED, 0),
+            vocab.PENDING: history.get(vocab.PENDING, 0),
         },
         "decision": (
             {
@@ -376,7 +377,7 @@ def correct(db, site_ids, comment_id, actor, stance=None, uncivil=None, categori
                 Correction(
                     comment_id=comment_id,
                     actor=actor,
-                    field="stance",
+                    field=vocab.STANCE,
                     before={"stance": comment.stance},
                     after={"stance": stance},
                 )
@@ -390,7 +391,7 @@ def correct(db, site_ids, comment_id, actor, stance=None, uncivil=None, categori
                     Correction(
                         comment_id=comment_id,
                         actor=actor,
-                        field="incivility",
+                        field=vocab.INCIVILITY,
                         before=old,
                         after={"uncivil": uncivil, "categories": new_categories},
                     )

@@ -11,11 +11,10 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from moderation.config import DEFAULT_POLICY
 from moderation.storage.comments import new_secret
 from moderation.storage.tables import Site, utcnow
+from moderation.vocabulary import DEFAULT_POLICY, MODES
 
-MODES = ("pre", "post")
 UNSET = object()
 
 
@@ -45,7 +44,7 @@ def check_policy(policy: dict, known_plugins=None) -> dict:
             f"approve_below ({merged['approve_below']}) must not be above reject_above ({merged['reject_above']})"
         )
     if merged["mode"] not in MODES:
-        raise SettingsError(f"mode must be 'pre' or 'post', not {merged['mode']!r}")
+        raise SettingsError(f"mode must be {' or '.join(map(repr, MODES))}, not {merged['mode']!r}")
     plugins = merged.get("plugins")
     if plugins is not None:
         if not isinstance(plugins, list) or not all(isinstance(p, str) and p for p in plugins):

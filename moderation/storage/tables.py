@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from moderation.vocabulary import MODERATOR, OUTBOX_PENDING
+
 
 def utcnow():
     return datetime.now(UTC)
@@ -128,7 +130,7 @@ class Moderator(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
-    role: Mapped[str] = mapped_column(String(20), default="moderator")
+    role: Mapped[str] = mapped_column(String(20), default=MODERATOR)
     # None: every site; otherwise the site ids this moderator may see
     site_ids: Mapped[list | None] = mapped_column(JSON)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
@@ -146,7 +148,7 @@ class OutboxEvent(Base):
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
     event_type: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict] = mapped_column(JSON)
-    state: Mapped[str] = mapped_column(String(20), default="pending")  # pending, delivered, parked
+    state: Mapped[str] = mapped_column(String(20), default=OUTBOX_PENDING)  # see vocabulary.OUTBOX_STATES
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)

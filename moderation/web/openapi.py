@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 description of the site-facing API (what the tests fuzz)."""
 
-from moderation.ml.corpus import CATEGORIES, STANCES
+from moderation import vocabulary as vocab
+from moderation.analysis import ANALYSIS_SCHEMA
 
 STR = {"type": "string"}
 NULLABLE_STR = {"type": ["string", "null"]}
@@ -62,47 +63,7 @@ def _comment_in(max_text):
     }
 
 
-ANALYSIS = {
-    "type": "object",
-    "required": ["stance", "incivility", "tags", "models", "errors"],
-    "properties": {
-        "stance": {
-            "type": ["object", "null"],
-            "properties": {
-                "label": {"enum": list(STANCES)},
-                "scores": {"type": "object", "additionalProperties": {"type": "number"}},
-                "evidence": {"type": "array", "items": {"type": "object"}},
-            },
-        },
-        "incivility": {
-            "type": ["object", "null"],
-            "properties": {
-                "uncivil": {"type": "boolean"},
-                "score": {"type": "number"},
-                "categories": {"type": "array", "items": {"enum": list(CATEGORIES)}},
-                "spans": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "start": {"type": "integer"},
-                            "end": {"type": "integer"},
-                            "text": STR,
-                            "category": {"enum": list(CATEGORIES)},
-                        },
-                    },
-                },
-            },
-        },
-        "tags": {"type": "array", "items": STR},
-        "models": {"type": "object", "additionalProperties": STR},
-        "errors": {
-            "type": "array",
-            "items": {"type": "object"},
-            "description": "Plugins that failed; when not empty the comment waits for a human.",
-        },
-    },
-}
+ANALYSIS = ANALYSIS_SCHEMA
 
 RECORD = {
     "type": "object",
@@ -110,7 +71,7 @@ RECORD = {
     "properties": {
         "id": {"type": "integer"},
         "external_id": STR,
-        "status": {"enum": ["approved", "rejected", "pending"]},
+        "status": {"enum": list(vocab.STATUSES)},
         "urgent": {"type": "boolean"},
         "analysis": {"$ref": "#/components/schemas/Analysis"},
         "text": {"type": ["string", "null"], "description": "null once the comment was erased"},
@@ -119,7 +80,7 @@ RECORD = {
             "properties": {
                 "status": STR,
                 "reason": NULLABLE_STR,
-                "by": {"enum": ["policy", "moderator"]},
+                "by": {"enum": list(vocab.DECIDERS)},
                 "explanation": {
                     "type": ["string", "null"],
                     "description": "For a rejection: the reason for the writer, in plain Dutch",
@@ -137,11 +98,11 @@ DECISION = {
         "id": {"type": "integer", "description": "The cursor: pass the last id you saw as ?since="},
         "comment_id": {"type": "integer"},
         "external_id": STR,
-        "status": {"enum": ["approved", "rejected", "pending"]},
+        "status": {"enum": list(vocab.STATUSES)},
         "previous_status": {"type": ["string", "null"]},
         "reason": NULLABLE_STR,
         "explanation": {"type": ["string", "null"], "description": "For a rejection: the reason for the writer"},
-        "by": {"enum": ["policy", "moderator"]},
+        "by": {"enum": list(vocab.DECIDERS)},
         "at": {"type": "string", "format": "date-time"},
         "comment_erased": {"type": "boolean"},
     },
