@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install test-deps browser models db demo bench contract clean
+.PHONY: run test check install test-deps browser models db demo bench contract clean
 
 $(BIN)/moderation: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,14 @@ browser:
 test-deps: install browser
 	$(BIN)/pip install --quiet -e '.[test]'
 
-test: test-deps
+# lint, format, import contracts (pyproject.toml [tool.importlinter]) and types before the tests
+check: test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+test: check
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 contract: install

@@ -27,9 +27,10 @@ def main():
 @click.option("--threads", default=1, show_default=True, type=int, help="threads per worker")
 def serve(host, port, workers, threads):
     """Serve the API and the moderator pages with gunicorn."""
+    from moderation.app import create_app
     from moderation.web.server import run
 
-    run(host, port, workers, threads)
+    run(create_app, host, port, workers, threads)
 
 
 @main.group()
