@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+SOURCES := moderation plugins tests bench wsgi.py
 
 .PHONY: run test check install test-deps browser models db demo bench contract clean
 
@@ -40,8 +41,8 @@ test-deps: install browser
 
 # lint, format, import contracts (pyproject.toml [tool.importlinter]) and types before the tests
 check: test-deps
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
