@@ -7,9 +7,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from moderation import vocabulary as vocab
 from moderation.pages import wording
-from moderation.pages.auth import after_request, check_csrf, current_moderator, failure, login_required, require_admin
+from moderation.pages.auth import (
+    after_request,
+    check_csrf,
+    current_moderator,
+    failure,
+    login_required,
+    require_admin,
+    visible_site_ids,
+)
+from moderation.storage import access, outbox
 from moderation.storage import comments as records
-from moderation.storage import outbox
 from moderation.storage import sites as site_settings
 from moderation.web import service
 
@@ -32,8 +40,8 @@ def _db():
 
 
 def _visible_sites() -> list[dict]:
-    allowed = current_moderator()["site_ids"]
-    return [s for s in records.list_sites(_db()) if allowed is None or s["id"] in allowed]
+    allowed = visible_site_ids()
+    return [s for s in records.list_sites(_db()) if access.allows(allowed, s["id"])]
 
 
 def _site(site_id) -> dict:

@@ -122,6 +122,15 @@ def current_moderator() -> dict | None:
     return g.moderator
 
 
+def visible_site_ids() -> list[int] | None:
+    """The sites the signed-in moderator may see (None: every site), for ``storage.access``.
+    Only behind ``login_required``; without a moderator it refuses rather than show all."""
+    moderator = current_moderator()
+    if moderator is None:
+        abort(401)
+    return moderator["site_ids"]
+
+
 def login_required(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):

@@ -17,6 +17,7 @@ from moderation.pages.auth import (
     failure,
     login_required,
     safe_next,
+    visible_site_ids,
     wants_json,
 )
 from moderation.pages.highlight import highlight, safe_url
@@ -55,7 +56,7 @@ def _db():
 
 
 def _sites():
-    return current_moderator()["site_ids"]
+    return visible_site_ids()
 
 
 def _actor():
@@ -80,7 +81,7 @@ def _filters() -> review.Filters:
         site_id=a.get("site", type=int),
         article_id=a.get("artikel", type=int),
         stance=a.get("stance") if a.get("stance") in wording.STANCES else None,
-        uncivil={"ja": True, "nee": False}.get(a.get("onbeschoft")),
+        uncivil={"ja": True, "nee": False}.get(a.get("onbeschoft", "")),
         category=a.get("categorie") if a.get("categorie") in wording.CATEGORIES else None,
         tag=(a.get("tag") or "").strip().lower()[:100] or None,
         since=_local_midnight(since) if since else None,

@@ -1,9 +1,11 @@
 """The Dutch words of the moderator pages: labels, reasons, statuses, dates."""
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
 
 from moderation import vocabulary as vocab
 
+LOCAL: tzinfo
 try:
     from zoneinfo import ZoneInfo
 
@@ -75,4 +77,4 @@ def label_of(kind: str, value) -> str:
     return table.get(value, value or "–")
 
 
-FILTERS = {"when": when, "number": number, "stance": stance}
+FILTERS: dict[str, Callable] = {"when": when, "number": number, "stance": stance}

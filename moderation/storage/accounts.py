@@ -99,7 +99,7 @@ def authenticate(db, email, password, now=None) -> tuple[dict | None, datetime |
         if moderator is None:
             check_password_hash(_DUMMY_HASH, password or "")
             return None, None
-        locked = _aware(moderator.locked_until)
+        locked = moderator.locked_until
         if locked and locked > now:
             return None, locked
         if check_password_hash(moderator.password_hash, password or ""):
@@ -110,13 +110,7 @@ def authenticate(db, email, password, now=None) -> tuple[dict | None, datetime |
         extra = moderator.failed_logins - FREE_ATTEMPTS
         if extra >= 0:
             moderator.locked_until = now + min(FIRST_LOCK * (2 ** min(extra, 16)), MAX_LOCK)
-        return None, _aware(moderator.locked_until) if extra >= 0 else None
-
-
-def _aware(value):
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+        return None, moderator.locked_until if extra >= 0 else None
 
 
 def _view(moderator) -> dict:
@@ -126,7 +120,7 @@ def _view(moderator) -> dict:
         "role": moderator.role,
         "site_ids": list(moderator.site_ids) if moderator.site_ids is not None else None,
         "failed_logins": moderator.failed_logins or 0,
-        "locked_until": _aware(moderator.locked_until),
+        "locked_until": moderator.locked_until,
         # changes with the password: sessions opened under an old password end
         "password_stamp": hashlib.sha256(moderator.password_hash.encode()).hexdigest()[:16],
     }

@@ -1,9 +1,10 @@
 """Read-only SQL for the moderator pages: the audit log, articles, and the feedback export."""
 
-from sqlalchemy import case, func, select, true, union
+from sqlalchemy import case, func, select, union
 
 from moderation import vocabulary as vocab
-from moderation.storage.review_queue import aware, decode_cursor, encode_cursor, visible
+from moderation.storage.access import may_see
+from moderation.storage.review_queue import decode_cursor, encode_cursor, visible
 from moderation.storage.tables import Analysis, Article, Comment, Correction, Decision, Site, unpack_labels
 
 # --- the audit log -------------------------------------------------------------------
@@ -15,7 +16,7 @@ def audit(db, site_ids, before=None, limit=50, actor=None, include_policy=False,
     Two id-keyset streams merged by time; ``before`` is the ``next`` cursor of the previous page.
     """
     d_before, c_before = decode_cursor(before, (int, int)) or (None, None)
-    decision_site = true() if site_ids is None else Decision.site_id.in_(list(site_ids))
+    decision_site = may_see(site_ids, Decision.site_id)
     dq = (
         select(Decision, Comment.text, Site.name)
         .join(Comment, Comment.id == Decision.comment_id)
@@ -59,7 +60,7 @@ def _decision_entry(d, text, site):
     return {
         "kind": "decision",
         "row": d.id,
-        "at": aware(d.created_at),
+        "at": d.created_at,
         "actor": d.actor,
         "comment_id": d.comment_id,
         "site": site,
@@ -75,7 +76,7 @@ def _correction_entry(c, text, site):
     return {
         "kind": "correction",
         "row": c.id,
-        "at": aware(c.created_at),
+        "at": c.created_at,
         "actor": c.actor,
         "comment_id": c.comment_id,
         "site": site,
@@ -88,7 +89,7 @@ def _correction_entry(c, text, site):
 
 def audit_actors(db, site_ids) -> list[str]:
     """Who decided or corrected anything on these sites (for the filter)."""
-    decision_site = true() if site_ids is None else Decision.site_id.in_(list(site_ids))
+    decision_site = may_see(site_ids, Decision.site_id)
     with db.session() as s:
         q = union(
             select(Decision.actor).where(decision_site, Decision.actor != vocab.BY_POLICY),
@@ -101,7 +102,7 @@ def audit_actors(db, site_ids) -> list[str]:
 
 
 def _article_visible(site_ids):
-    return true() if site_ids is None else Article.site_id.in_(list(site_ids))
+    return may_see(site_ids, Article.site_id)
 
 
 def articles(db, site_ids, before=None, limit=30) -> dict:

@@ -6,16 +6,14 @@ callers never hold ORM objects past a transaction.
 
 import hashlib
 import secrets
-import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from moderation import analysis as typed
 from moderation import vocabulary as vocab
-from moderation.storage import explanations
-from moderation.storage.tables import Analysis, Article, Comment, Decision, OutboxEvent, Site, pack_labels, utcnow
+from moderation.storage import explanations, outbox
+from moderation.storage.tables import Analysis, Article, Comment, Decision, Site, pack_labels, utcnow
 
 
 def hash_key(key: str) -> str:
@@ -98,7 +96,7 @@ def _article_id(session, site_id, article):
     )
 
 
-def store_comment(db, site_id, data, analysis: typed.Analysis, decision: typed.Decision) -> tuple[dict, bool]:
+def store_comment(db, site_id, data, analysis: typed.Analysis, decision: typed.Decision) -> tuple[dict | None, bool]:
     """Store a comment with its analysis and decision in one transaction.
 
     Idempotent on (site, external_id): returns ``(record, True)`` when stored
@@ -203,19 +201,7 @@ def record_decision(
         site = session.get(Site, comment.site_id)
         if site.webhook_url:
             session.flush()
-            session.add(
-                OutboxEvent(
-                    site_id=site.id,
-                    comment_id=comment_id,
-                    event_type=event_type,
-                    payload={
-                        "id": str(uuid.uuid4()),
-                        "type": event_type,
-                        "created_at": datetime.now(UTC).isoformat(),
-                        "comment": _comment_view(session, comment),
-                    },
-                )
-            )
+            outbox.queue_event(session, site.id, comment_id, event_type, _comment_view(session, comment))
 
 
 def find_comment(db, site_id, external_id) -> dict | None:
@@ -271,8 +257,6 @@ def _comment_view(session, comment, analysis=None) -> dict:
 def _iso(value):
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
     return value.isoformat().replace("+00:00", "Z")
 
 

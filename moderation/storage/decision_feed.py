@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from moderation import vocabulary as vocab
-from moderation.storage.outbox import aware
 from moderation.storage.tables import Comment, Decision, utcnow
 
 
@@ -42,7 +41,7 @@ def _view(decision, external_id, erased_at) -> dict:
         "reason": decision.reason,
         "explanation": decision.explanation,
         "by": vocab.BY_POLICY if decision.actor == vocab.BY_POLICY else vocab.BY_MODERATOR,
-        "at": _iso(aware(decision.created_at)),
+        "at": _iso(decision.created_at),
         "comment_erased": erased_at is not None,
     }
 

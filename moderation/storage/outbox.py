@@ -1,7 +1,8 @@
 """Storage for webhook events: claiming, the delivery log, parking and resending.
 
-Events are written by ``records.record_decision`` in the transaction of the
-decision itself.  A worker claims due events with a lease (``locked_by``,
+Events are built here (``event_payload``, ``queue_event``: the one place that knows a
+payload's shape, which erasure also goes through, ``erase_events``) and written by
+``comments.record_decision`` in the transaction of the decision itself.  A worker claims due events with a lease (``locked_by``,
 ``locked_until``): on PostgreSQL the claim reads with ``FOR UPDATE SKIP
 LOCKED`` so concurrent workers take different rows without waiting; on both
 databases the claiming UPDATE only takes rows whose lease is free, so no event
@@ -10,21 +11,56 @@ are taken up again when its lease runs out.  Every SQL statement about the
 outbox is here; functions return plain dicts.
 """
 
+import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
 from moderation import vocabulary as vocab
+from moderation.storage import explanations
+from moderation.storage.access import may_see
 from moderation.storage.tables import Delivery, OutboxEvent, Site, utcnow
 
 STATES = vocab.OUTBOX_STATES
 
 
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back without a zone; everything stored is UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+def event_payload(event_type: str, comment_view: dict) -> dict:
+    """The body a site receives: the event's id (the same on every retry), its type, when, and
+    the comment as ``GET /api/v1/comments/<id>`` shows it at the moment of the decision."""
+    return {
+        "id": str(uuid.uuid4()),
+        "type": event_type,
+        "created_at": datetime.now(UTC).isoformat(),
+        "comment": comment_view,
+    }
+
+
+def queue_event(session, site_id: int, comment_id: int, event_type: str, comment_view: dict) -> None:
+    """Write an event in the caller's transaction (the decision's own), for the worker to send."""
+    session.add(
+        OutboxEvent(
+            site_id=site_id,
+            comment_id=comment_id,
+            event_type=event_type,
+            payload=event_payload(event_type, comment_view),
+        )
+    )
+
+
+def erase_events(session, comment_id: int, scrub: Callable[[Any], Any]) -> None:
+    """Erasure: the comment's events keep their ids and decisions but lose its text and author.
+    ``scrub`` removes the comment's words from stored JSON; a written explanation is redrafted
+    without quoting them."""
+    for event in session.scalars(select(OutboxEvent).where(OutboxEvent.comment_id == comment_id)):
+        decision = ((event.payload or {}).get("comment") or {}).get("decision") or {}
+        payload = scrub(event.payload)
+        view = payload.get("comment") or {}
+        view.update(text=None, author={"id": None, "name": None}, erased=True)
+        if decision.get("explanation"):
+            view["decision"]["explanation"] = explanations.draft(decision.get("reason"), words=[])
+        event.payload = payload  # a new object: JSON columns do not track changes inside
 
 
 def claim(db, worker: str, limit: int, lease_seconds: float, now: datetime | None = None) -> list[dict]:
@@ -74,7 +110,7 @@ def claim(db, worker: str, limit: int, lease_seconds: float, now: datetime | Non
 
 def _secrets(site, now) -> list[str]:
     secrets = [site.webhook_secret] if site.webhook_secret else []
-    until = aware(site.webhook_secret_previous_until)
+    until = site.webhook_secret_previous_until
     if site.webhook_secret_previous and until and until > now:
         secrets.append(site.webhook_secret_previous)
     return secrets
@@ -117,7 +153,7 @@ def record_attempt(
             "id": event.id,
             "state": event.state,
             "attempts": event.attempts,
-            "next_attempt_at": aware(event.next_attempt_at),
+            "next_attempt_at": event.next_attempt_at,
         }
 
 
@@ -156,8 +192,7 @@ def list_events(
         query = query.where(OutboxEvent.state == state)
     if site_id is not None:
         query = query.where(OutboxEvent.site_id == site_id)
-    if site_ids is not None:
-        query = query.where(OutboxEvent.site_id.in_(site_ids))
+    query = query.where(may_see(site_ids, OutboxEvent.site_id))
     with db.session() as s:
         return [_view(event, name) for event, name in s.execute(query.order_by(OutboxEvent.id.desc()).limit(limit))]
 
@@ -176,7 +211,7 @@ def get_event(db, event_id: int) -> dict | None:
             "payload": row[0].payload,
             "deliveries": [
                 {
-                    "at": aware(d.attempted_at),
+                    "at": d.attempted_at,
                     "status_code": d.status_code,
                     "error": d.error,
                     "duration_ms": d.duration_ms,
@@ -201,9 +236,9 @@ def _view(event, site_name) -> dict:
         "comment_id": event.comment_id,
         "state": event.state,
         "attempts": event.attempts,
-        "next_attempt_at": aware(event.next_attempt_at),
+        "next_attempt_at": event.next_attempt_at,
         "last_error": event.last_error,
-        "created_at": aware(event.created_at),
-        "delivered_at": aware(event.delivered_at),
+        "created_at": event.created_at,
+        "delivered_at": event.delivered_at,
         "locked_by": event.locked_by,
     }

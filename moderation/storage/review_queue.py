@@ -12,9 +12,10 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, or_, select, true, tuple_
+from sqlalchemy import and_, func, or_, select, tuple_
 
 from moderation import vocabulary as vocab
+from moderation.storage.access import may_see
 from moderation.storage.comments import record_decision
 from moderation.storage.tables import Analysis, Article, Comment, Correction, Decision, Site, pack_labels, unpack_labels
 
@@ -41,7 +42,7 @@ class Filters:
 
 
 def visible(site_ids):
-    return true() if site_ids is None else Comment.site_id.in_(list(site_ids))
+    return may_see(site_ids, Comment.site_id)
 
 
 def _conditions(view, site_ids, f: Filters):
@@ -168,10 +169,6 @@ def get(db, site_ids, comment_id) -> dict:
         return hydrate(s, [comment])[0]
 
 
-def aware(value):
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
 def hydrate(session, comments) -> list[dict]:
     """Everything the page shows about each comment, in a fixed number of queries."""
     if not comments:
@@ -196,7 +193,7 @@ def hydrate(session, comments) -> list[dict]:
     corrections = {}
     for c in session.scalars(select(Correction).where(Correction.comment_id.in_(ids)).order_by(Correction.id)):
         corrections.setdefault(c.comment_id, []).append(
-            {"field": c.field, "actor": c.actor, "before": c.before, "after": c.after, "at": aware(c.created_at)}
+            {"field": c.field, "actor": c.actor, "before": c.before, "after": c.after, "at": c.created_at}
         )
     return [
         _item(
@@ -267,11 +264,11 @@ def _item(c, analysis, article, site_name, parent, history, decision, correction
         "external_id": c.external_id,
         "text": c.text or "",
         "author": {"id": c.author_id, "name": c.author_name},
-        "created_at": aware(c.created_at),
-        "received_at": aware(c.received_at),
+        "created_at": c.created_at,
+        "received_at": c.received_at,
         "status": c.status,
         "urgent": bool(c.urgent),
-        "escalated_at": aware(c.escalated_at),
+        "escalated_at": c.escalated_at,
         "stance": c.stance,
         "model_stance": stance.get("label"),
         "stance_scores": stance.get("scores") or {},
@@ -299,7 +296,7 @@ def _item(c, analysis, article, site_name, parent, history, decision, correction
                 "actor": decision.actor,
                 "reason": decision.reason,
                 "note": decision.note,
-                "at": aware(decision.created_at),
+                "at": decision.created_at,
             }
             if decision
             else None
@@ -407,16 +404,14 @@ def filter_options(db, site_ids) -> dict:
     """The sites this moderator can filter on."""
     with db.session() as s:
         query = select(Site.id, Site.name).order_by(Site.name)
-        if site_ids is not None:
-            query = query.where(Site.id.in_(list(site_ids)))
+        query = query.where(may_see(site_ids, Site.id))
         return {"sites": [{"id": i, "name": n} for i, n in s.execute(query)]}
 
 
 def article_ref(db, site_ids, article_id) -> dict | None:
     with db.session() as s:
         query = select(Article).where(Article.id == article_id)
-        if site_ids is not None:
-            query = query.where(Article.site_id.in_(list(site_ids)))
+        query = query.where(may_see(site_ids, Article.site_id))
         article = s.scalar(query)
         return (
             {"id": article.id, "title": article.title, "url": article.url, "site_id": article.site_id}
