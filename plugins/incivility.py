@@ -27,7 +27,7 @@ def verdict(model_score: float, spans: list[Span], category_scores: dict) -> Inc
     categories = sorted({s["category"] for s in spans})
     if uncivil and not categories and category_scores:
         categories = sorted(c for c, p in category_scores.items() if p >= CATEGORY_THRESHOLD) or [
-            max(category_scores, key=category_scores.get)
+            max(category_scores, key=category_scores.__getitem__)
         ]
     return {
         "uncivil": uncivil,

@@ -22,6 +22,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from moderation.analysis import Span
 from moderation.vocabulary import CATEGORIES, IDENTITY_ATTACK
 
 LEET = str.maketrans(
@@ -197,7 +198,7 @@ class Lexicon:
         self.prefix_lengths = sorted({len(p) for p in self.prefixes}, reverse=True)
         self.suffix_lengths = sorted({len(s) for s in self.suffixes}, reverse=True)
 
-    def find(self, text: str) -> list[dict]:
+    def find(self, text: str) -> list[Span]:
         """Spans ``{"start", "end", "text", "category"}`` in the original text, in order."""
         lower = text.lower()
         if len(lower) != len(text):  # a few characters (İ) lower-case to two: keep offsets aligned
@@ -206,17 +207,17 @@ class Lexicon:
             [(m.start(), m.end()) for m in self.innocent_phrases.finditer(lower)] if self.innocent_phrases else []
         )
         hits = []
-        for category, pattern in self.phrase_scans:
+        for kind, pattern in self.phrase_scans:
             for m in pattern.finditer(lower):
-                if category == IDENTITY_ATTACK and _negated(m.group(0)):
+                if kind == IDENTITY_ATTACK and _negated(m.group(0)):
                     continue
-                hits.append((m.start(), m.end(), category))
+                hits.append((m.start(), m.end(), kind))
         cache = self.__dict__.setdefault("_categories", {})
         if len(cache) > 100_000:
             cache.clear()
         for start, end, key in _tokens(text):
             original = text[start:end]
-            category = cache.get(original, "") if key is None else ""
+            category: str | None = cache.get(original, "") if key is None else ""
             if category == "":
                 category = self.classify(key or key_of(original), original)
                 if key is None:
@@ -275,11 +276,11 @@ def _negated(phrase):
     return bool(NEGATION.search(NEGATED_PREDICATES.sub("", phrase)))
 
 
-def _resolve(text, hits):
+def _resolve(text, hits) -> list[Span]:
     """Drop spans inside a longer span (a threat or identity attack keeps the words inside it
     only when they are of another kind); keep the order of the text."""
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    spans = []
+    spans: list[Span] = []
     for start, end, category in hits:
         if spans and start < spans[-1]["end"] and end <= spans[-1]["end"]:
             continue
@@ -295,5 +296,5 @@ def _resolve(text, hits):
 
 @lru_cache(maxsize=4)
 def load(path: str | None = None) -> Lexicon:
-    path = Path(path) if path else Path(__file__).with_name("lexicon_nl.json")
-    return Lexicon(json.loads(path.read_text(encoding="utf-8")))
+    file = Path(path) if path else Path(__file__).with_name("lexicon_nl.json")
+    return Lexicon(json.loads(file.read_text(encoding="utf-8")))

@@ -48,7 +48,7 @@ def example(row) -> dict | None:
         )
         if not out["spans"]:
             out.pop("spans") if uncivil else None
-    tag = REASON_TAGS.get(decision.get("reason")) if decision.get("status") == vocab.REJECTED else None
+    tag = REASON_TAGS.get(decision.get("reason") or "") if decision.get("status") == vocab.REJECTED else None
     if tag:
         out["tags"] = [tag]
     return out if len(out) > 2 else None

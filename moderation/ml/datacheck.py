@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from moderation.ml.corpus import DataError, read_rows
 from moderation.vocabulary import CATEGORIES, STANCES
@@ -170,7 +171,7 @@ def stats(paths) -> dict:
     rows, problems = load(paths)
     if problems:
         raise DataError("; ".join(problems))
-    out = {
+    out: dict[str, Any] = {
         "files": Counter(),
         "stance": Counter(),
         "stance_alt": 0,

@@ -5,6 +5,7 @@ Lives in ``app.extensions["moderation"]``; nothing here is module-global.
 
 from dataclasses import dataclass
 
+import pluggy
 from flask import current_app
 
 from moderation.ml.model_store import ModelStore
@@ -17,7 +18,7 @@ from moderation.web.metrics import Metrics
 class Service:
     db: Database
     models: ModelStore
-    pm: object
+    pm: pluggy.PluginManager
     pipeline: Pipeline
     metrics: Metrics
 
