@@ -2,24 +2,17 @@
 
 import sys
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 
 from moderation import vocabulary as vocab
+from moderation.cli import context
 
 
 @contextmanager
 def _database():
-    """The configured database alone (no models to load), closed afterwards."""
-    from moderation.config import from_environment
-    from moderation.storage.database import Database
-
-    db = Database(from_environment(str(Path.cwd() / "instance"))["DATABASE_URL"])
-    try:
-        yield db
-    finally:
-        db.dispose()
+    """The configured database alone (no models to load), closed when the command ends."""
+    yield context.database()
 
 
 def _password(from_stdin: bool) -> str:

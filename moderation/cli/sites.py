@@ -1,11 +1,19 @@
-"""``moderation sites set | show | rotate-secret``: one site's settings from the command line."""
+"""``moderation sites add | list | rotate-key | set | show | rotate-secret``: the news sites.
+
+Every command here opens the database alone (``context.database()``): no model is read and no
+plugin is loaded, so they work where the models directory is empty or missing."""
 
 import json
 
 import click
 
 from moderation import vocabulary as vocab
-from moderation.cli.context import app as _app
+from moderation.cli import context
+
+
+@click.group()
+def sites():
+    """News sites that post comments."""
 
 
 def _print(view, as_json):
@@ -18,7 +26,51 @@ def _print(view, as_json):
         click.echo(f"{key:<20} {', '.join(value) if isinstance(value, list) else value}")
 
 
-@click.command("set")
+@sites.command("add")
+@click.argument("name")
+@click.option("--webhook-url", help="where decisions are posted")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def sites_add(name, webhook_url, as_json):
+    """Create a site and print its API key (shown only this once)."""
+    from moderation.storage import comments as records
+
+    try:
+        site = records.create_site(context.database(), name, webhook_url)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(site))
+        return
+    click.echo(f"site {name!r} created (id {site['id']})")
+    click.echo(f"API key (store it now, it is not shown again): {site['api_key']}")
+    if webhook_url:
+        click.echo(f"webhook secret: {site['webhook_secret']}")
+
+
+@sites.command("rotate-key")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def sites_rotate_key(name, as_json):
+    """Give a site a new API key; the old key stops working at once."""
+    from moderation.storage import comments as records
+
+    try:
+        site = records.rotate_key(context.database(), name)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(site) if as_json else f"new API key for {name!r}: {site['api_key']}")
+
+
+@sites.command("list")
+def sites_list():
+    """The sites, without their keys."""
+    from moderation.storage import comments as records
+
+    for site in records.list_sites(context.database()):
+        click.echo(f"{site['id']}\t{site['name']}\t{site['webhook_url'] or '-'}")
+
+
+@sites.command("set")
 @click.argument("name")
 @click.option("--webhook-url", help="where decisions are posted; '' stops webhooks")
 @click.option("--approve-below", type=float, help="incivility score under which a civil comment is approved")
@@ -32,17 +84,18 @@ def _print(view, as_json):
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_json):
     """Change a site's webhook URL, policy thresholds, mode or plugins."""
+    from moderation.pipeline.host import available_names
     from moderation.storage import sites as site_settings
 
-    app = _app()
-    known = [n for n, p in app.extensions["moderation"].pm.list_name_plugin() if p is not None]
+    settings = context.config()
+    known = available_names(settings["PLUGINS"], settings["DISABLED_PLUGINS"])
     names = None
     if plugins is not None:
         names = "all" if plugins.strip() == "all" else [p.strip() for p in plugins.split(",") if p.strip()]
     url = site_settings.UNSET if webhook_url is None else webhook_url
     try:
         view = site_settings.update(
-            app.extensions["moderation"].db,
+            context.database(),
             name,
             webhook_url=url,
             known_plugins=known,
@@ -60,7 +113,7 @@ def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_
         click.echo("a webhook secret was created; store it now, it is not shown again", err=True)
 
 
-@click.command("show")
+@sites.command("show")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 def sites_show(name, as_json):
@@ -68,13 +121,13 @@ def sites_show(name, as_json):
     from moderation.storage import sites as site_settings
 
     try:
-        view = site_settings.get(_app().extensions["moderation"].db, name)
+        view = site_settings.get(context.database(), name)
     except LookupError as exc:
         raise click.ClickException(str(exc).strip("'\"")) from None
     _print(view, as_json)
 
 
-@click.command("rotate-secret")
+@sites.command("rotate-secret")
 @click.argument("name")
 @click.option(
     "--grace-hours",
@@ -89,7 +142,7 @@ def sites_rotate_secret(name, grace_hours, as_json):
     from moderation.storage import sites as site_settings
 
     try:
-        out = site_settings.rotate_secret(_app().extensions["moderation"].db, name, grace_hours=grace_hours)
+        out = site_settings.rotate_secret(context.database(), name, grace_hours=grace_hours)
     except LookupError as exc:
         raise click.ClickException(str(exc).strip("'\"")) from None
     if as_json:
@@ -100,4 +153,4 @@ def sites_rotate_secret(name, grace_hours, as_json):
         click.echo(f"the old secret also signs until {out['previous_secret_valid_until']}")
 
 
-COMMANDS = (sites_set, sites_show, sites_rotate_secret)
+COMMANDS = (sites,)
