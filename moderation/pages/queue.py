@@ -20,6 +20,7 @@ from moderation.pages.auth import (
     visible_site_ids,
     wants_json,
 )
+from moderation.pages.charts import chart_rows
 from moderation.pages.highlight import highlight, safe_url
 from moderation.storage import audit as reports
 from moderation.storage import explanations
@@ -270,31 +271,6 @@ def article(article_id):
     return render_template(
         "article.html", article=stats, chart=chart_rows(stats), counts=review.counts(_db(), _sites())
     )
-
-
-def chart_rows(stats, width=420):
-    """Bars for the article chart: one per stance, civil and uncivil parts, widths in pixels."""
-    largest = max([s["total"] for s in stats["stances"].values()] + [1])
-    rows = []
-    for _i, label in enumerate(list(wording.STANCES) + ["unknown"]):
-        entry = stats["stances"].get(label)
-        if entry is None and label == "unknown":
-            continue
-        entry = entry or {"total": 0, "uncivil": 0}
-        total_w = round(width * entry["total"] / largest)
-        uncivil_w = round(width * entry["uncivil"] / largest)
-        rows.append(
-            {
-                "label": label,
-                "name": wording.STANCES.get(label, "Onbekend"),
-                "total": entry["total"],
-                "uncivil": entry["uncivil"],
-                "civil_w": total_w - uncivil_w,
-                "uncivil_w": uncivil_w,
-                "share": wording.percent(entry["total"], stats["total"]),
-            }
-        )
-    return rows
 
 
 @bp.errorhandler(404)

@@ -4,7 +4,8 @@ from sqlalchemy import case, func, select, union
 
 from moderation import vocabulary as vocab
 from moderation.storage.access import may_see
-from moderation.storage.review_queue import decode_cursor, encode_cursor, visible
+from moderation.storage.paging import decode_cursor, encode_cursor
+from moderation.storage.review_queue import visible
 from moderation.storage.tables import Analysis, Article, Comment, Correction, Decision, Site, unpack_labels
 
 # --- the audit log -------------------------------------------------------------------
