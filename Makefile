@@ -53,7 +53,7 @@ contract: install
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python ../shared/checks/contract_check.py
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache
