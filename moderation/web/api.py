@@ -4,6 +4,7 @@ import hmac
 
 from flask import Blueprint, current_app, jsonify, request
 
+from moderation import vocabulary as vocab
 from moderation.storage import comments as records
 from moderation.storage import decision_feed, erasure
 from moderation.web import service, validation
@@ -173,7 +174,7 @@ def classify():
 @bp.get("/healthz")
 def healthz():
     svc = service.current()
-    models = {task: svc.models.get(task) for task in ("stance", "incivility")}
+    models = {task: svc.models.get(task) for task in vocab.TASKS}
     try:
         records.count_rows(svc.db, records.Site)
         database = "ok"
