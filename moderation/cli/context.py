@@ -12,6 +12,7 @@ app (``app.test_cli_runner().invoke(main, [...])``, which passes a Flask ``Scrip
 as the context object) works on that app instead, which its owner closes.
 """
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -31,6 +32,16 @@ def _on_close(callback):
     context = _context()
     if context is not None:
         context.call_on_close(callback)
+
+
+@contextmanager
+def refused(*errors, quoted=True):
+    """Turn the errors a command expects (a site that does not exist, a bad setting) into a
+    one-line message and exit status 1. ``quoted=False`` drops the quotes ``KeyError`` adds."""
+    try:
+        yield
+    except errors as exc:
+        raise click.ClickException(str(exc) if quoted else str(exc).strip("'\"")) from None
 
 
 def config() -> dict:

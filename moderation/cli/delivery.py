@@ -16,10 +16,8 @@ def _site_id(db, name):
         return None
     from moderation.storage import sites as site_settings
 
-    try:
+    with context.refused(LookupError):
         return site_settings.get(db, name)["id"]
-    except LookupError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @click.command()

@@ -7,16 +7,18 @@ import click
 from moderation.cli import context
 from moderation.vocabulary import TASKS
 
+TASK = click.option("--task", type=click.Choice(TASKS), required=True)
+
+
+def data_files(required: bool, help: str):
+    return click.option(
+        "--data", "data", multiple=True, required=required, type=click.Path(exists=True, dir_okay=False), help=help
+    )
+
 
 @click.command()
-@click.option("--task", type=click.Choice(TASKS), required=True)
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="training files (default: training_data/*.jsonl except the test split)",
-)
+@TASK
+@data_files(False, "training files (default: training_data/*.jsonl except the test split)")
 @click.option("--test", "test_path", type=click.Path(dir_okay=False), help="the test split")
 @click.option("--force", is_flag=True, help="promote even when worse than the current model")
 def train(task, data, test_path, force):
@@ -28,7 +30,7 @@ def train(task, data, test_path, force):
     settings = context.config()
     paths = list(data) or default_training_files()
     test_path = test_path or default_test_split()
-    try:
+    with context.refused(DataError):
         meta = training.train(
             task,
             paths,
@@ -37,20 +39,14 @@ def train(task, data, test_path, force):
             force=force,
             progress=lambda msg: click.echo(msg, err=True),
         )
-    except DataError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(training.summary(meta))
 
 
 @click.command()
-@click.option("--task", type=click.Choice(TASKS), required=True)
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    required=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="labelled comments (.jsonl/.csv), or a HateCheck CSV (functionality, test_case, label_gold), "
+@TASK
+@data_files(
+    True,
+    "labelled comments (.jsonl/.csv), or a HateCheck CSV (functionality, test_case, label_gold), "
     "which is reported per functionality",
 )
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object per result")
@@ -72,17 +68,13 @@ def evaluate(task, data, as_json, report_dir, version):
     from moderation.ml.model_store import ModelError, load_verified
 
     store = context.models()
-    try:
+    with context.refused(ModelError):
         model = load_verified(store.root / task, version or store.pointer(task).get("version", ""))
-    except ModelError as exc:
-        raise click.ClickException(str(exc)) from None
     hatecheck = [p for p in data if evaluation.is_hatecheck(p)]
     labelled = [p for p in data if p not in hatecheck]
-    try:
+    with context.refused(DataError):
         results = [("-".join(Path(p).stem for p in labelled), evaluation.evaluate(model, labelled))] if labelled else []
         results += [(Path(p).stem, evaluation.hatecheck(model, p)) for p in hatecheck]
-    except DataError as exc:
-        raise click.ClickException(str(exc)) from None
     for name, result in results:
         click.echo(json.dumps(result, ensure_ascii=False) if as_json else eval_reports.text(result))
         if report_dir:

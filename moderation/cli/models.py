@@ -45,10 +45,8 @@ def models_rollback(task):
     """Go back to the version that was active before."""
     from moderation.ml.model_store import ModelError
 
-    try:
+    with context.refused(ModelError):
         version = context.models().rollback(task)
-    except ModelError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"{task}: rolled back to {version}")
 
 

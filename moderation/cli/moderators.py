@@ -42,11 +42,9 @@ def moderators_add(email, role, password_stdin, sites):
     from moderation.storage import accounts
 
     password = _password(password_stdin)
-    try:
+    with context.refused(accounts.AccountError):
         with _database() as db:
             moderator = accounts.create(db, email, password, role=role, site_names=list(sites) or None)
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from None
     where = f"sites {', '.join(sites)}" if sites else "every site"
     click.echo(f"moderator {moderator['email']} created ({moderator['role']}, {where})")
 
@@ -72,11 +70,9 @@ def moderators_set_password(email, password_stdin):
     from moderation.storage import accounts
 
     password = _password(password_stdin)
-    try:
+    with context.refused(accounts.AccountError):
         with _database() as db:
             accounts.set_password(db, email, password)
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"password of {accounts.normalise_email(email)} changed")
 
 

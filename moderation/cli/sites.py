@@ -34,10 +34,8 @@ def sites_add(name, webhook_url, as_json):
     """Create a site and print its API key (shown only this once)."""
     from moderation.storage import comments as records
 
-    try:
+    with context.refused(ValueError):
         site = records.create_site(context.database(), name, webhook_url)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(site))
         return
@@ -54,10 +52,8 @@ def sites_rotate_key(name, as_json):
     """Give a site a new API key; the old key stops working at once."""
     from moderation.storage import comments as records
 
-    try:
+    with context.refused(LookupError):
         site = records.rotate_key(context.database(), name)
-    except LookupError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(site) if as_json else f"new API key for {name!r}: {site['api_key']}")
 
 
@@ -93,7 +89,7 @@ def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_
     if plugins is not None:
         names = "all" if plugins.strip() == "all" else [p.strip() for p in plugins.split(",") if p.strip()]
     url = site_settings.UNSET if webhook_url is None else webhook_url
-    try:
+    with context.refused(LookupError, ValueError, quoted=False):
         view = site_settings.update(
             context.database(),
             name,
@@ -104,8 +100,6 @@ def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_
             mode=mode,
             plugins=names,
         )
-    except (LookupError, ValueError) as exc:
-        raise click.ClickException(str(exc).strip("'\"")) from None
     if isinstance(names, list) and "policy" not in names:
         click.echo("note: without the 'policy' plugin every comment waits for a moderator", err=True)
     _print(view, as_json)
@@ -120,10 +114,8 @@ def sites_show(name, as_json):
     """A site's settings (never its keys or secrets)."""
     from moderation.storage import sites as site_settings
 
-    try:
+    with context.refused(LookupError, quoted=False):
         view = site_settings.get(context.database(), name)
-    except LookupError as exc:
-        raise click.ClickException(str(exc).strip("'\"")) from None
     _print(view, as_json)
 
 
@@ -141,10 +133,8 @@ def sites_rotate_secret(name, grace_hours, as_json):
     """Give a site a new webhook secret and print it (shown only this once)."""
     from moderation.storage import sites as site_settings
 
-    try:
+    with context.refused(LookupError, quoted=False):
         out = site_settings.rotate_secret(context.database(), name, grace_hours=grace_hours)
-    except LookupError as exc:
-        raise click.ClickException(str(exc).strip("'\"")) from None
     if as_json:
         click.echo(json.dumps(out))
         return

@@ -11,7 +11,7 @@ from moderation.pages.auth import (
     after_request,
     check_csrf,
     current_moderator,
-    failure,
+    error_pages,
     login_required,
     require_admin,
     visible_site_ids,
@@ -24,6 +24,9 @@ from moderation.web import service
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(check_csrf)
 bp.after_request(after_request)
+error_pages(
+    bp, "Deze pagina bestaat niet, of je hebt er geen toegang toe.", "Alleen beheerders kunnen deze pagina's gebruiken."
+)
 EVENT_STATES = wording.EVENT_STATES
 
 
@@ -143,30 +146,23 @@ def events():
 @bp.get("/events/<int:event_id>")
 @login_required
 def event(event_id):
+    return render_template("admin_event.html", event=_event(event_id))
+
+
+def _event(event_id) -> dict:
+    """An event of a site this admin may see, else 404."""
     found = outbox.get_event(_db(), event_id)
     if found is None or found["site"] not in {s["name"] for s in _visible_sites()}:
         abort(404)
-    return render_template("admin_event.html", event=found)
+    return found
 
 
 @bp.post("/events/<int:event_id>/resend")
 @login_required
 def resend(event_id):
-    found = outbox.get_event(_db(), event_id)
-    if found is None or found["site"] not in {s["name"] for s in _visible_sites()}:
-        abort(404)
+    _event(event_id)
     if outbox.resend(_db(), ids=[event_id]):
         flash(f"Gebeurtenis #{event_id} staat weer klaar; de worker verstuurt hem bij de volgende ronde.", "success")
     else:
         flash(f"Gebeurtenis #{event_id} wacht al op verzending.", "warning")
     return redirect(url_for("admin.event", event_id=event_id))
-
-
-@bp.errorhandler(404)
-def _not_found(_exc):
-    return failure(404, "Deze pagina bestaat niet, of je hebt er geen toegang toe.")
-
-
-@bp.errorhandler(403)
-def _forbidden(_exc):
-    return failure(403, "Alleen beheerders kunnen deze pagina's gebruiken.")

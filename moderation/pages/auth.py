@@ -122,6 +122,12 @@ def current_moderator() -> dict | None:
     return g.moderator
 
 
+def error_pages(bp, not_found: str, forbidden: str):
+    """A blueprint's 404 and 403 answers: the page (or JSON) with a Dutch message."""
+    bp.register_error_handler(404, lambda _exc: failure(404, not_found))
+    bp.register_error_handler(403, lambda _exc: failure(403, forbidden))
+
+
 def visible_site_ids() -> list[int] | None:
     """The sites the signed-in moderator may see (None: every site), for ``storage.access``.
     Only behind ``login_required``; without a moderator it refuses rather than show all."""

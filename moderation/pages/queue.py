@@ -14,6 +14,7 @@ from moderation.pages.auth import (
     after_request,
     check_csrf,
     current_moderator,
+    error_pages,
     failure,
     login_required,
     safe_next,
@@ -30,6 +31,7 @@ from moderation.web import service
 bp = Blueprint("queue", __name__)
 bp.before_request(check_csrf)
 bp.after_request(after_request)
+error_pages(bp, "Deze pagina of reactie bestaat niet, of je hebt er geen toegang toe.", "Daar heb je geen toegang toe.")
 for _name, _filter in wording.FILTERS.items():
     bp.add_app_template_filter(_filter, _name)
 PAGE_SIZE = 25
@@ -271,13 +273,3 @@ def article(article_id):
     return render_template(
         "article.html", article=stats, chart=chart_rows(stats), counts=review.counts(_db(), _sites())
     )
-
-
-@bp.errorhandler(404)
-def _not_found(_exc):
-    return failure(404, "Deze pagina of reactie bestaat niet, of je hebt er geen toegang toe.")
-
-
-@bp.errorhandler(403)
-def _forbidden(_exc):
-    return failure(403, "Daar heb je geen toegang toe.")
