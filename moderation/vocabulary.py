@@ -10,35 +10,19 @@ Imports nothing.
 from types import MappingProxyType
 
 # Stance labels (ANNOTATION.md)
-PRO_PARTICIPATION = "pro-participation"
-PRO_POLICY = "pro-policy"
-HOSTILE = "hostile"
-NEUTRAL = "neutral"
-STANCES = (PRO_PARTICIPATION, PRO_POLICY, HOSTILE, NEUTRAL)
+STANCES = (PRO_PARTICIPATION, PRO_POLICY, HOSTILE, NEUTRAL) = ("pro-participation", "pro-policy", "hostile", "neutral")
 
 # Incivility categories (ANNOTATION.md) and the two incivility labels
-INSULT = "insult"
-PROFANITY = "profanity"
-THREAT = "threat"
-IDENTITY_ATTACK = "identity_attack"
-CATEGORIES = (INSULT, PROFANITY, THREAT, IDENTITY_ATTACK)
-CIVIL = "civil"
-UNCIVIL = "uncivil"
-INCIVILITY_LABELS = (CIVIL, UNCIVIL)
+CATEGORIES = (INSULT, PROFANITY, THREAT, IDENTITY_ATTACK) = ("insult", "profanity", "threat", "identity_attack")
+INCIVILITY_LABELS = (CIVIL, UNCIVIL) = ("civil", "uncivil")
 
 # A comment's status, and the queue's views of the comments that wait
-APPROVED = "approved"
-REJECTED = "rejected"
-PENDING = "pending"
-STATUSES = (APPROVED, REJECTED, PENDING)
+STATUSES = (APPROVED, REJECTED, PENDING) = ("approved", "rejected", "pending")
 ESCALATED = "escalated"
 VIEWS = (PENDING, ESCALATED, APPROVED, REJECTED)
 
 # Reasons a moderator can give for a rejection (the categories first), and the policy's reasons
-PERSONAL_DATA = "personal_data"
-SPAM = "spam"
-OFF_TOPIC = "off_topic"
-OTHER = "other"
+PERSONAL_DATA, SPAM, OFF_TOPIC, OTHER = "personal_data", "spam", "off_topic", "other"
 REJECT_REASONS = (*CATEGORIES, PERSONAL_DATA, SPAM, OFF_TOPIC, OTHER)
 REASON_IN_DOUBT = "in doubt"
 REASON_ANALYSIS_INCOMPLETE = "analysis incomplete"
@@ -51,10 +35,11 @@ BY_MODERATOR = "moderator"
 DECIDERS = (BY_POLICY, BY_MODERATOR)
 
 # Webhook event types, and the status each stands for
-EVENT_APPROVED = "comment.approved"
-EVENT_REJECTED = "comment.rejected"
-EVENT_ESCALATED = "comment.escalated"
-EVENT_TYPES = (EVENT_APPROVED, EVENT_REJECTED, EVENT_ESCALATED)
+EVENT_TYPES = (EVENT_APPROVED, EVENT_REJECTED, EVENT_ESCALATED) = (
+    "comment.approved",
+    "comment.rejected",
+    "comment.escalated",
+)
 EVENT_FOR_STATUS = MappingProxyType({APPROVED: EVENT_APPROVED, REJECTED: EVENT_REJECTED})
 
 # Outbox (webhook event) states

@@ -90,15 +90,9 @@ def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_
         names = "all" if plugins.strip() == "all" else [p.strip() for p in plugins.split(",") if p.strip()]
     url = site_settings.UNSET if webhook_url is None else webhook_url
     with context.refused(LookupError, ValueError, quoted=False):
+        thresholds = {"approve_below": approve_below, "reject_above": reject_above, "mode": mode}
         view = site_settings.update(
-            context.database(),
-            name,
-            webhook_url=url,
-            known_plugins=known,
-            approve_below=approve_below,
-            reject_above=reject_above,
-            mode=mode,
-            plugins=names,
+            context.database(), name, webhook_url=url, known_plugins=known, plugins=names, **thresholds
         )
     if isinstance(names, list) and "policy" not in names:
         click.echo("note: without the 'policy' plugin every comment waits for a moderator", err=True)

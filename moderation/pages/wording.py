@@ -37,8 +37,7 @@ STATUSES = {vocab.PENDING: "Wacht op beoordeling", vocab.APPROVED: "Goedgekeurd"
 VIEWS = {
     vocab.PENDING: "Wachtrij",
     vocab.ESCALATED: "Geëscaleerd",
-    vocab.APPROVED: "Goedgekeurd",
-    vocab.REJECTED: "Afgewezen",
+    **{s: STATUSES[s] for s in (vocab.APPROVED, vocab.REJECTED)},
 }
 # the Dutch names of webhook event states (the admin's events page)
 EVENT_STATES = {vocab.PARKED: "Geparkeerd", vocab.OUTBOX_PENDING: "Wacht op verzending", vocab.DELIVERED: "Afgeleverd"}

@@ -57,35 +57,18 @@ def audit(db, site_ids, before=None, limit=50, actor=None, include_policy=False,
     return {"entries": merged, "next": encode_cursor([cursor[0] or 0, cursor[1] or 0]) if more else None}
 
 
+def _entry(kind, row, text, site, **details):
+    """One line of the audit log: a decision or a label correction, who, when and on what."""
+    head = {"kind": kind, "row": row.id, "at": row.created_at, "actor": row.actor, "comment_id": row.comment_id}
+    return {**head, "site": site, "text": text or "", **details}
+
+
 def _decision_entry(d, text, site):
-    return {
-        "kind": "decision",
-        "row": d.id,
-        "at": d.created_at,
-        "actor": d.actor,
-        "comment_id": d.comment_id,
-        "site": site,
-        "text": text or "",
-        "before": d.previous_status,
-        "after": d.status,
-        "reason": d.reason,
-        "note": d.note,
-    }
+    return _entry("decision", d, text, site, before=d.previous_status, after=d.status, reason=d.reason, note=d.note)
 
 
 def _correction_entry(c, text, site):
-    return {
-        "kind": "correction",
-        "row": c.id,
-        "at": c.created_at,
-        "actor": c.actor,
-        "comment_id": c.comment_id,
-        "site": site,
-        "text": text or "",
-        "field": c.field,
-        "before": c.before,
-        "after": c.after,
-    }
+    return _entry("correction", c, text, site, field=c.field, before=c.before, after=c.after)
 
 
 def audit_actors(db, site_ids) -> list[str]:

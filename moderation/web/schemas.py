@@ -67,13 +67,14 @@ def comment_in(max_text):
 
 
 ANALYSIS = ANALYSIS_SCHEMA
+# the comment's two ids, first in every record about it
+_IDS = {"id": {"type": "integer"}, "external_id": STR}
 
 RECORD = {
     "type": "object",
     "required": ["id", "status", "analysis"],
     "properties": {
-        "id": {"type": "integer"},
-        "external_id": STR,
+        **_IDS,
         "status": {"enum": list(vocab.STATUSES)},
         "urgent": {"type": "boolean"},
         "analysis": {"$ref": "#/components/schemas/Analysis"},
@@ -115,8 +116,7 @@ ERASED = {
     "type": "object",
     "required": ["id", "erased", "erased_at"],
     "properties": {
-        "id": {"type": "integer"},
-        "external_id": STR,
+        **_IDS,
         "status": STR,
         "erased": {"const": True},
         "erased_at": {"type": "string", "format": "date-time"},
