@@ -6,6 +6,9 @@ Every setting has one name here; the rest of the code reads ``app.config``.
 import os
 from pathlib import Path
 
+# spelled in the vocabulary; kept importable here for code written against 0.1.0
+from moderation.vocabulary import DEFAULT_POLICY  # noqa: F401
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
