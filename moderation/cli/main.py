@@ -56,10 +56,15 @@ def sites():
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 def sites_add(name, webhook_url, as_json):
     """Create a site and print its API key (shown only this once)."""
+    from moderation.delivery import targets
     from moderation.storage import comments as records
+    from moderation.storage import sites as site_settings
 
+    app = _app()
     try:
-        site = records.create_site(_service(_app()).db, name, webhook_url)
+        if webhook_url:
+            webhook_url = site_settings.check_url(webhook_url, targets.checker(app.config["WEBHOOK_ALLOW_HOSTS"]))
+        site = records.create_site(_service(app).db, name, webhook_url)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:

@@ -31,6 +31,7 @@ def _print(view, as_json):
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_json):
     """Change a site's webhook URL, policy thresholds, mode or plugins."""
+    from moderation.delivery import targets
     from moderation.storage import sites as site_settings
 
     app = _app()
@@ -45,6 +46,7 @@ def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_
             name,
             webhook_url=url,
             known_plugins=known,
+            url_check=targets.checker(app.config["WEBHOOK_ALLOW_HOSTS"]),
             approve_below=approve_below,
             reject_above=reject_above,
             mode=mode,

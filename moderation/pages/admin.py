@@ -3,8 +3,9 @@
 Only moderators with the admin role; an admin limited to some sites sees only those.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
+from moderation.delivery import targets
 from moderation.pages.auth import after_request, check_csrf, current_moderator, failure, login_required, require_admin
 from moderation.storage import comments as records
 from moderation.storage import outbox
@@ -66,6 +67,7 @@ def site(site_id):
             name,
             webhook_url=form.get("webhook_url", "").strip() or None,
             known_plugins=_plugin_names(),
+            url_check=targets.checker(current_app.config["WEBHOOK_ALLOW_HOSTS"]),
             approve_below=_number(form, "approve_below"),
             reject_above=_number(form, "reject_above"),
             mode=form.get("mode") or None,

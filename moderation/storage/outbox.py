@@ -6,17 +6,19 @@ decision itself.  A worker claims due events with a lease (``locked_by``,
 LOCKED`` so concurrent workers take different rows without waiting; on both
 databases the claiming UPDATE only takes rows whose lease is free, so no event
 is ever being delivered by two workers at once, and a crashed worker's events
-are taken up again when its lease runs out.  Every SQL statement about the
+are taken up again when its lease (one event's deadline plus a margin) runs out.  Every SQL statement about the
 outbox is here; functions return plain dicts.
 """
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, text, update
+from sqlalchemy.orm import aliased
 
 from moderation.storage.tables import Delivery, OutboxEvent, Site, utcnow
 
 STATES = ("pending", "delivered", "parked")
+CLAIM_LOCK_KEY = 0x6D6F645F6F7574  # pg_advisory_xact_lock key of the claim ("mod_out")
 
 
 def aware(value: datetime | None) -> datetime | None:
@@ -27,25 +29,63 @@ def aware(value: datetime | None) -> datetime | None:
 
 
 def claim(db, worker: str, limit: int, lease_seconds: float, now: datetime | None = None) -> list[dict]:
-    """Take up to ``limit`` due events for ``worker`` and return them with their site's URL and secrets."""
+    """Take up to ``limit`` due events for ``worker`` and return them with their site's URL and secrets.
+
+    At most one event per site is in flight at a time (an event of a site whose
+    other event is leased waits), so a slow or dead receiver holds up only its
+    own site; and an event waits while an earlier event of the same comment is
+    still pending, so one comment's events arrive in order.  Each event's lease
+    is ``lease_seconds`` (the delivery deadline plus a margin): a crashed
+    worker's events are taken up again soon after."""
     now = now or utcnow()
     free = or_(OutboxEvent.locked_until.is_(None), OutboxEvent.locked_until < now)
+    earlier, busy = aliased(OutboxEvent), aliased(OutboxEvent)
+    earlier_pending = (
+        select(earlier.id)
+        .where(
+            earlier.comment_id == OutboxEvent.comment_id,
+            earlier.state == "pending",
+            earlier.id < OutboxEvent.id,
+        )
+        .exists()
+    )
+    site_busy = (
+        select(busy.id)
+        .where(busy.site_id == OutboxEvent.site_id, busy.state == "pending", busy.locked_until >= now)
+        .exists()
+    )
+    rank = func.row_number().over(
+        partition_by=OutboxEvent.site_id, order_by=(OutboxEvent.next_attempt_at, OutboxEvent.id)
+    )
+    eligible = (
+        select(OutboxEvent.id, OutboxEvent.next_attempt_at, rank.label("rank"))
+        .where(OutboxEvent.state == "pending", OutboxEvent.next_attempt_at <= now, free, ~earlier_pending, ~site_busy)
+        .subquery()
+    )
     with db.session() as s:
+        if s.get_bind().dialect.name == "postgresql":
+            # claims take turns (they are short), so "one per site" holds across workers too
+            s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK_KEY})
         due = list(
             s.scalars(
-                select(OutboxEvent.id)
-                .where(OutboxEvent.state == "pending", OutboxEvent.next_attempt_at <= now, free)
-                .order_by(OutboxEvent.next_attempt_at, OutboxEvent.id)
+                select(eligible.c.id)
+                .where(eligible.c.rank == 1)
+                .order_by(eligible.c.next_attempt_at, eligible.c.id)
                 .limit(limit)
-                .with_for_update(skip_locked=True)
             )
         )
         if not due:
             return []
+        # rows another transaction holds (an attempt being recorded) are passed over, not waited for
+        unlocked = list(
+            s.scalars(select(OutboxEvent.id).where(OutboxEvent.id.in_(due)).with_for_update(skip_locked=True))
+        )
+        if not unlocked:
+            return []
         claimed = list(
             s.scalars(
                 update(OutboxEvent)
-                .where(OutboxEvent.id.in_(due), OutboxEvent.state == "pending", free)
+                .where(OutboxEvent.id.in_(unlocked), OutboxEvent.state == "pending", free)
                 .values(locked_by=worker, locked_until=now + timedelta(seconds=lease_seconds))
                 .returning(OutboxEvent.id)
             )

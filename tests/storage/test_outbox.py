@@ -24,9 +24,20 @@ def make_events(app, site, n):
     return app.extensions["moderation"].db
 
 
+def sites_with_events(app, receiver, n_sites, per_site=1):
+    """``n_sites`` sites on ``receiver`` with ``per_site`` events each; the sites in order."""
+    sites = [webhook_site(app, receiver, name=f"site{i}") for i in range(n_sites)]
+    for i, site in enumerate(sites):
+        for j in range(per_site):
+            body = comment(f"s{i}c{j}", f"Reactie {j}.")
+            assert app.test_client().post("/api/v1/comments", json=body, headers=auth(site)).status_code == 201
+    return sites
+
+
 def test_a_claimed_event_is_not_claimed_again_until_its_lease_ends(fast_app, receiver):
     app = fast_app()
-    db = make_events(app, webhook_site(app, receiver), 6)
+    sites_with_events(app, receiver, 6)
+    db = app.extensions["moderation"].db
     now = utcnow()
     first = outbox.claim(db, "w1", 4, lease_seconds=60, now=now)
     second = outbox.claim(db, "w2", 4, lease_seconds=60, now=now)
@@ -95,7 +106,8 @@ def test_skip_locked_passes_over_rows_another_transaction_holds(pg_app):
     app = pg_app()
     r = Receiver()
     r.port = 9  # never contacted
-    db = make_events(app, webhook_site(app, r), 4)
+    sites_with_events(app, r, 4)
+    db = app.extensions["moderation"].db
     with db.Session() as holder:
         with holder.begin():
             held = list(
@@ -107,13 +119,18 @@ def test_skip_locked_passes_over_rows_another_transaction_holds(pg_app):
 
 @pytest.mark.postgres
 def test_two_workers_at_once_deliver_every_event_exactly_once(pg_app, receiver):
-    app = pg_app(WORKER_BATCH=5)
-    db = make_events(app, webhook_site(app, receiver), 40)
-    both_in_flight = threading.Barrier(2, timeout=20)
-    overlapped = []
+    # one delivery in flight per worker: two requests in flight at once come from both workers
+    app = pg_app(WORKER_BATCH=1)
+    sites_with_events(app, receiver, 8, per_site=5)
+    db = app.extensions["moderation"].db
+    both_in_flight = threading.Barrier(2, timeout=5)
+    overlapped, arrived, lock = [], [], threading.Lock()
 
     def first_requests_meet(headers, body):
-        if len(overlapped) < 2:  # the first request of each worker waits for the other's
+        with lock:
+            arrived.append(True)
+            first_two = len(arrived) <= 2
+        if first_two:  # the first request of each worker waits for the other's
             try:
                 both_in_flight.wait()
                 overlapped.append(True)
@@ -134,7 +151,7 @@ def test_two_workers_at_once_deliver_every_event_exactly_once(pg_app, receiver):
         t.join(timeout=120)
     assert overlapped[:2] == [True, True], "the two workers never had requests in flight together"
     ids = [e["id"] for e in receiver.events()]
-    assert len(ids) == 40 and len(set(ids)) == 40
+    assert len(ids) == 40, (results, outbox.list_events(db, state="pending")) and len(set(ids)) == 40
     assert results[0]["delivered"] + results[1]["delivered"] == 40
     assert results[0]["delivered"] > 0 and results[1]["delivered"] > 0
     assert outbox.count_by_state(db) == {"pending": 0, "delivered": 40, "parked": 0}

@@ -19,6 +19,7 @@ def cli(database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("MODERATION_MODELS_DIR", str(tmp_path / "no-models"))
     monkeypatch.delenv("MODERATION_PLUGINS", raising=False)
+    monkeypatch.setenv("MODERATION_WEBHOOK_ALLOW_HOSTS", "127.0.0.1")
     runner = CliRunner()
 
     def run(*args, ok=True):
