@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy
 from helpers.api import auth, comment
-from helpers.delivery import Receiver, webhook_site
+from helpers.delivery import Receiver, decide, webhook_site
 
 from moderation.delivery import webhooks
 from moderation.delivery.worker import Worker
@@ -179,3 +179,36 @@ def test_the_worker_loop_delivers_and_stops_when_told(fast_app, receiver):
     Worker(db, app.config).run(stop, report=report)
     assert rounds == [{"claimed": 3, "delivered": 3, "failed": 0, "parked": 0}]
     assert len(receiver.requests) == 3
+
+
+def test_one_event_per_site_in_flight_and_one_comments_events_in_order(fast_app, receiver):
+    """A site's events go one at a time (a dead receiver holds up only its own site), and
+    a comment's later event waits while an earlier one is still being retried."""
+    app = fast_app()
+    site, other = webhook_site(app, receiver), webhook_site(app, receiver, name="other")
+    client = app.test_client()
+    first = client.post("/api/v1/comments", json=comment("c1", "Prima."), headers=auth(site)).get_json()
+    decide(app, first["id"], "rejected", reason="off_topic")
+    client.post("/api/v1/comments", json=comment("c2", "Goed."), headers=auth(site))
+    client.post("/api/v1/comments", json=comment("c1", "Ook goed."), headers=auth(other))
+    db, now = app.extensions["moderation"].db, utcnow()
+    claimed = outbox.claim(db, "w1", 10, 15, now=now)
+    assert [(e["site"], e["payload"]["comment"]["external_id"], e["type"]) for e in claimed] == [
+        ("alpha", "c1", "comment.approved"),
+        ("other", "c1", "comment.approved"),
+    ]
+    assert outbox.claim(db, "w2", 10, 15, now=now) == []  # both sites have an event in flight
+    approved = claimed[0]
+    outbox.record_attempt(
+        db, approved["id"], "w1", status_code=500, error="HTTP 500", duration_ms=1, max_attempts=5, backoff=lambda n: 60
+    )
+    # c1's rejection waits for c1's approval (retried in 60 s); c2's event may go
+    [next_one] = outbox.claim(db, "w2", 10, 15, now=now + timedelta(seconds=1))
+    assert next_one["payload"]["comment"]["external_id"] == "c2"
+    outbox.record_attempt(
+        db, next_one["id"], "w2", status_code=200, error=None, duration_ms=1, max_attempts=5, backoff=lambda n: 60
+    )
+    assert outbox.claim(db, "w2", 10, 15, now=now + timedelta(seconds=2)) == []
+    # after the backoff c1's approval goes again (and other's, whose worker w1 never reported back)
+    again = outbox.claim(db, "w2", 10, 15, now=now + timedelta(seconds=61))
+    assert sorted(e["id"] for e in again) == sorted(e["id"] for e in claimed)
