@@ -35,6 +35,8 @@ def from_environment(instance_path: str) -> dict:
         "MAX_BATCH": int(env.get("MODERATION_MAX_BATCH", "500")),
         "MODEL_RELOAD_SECONDS": float(env.get("MODERATION_MODEL_RELOAD_SECONDS", "3")),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # when set, /metrics answers only to "Authorization: Bearer <token>" (Prometheus: bearer_token)
+        "METRICS_TOKEN": env.get("MODERATION_METRICS_TOKEN") or None,
         # webhooks: a hard deadline in seconds for one delivery (connect, send, answer), a lease of
         # that plus the margin per event; attempts before an event is parked; backoff base and cap
         "WEBHOOK_TIMEOUT": float(env.get("MODERATION_WEBHOOK_TIMEOUT", "10")),

@@ -49,8 +49,10 @@ def _plugin_names() -> list[str]:
 @bp.get("/sites")
 @login_required
 def sites():
-    rows = [site_settings.get(_db(), s["name"]) for s in _visible_sites()]
-    return render_template("admin_sites.html", sites=rows, counts=outbox.count_by_state(_db()))
+    visible = _visible_sites()
+    rows = [site_settings.get(_db(), s["name"]) for s in visible]
+    counts = outbox.count_by_state(_db(), site_ids=[s["id"] for s in visible])
+    return render_template("admin_sites.html", sites=rows, counts=counts)
 
 
 @bp.route("/sites/<int:site_id>", methods=["GET", "POST"])
@@ -128,7 +130,11 @@ def events():
     site_ids = [s["id"] for s in _visible_sites()]
     rows = [e for e in outbox.list_events(_db(), state=state, limit=200, site_ids=site_ids)]
     return render_template(
-        "admin_events.html", events=rows, state=state, states=EVENT_STATES, counts=outbox.count_by_state(_db())
+        "admin_events.html",
+        events=rows,
+        state=state,
+        states=EVENT_STATES,
+        counts=outbox.count_by_state(_db(), site_ids=site_ids),
     )
 
 

@@ -225,9 +225,13 @@ def get_event(db, event_id: int) -> dict | None:
         }
 
 
-def count_by_state(db) -> dict[str, int]:
+def count_by_state(db, site_ids: list[int] | None = None) -> dict[str, int]:
+    """Events per state; ``site_ids`` counts only those sites' (an admin's own)."""
+    query = select(OutboxEvent.state, func.count()).group_by(OutboxEvent.state)
+    if site_ids is not None:
+        query = query.where(OutboxEvent.site_id.in_(site_ids))
     with db.session() as s:
-        counts = dict(s.execute(select(OutboxEvent.state, func.count()).group_by(OutboxEvent.state)).all())
+        counts = dict(s.execute(query).all())
     return {state: counts.get(state, 0) for state in STATES}
 
 
