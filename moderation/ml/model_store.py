@@ -92,6 +92,10 @@ def inside(task_dir: Path, name) -> Path:
 def load_verified(task_dir: Path, version: str) -> LoadedModel:
     """Load ``version`` from ``task_dir`` or raise ModelError saying why not.
     The version name and the artefact's file name are checked before anything is read."""
+    if not version:
+        raise ModelError(
+            f"no {task_dir.name} model: no version is active; train one (moderation train --task {task_dir.name})"
+        )
     check_version(version)
     meta_path = inside(task_dir, f"{version}.json")
     try:
