@@ -32,9 +32,14 @@ def _print(view, as_json):
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 def sites_add(name, webhook_url, as_json):
     """Create a site and print its API key (shown only this once)."""
+    from moderation.delivery import targets
     from moderation.storage import comments as records
+    from moderation.storage import sites as site_settings
 
     with context.refused(ValueError):
+        if webhook_url:
+            check = targets.checker(context.config()["WEBHOOK_ALLOW_HOSTS"])
+            webhook_url = site_settings.check_url(webhook_url, check)
         site = records.create_site(context.database(), name, webhook_url)
     if as_json:
         click.echo(json.dumps(site))
@@ -80,6 +85,7 @@ def sites_list():
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_json):
     """Change a site's webhook URL, policy thresholds, mode or plugins."""
+    from moderation.delivery import targets
     from moderation.pipeline.host import available_names
     from moderation.storage import sites as site_settings
 
@@ -92,7 +98,13 @@ def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_
     with context.refused(LookupError, ValueError, quoted=False):
         thresholds = {"approve_below": approve_below, "reject_above": reject_above, "mode": mode}
         view = site_settings.update(
-            context.database(), name, webhook_url=url, known_plugins=known, plugins=names, **thresholds
+            context.database(),
+            name,
+            webhook_url=url,
+            known_plugins=known,
+            url_check=targets.checker(settings["WEBHOOK_ALLOW_HOSTS"]),
+            plugins=names,
+            **thresholds,
         )
     if isinstance(names, list) and "policy" not in names:
         click.echo("note: without the 'policy' plugin every comment waits for a moderator", err=True)

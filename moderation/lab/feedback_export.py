@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from moderation import vocabulary as vocab
+from moderation.ml.corpus import neutralise_cell
 from moderation.storage import audit as reports
 from moderation.vocabulary import CATEGORIES
 
@@ -69,6 +70,16 @@ def _spans(row, categories):
     return sorted(found)
 
 
+def _cell(value) -> str:
+    """One CSV cell; comment text starting with = + - @ gets a leading ' so no
+    spreadsheet runs it as a formula (``corpus.read_rows`` takes it off again)."""
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise_cell(str(value))
+
+
 def export(db, out_path) -> dict:
     """Write every labelled example to ``out_path`` (.jsonl, or .csv); returns counts."""
     out_path = Path(out_path)
@@ -87,14 +98,7 @@ def export(db, out_path) -> dict:
                 writer = csv.DictWriter(f, fieldnames=COLUMNS)
                 writer.writeheader()
                 for ex in examples:
-                    writer.writerow(
-                        {
-                            k: json.dumps(v, ensure_ascii=False)
-                            if isinstance(v, list)
-                            else ("true" if v is True else "false" if v is False else v)
-                            for k, v in ex.items()
-                        }
-                    )
+                    writer.writerow({k: _cell(v) for k, v in ex.items()})
             else:
                 for ex in examples:
                     f.write(json.dumps(ex, ensure_ascii=False) + "\n")

@@ -3,11 +3,25 @@
 import csv
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from moderation.vocabulary import CIVIL, INCIVILITY, STANCE, UNCIVIL
 
 LIST_COLUMNS = ("categories", "spans", "tags")
+# a spreadsheet runs a cell starting with one of these as a formula ("=HYPERLINK(...)")
+FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralise_cell(value: str) -> str:
+    """A CSV cell no spreadsheet runs as a formula: a leading ``'`` (shown as text)
+    when it starts with ``= + - @``, a tab or CR, after any apostrophes, so that
+    ``restore_cell`` gives back exactly the text (span offsets stay right)."""
+    return "'" + value if FORMULA_START.match(value) else value
+
+
+def restore_cell(value: str) -> str:
+    return value[1:] if value.startswith("'") and FORMULA_START.match(value[1:]) else value
 
 
 class DataError(ValueError):
@@ -40,6 +54,8 @@ def read_rows(path) -> list[dict]:
 
 def _from_csv(row, path, n):
     out = {k: v for k, v in row.items() if v not in (None, "")}
+    if isinstance(out.get("text"), str):
+        out["text"] = restore_cell(out["text"])
     for column in LIST_COLUMNS:
         if column in out:
             try:

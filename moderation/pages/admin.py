@@ -3,9 +3,10 @@
 Only moderators with the admin role; an admin limited to some sites sees only those.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from moderation import vocabulary as vocab
+from moderation.delivery import targets
 from moderation.pages import wording
 from moderation.pages.auth import (
     after_request,
@@ -61,8 +62,10 @@ def _plugin_names() -> list[str]:
 @bp.get("/sites")
 @login_required
 def sites():
-    rows = [site_settings.get(_db(), s["name"]) for s in _visible_sites()]
-    return render_template("admin_sites.html", sites=rows, counts=outbox.count_by_state(_db()))
+    visible = _visible_sites()
+    rows = [site_settings.get(_db(), s["name"]) for s in visible]
+    counts = outbox.count_by_state(_db(), site_ids=[s["id"] for s in visible])
+    return render_template("admin_sites.html", sites=rows, counts=counts)
 
 
 @bp.route("/sites/<int:site_id>", methods=["GET", "POST"])
@@ -79,6 +82,7 @@ def site(site_id):
             name,
             webhook_url=form.get("webhook_url", "").strip() or None,
             known_plugins=_plugin_names(),
+            url_check=targets.checker(current_app.config["WEBHOOK_ALLOW_HOSTS"]),
             approve_below=_number(form, "approve_below"),
             reject_above=_number(form, "reject_above"),
             mode=form.get("mode") or None,
@@ -139,7 +143,11 @@ def events():
     site_ids = [s["id"] for s in _visible_sites()]
     rows = [e for e in outbox.list_events(_db(), state=state, limit=200, site_ids=site_ids)]
     return render_template(
-        "admin_events.html", events=rows, state=state, states=EVENT_STATES, counts=outbox.count_by_state(_db())
+        "admin_events.html",
+        events=rows,
+        state=state,
+        states=EVENT_STATES,
+        counts=outbox.count_by_state(_db(), site_ids=site_ids),
     )
 
 

@@ -7,7 +7,7 @@ payload's shape, which erasure also goes through, ``erase_events``) and written 
 LOCKED`` so concurrent workers take different rows without waiting; on both
 databases the claiming UPDATE only takes rows whose lease is free, so no event
 is ever being delivered by two workers at once, and a crashed worker's events
-are taken up again when its lease runs out.  Every SQL statement about the
+are taken up again when its lease (one event's deadline plus a margin) runs out.  Every SQL statement about the
 outbox is here; functions return plain dicts.
 """
 
@@ -16,7 +16,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, text, update
+from sqlalchemy.orm import aliased
 
 from moderation import vocabulary as vocab
 from moderation.storage import explanations
@@ -24,6 +25,7 @@ from moderation.storage.access import may_see
 from moderation.storage.tables import Delivery, OutboxEvent, Site, utcnow
 
 STATES = vocab.OUTBOX_STATES
+CLAIM_LOCK_KEY = 0x6D6F645F6F7574  # pg_advisory_xact_lock key of the claim ("mod_out")
 
 
 def event_payload(event_type: str, comment_view: dict) -> dict:
@@ -64,25 +66,69 @@ def erase_events(session, comment_id: int, scrub: Callable[[Any], Any]) -> None:
 
 
 def claim(db, worker: str, limit: int, lease_seconds: float, now: datetime | None = None) -> list[dict]:
-    """Take up to ``limit`` due events for ``worker`` and return them with their site's URL and secrets."""
+    """Take up to ``limit`` due events for ``worker`` and return them with their site's URL and secrets.
+
+    At most one event per site is in flight at a time (an event of a site whose
+    other event is leased waits), so a slow or dead receiver holds up only its
+    own site; and an event waits while an earlier event of the same comment is
+    still pending, so one comment's events arrive in order.  Each event's lease
+    is ``lease_seconds`` (the delivery deadline plus a margin): a crashed
+    worker's events are taken up again soon after."""
     now = now or utcnow()
     free = or_(OutboxEvent.locked_until.is_(None), OutboxEvent.locked_until < now)
+    earlier, busy = aliased(OutboxEvent), aliased(OutboxEvent)
+    earlier_pending = (
+        select(earlier.id)
+        .where(
+            earlier.comment_id == OutboxEvent.comment_id,
+            earlier.state == vocab.OUTBOX_PENDING,
+            earlier.id < OutboxEvent.id,
+        )
+        .exists()
+    )
+    site_busy = (
+        select(busy.id)
+        .where(busy.site_id == OutboxEvent.site_id, busy.state == vocab.OUTBOX_PENDING, busy.locked_until >= now)
+        .exists()
+    )
+    rank = func.row_number().over(
+        partition_by=OutboxEvent.site_id, order_by=(OutboxEvent.next_attempt_at, OutboxEvent.id)
+    )
+    eligible = (
+        select(OutboxEvent.id, OutboxEvent.next_attempt_at, rank.label("rank"))
+        .where(
+            OutboxEvent.state == vocab.OUTBOX_PENDING,
+            OutboxEvent.next_attempt_at <= now,
+            free,
+            ~earlier_pending,
+            ~site_busy,
+        )
+        .subquery()
+    )
     with db.session() as s:
+        if s.get_bind().dialect.name == "postgresql":
+            # claims take turns (they are short), so "one per site" holds across workers too
+            s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK_KEY})
         due = list(
             s.scalars(
-                select(OutboxEvent.id)
-                .where(OutboxEvent.state == vocab.OUTBOX_PENDING, OutboxEvent.next_attempt_at <= now, free)
-                .order_by(OutboxEvent.next_attempt_at, OutboxEvent.id)
+                select(eligible.c.id)
+                .where(eligible.c.rank == 1)
+                .order_by(eligible.c.next_attempt_at, eligible.c.id)
                 .limit(limit)
-                .with_for_update(skip_locked=True)
             )
         )
         if not due:
             return []
+        # rows another transaction holds (an attempt being recorded) are passed over, not waited for
+        unlocked = list(
+            s.scalars(select(OutboxEvent.id).where(OutboxEvent.id.in_(due)).with_for_update(skip_locked=True))
+        )
+        if not unlocked:
+            return []
         claimed = list(
             s.scalars(
                 update(OutboxEvent)
-                .where(OutboxEvent.id.in_(due), OutboxEvent.state == vocab.OUTBOX_PENDING, free)
+                .where(OutboxEvent.id.in_(unlocked), OutboxEvent.state == vocab.OUTBOX_PENDING, free)
                 .values(locked_by=worker, locked_until=now + timedelta(seconds=lease_seconds))
                 .returning(OutboxEvent.id)
             )
@@ -221,9 +267,13 @@ def get_event(db, event_id: int) -> dict | None:
         }
 
 
-def count_by_state(db) -> dict[str, int]:
+def count_by_state(db, site_ids: list[int] | None = None) -> dict[str, int]:
+    """Events per state; ``site_ids`` counts only those sites' (an admin's own)."""
+    query = select(OutboxEvent.state, func.count()).group_by(OutboxEvent.state)
+    if site_ids is not None:
+        query = query.where(OutboxEvent.site_id.in_(site_ids))
     with db.session() as s:
-        counts = dict(s.execute(select(OutboxEvent.state, func.count()).group_by(OutboxEvent.state)).all())
+        counts = dict(s.execute(query).all())
     return {state: counts.get(state, 0) for state in STATES}
 
 

@@ -193,8 +193,12 @@ def spec(config) -> dict:
             "/metrics": {
                 "get": {
                     "security": [],
-                    "summary": "Prometheus metrics",
-                    "responses": {"200": {"description": "Text format", "content": {"text/plain": {"schema": STR}}}},
+                    "summary": "Prometheus metrics, summed over all server workers",
+                    "description": "Needs `Authorization: Bearer <token>` when MODERATION_METRICS_TOKEN is set.",
+                    "responses": {
+                        "200": {"description": "Text format", "content": {"text/plain": {"schema": STR}}},
+                        **_errors(401),
+                    },
                 }
             },
             "/api/v1/openapi.json": {

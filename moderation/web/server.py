@@ -23,7 +23,11 @@ def run(factory, host: str, port: int, workers: int = 2, threads: int = 1):
     (measured: 236 against 93 requests/s on SQLite, 202 against 82 on PostgreSQL,
     docs/BENCHMARKS.md).  Scale with ``workers`` (about one per core).  ``factory``
     builds one app per worker (``moderation.app.create_app``; passed in, so the web
-    package never imports the factory that imports it)."""
+    package never imports the factory that imports it).
+    The workers' metrics are summed over all of them (``metrics_dir.prepare_multiprocess``)."""
+    from moderation.web import metrics_dir
+
+    metrics_dir.prepare_multiprocess()
     _Server(
         {
             "bind": f"{host}:{port}",
@@ -33,6 +37,7 @@ def run(factory, host: str, port: int, workers: int = 2, threads: int = 1):
             "accesslog": "-",
             "timeout": 60,
             "graceful_timeout": 10,
+            "child_exit": metrics_dir.worker_exited,
         },
         factory,
     ).run()

@@ -39,7 +39,7 @@ def build(config, extra_plugins=(), models=None) -> Service:
         models.poll(force=True)  # load and verify at start-up, not on the first comment
     pm = plugin_host.build_manager(config["PLUGINS"], config["DISABLED_PLUGINS"], extra_plugins)
     metrics = Metrics(lambda: records.count_comments(db))
-    metrics.registry.register(
+    metrics.add_collector(
         StateGauge(
             "moderation_webhook_events",
             "Webhook events by state; alert on parked",

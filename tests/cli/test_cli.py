@@ -17,6 +17,7 @@ STANCES = {"pro-participation", "pro-policy", "hostile", "neutral"}
 @pytest.fixture
 def env(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.setenv("MODERATION_WEBHOOK_ALLOW_HOSTS", "127.0.0.1")
     runner = CliRunner()
     assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
     return runner

@@ -14,6 +14,7 @@ from moderation.storage import sites as site_settings
 @pytest.fixture
 def cli(app):
     """Runs ``moderation ...`` on the test app (``app.test_cli_runner()``), not on the environment."""
+    app.config["WEBHOOK_ALLOW_HOSTS"] = "127.0.0.1"  # the tests' loopback receivers
     runner = app.test_cli_runner()
 
     def run(*args, ok=True):
