@@ -29,6 +29,7 @@ comment costs a few microseconds per word.
 import json
 import re
 from functools import lru_cache
+from itertools import product
 from pathlib import Path
 
 from plugins.lexicon_context import weigh
@@ -38,6 +39,7 @@ __all__ = ["CATEGORIES", "Lexicon", "key_of", "load", "normalise"]
 
 CATEGORIES = ("insult", "profanity", "threat", "identity_attack")
 WORD_START = r"(?<![^\W\d_])(?=[^\W\d_])"
+RUN2 = re.compile(r"([^\W\d_])\1{2,}")
 FILLS = ("o", "u", "e", "a", "i", "oe", "ui", "ij", "ou", "ee", "oo", "aa")
 PLACE_ENDINGS = (
     "straat",
@@ -143,6 +145,8 @@ class Lexicon:
             for m in pattern.finditer(lower):
                 if category == "identity_attack" and _negated(m.group(0)):
                     continue
+                if any(s <= m.start() and m.end() <= e for s, e in shielded):
+                    continue
                 hits.append((m.start(), m.end(), category))
         cache = self.__dict__.setdefault("_categories", {})
         if len(cache) > 100_000:
@@ -164,6 +168,11 @@ class Lexicon:
             return None
         if "*" in key:
             return self._masked(key, original)
+        if RUN2.search(original.lower()):  # kloootzaaak: each run may stand for one letter or two (klootzak)
+            for variant in _run_variants(original.lower()):
+                category = self._lookup(variant, original)
+                if category:
+                    return category
         if "-" in key:
             return self.words.get(key) or next(
                 (
@@ -210,6 +219,17 @@ class Lexicon:
             if category and candidate not in self.innocent:
                 return category
         return None
+
+
+def _run_variants(word):
+    """The spellings with each run of three or more letters as one letter or two (at most three runs)."""
+    parts = RUN2.split(word)  # text, letter, text, letter, ...
+    runs = parts[1::2][:3]
+    for choice in product((1, 2), repeat=len(runs)):
+        out = [parts[0]]
+        for i, letter in enumerate(parts[1::2]):
+            out += [letter * (choice[i] if i < len(choice) else 1), parts[2 * i + 2]]
+        yield "".join(out)
 
 
 def _negated(phrase):

@@ -48,7 +48,15 @@ SELF = re.compile(r"\b(?:ik|we|wij)\s+$|^\s*(?:ik|we|wij)\b")
 REPORT_AFTER = re.compile(
     r"^\W{0,4}\s*(?:riep|riepen|zei|zeiden|schreef|schreven|schreeuwde|noemde|stond|roept|zegt|scandeerden|"
     r"werd (?:er )?(?:geroepen|gezegd|geschreven|gescandeerd))\b"
+    r"|^\W{0,4}\s*(?:\w+\s+){0,3}?(?:uitgescholden|uitgemaakt|genoemd|nageroepen|weggezet)\b"
 )
+# a negated insult ("hij is geen idioot", "ik zeg niet dat hij een sukkel is", "niemand hier is tuig")
+NEGATED = re.compile(
+    r"\bgeen\s+(?:echte\s+)?$|\b(?:is|ben|bent|zijn|was|waren)\s+(?:\w+\s+)?(?:niet|nooit)\s+(?:een\s+)?$"
+    r"|\b(?:zeg|zeggen|vind|vinden|bedoel|bedoelen|noem|noemen|beweer)\s+(?:ik\s+|we\s+|wij\s+)?niet\s+dat\b"
+    r"|\bniemand\b[^,.!?]{0,25}\b(?:is|zijn|was)\s+(?:een\s+)?$"
+)
+NAMING = re.compile(r"^(?:noem|maak|scheld|schold)")
 FIRST_SECOND = re.compile(r"\b(?:ik|we|wij|je|jij|jou|jullie|u)\b")
 NEWS = re.compile(
     r"\b(?:politie|agenten?|verdachten?|dader|daders|aangehouden|opgepakt|gearresteerd|slachtoffers?|rechter|"
@@ -75,7 +83,7 @@ DISEASES = frozenset({"kanker", "tyfus", "tering", "pest", "pokken", "cholera", 
 MEDICAL = re.compile(
     r"\b(?:pati[eë]nt\w*|ziekenhu\w+|diagnose\w*|behandel\w*|chemo\w*|bestraling\w*|onderzoek\w*|epidemie\w*|"
     r"uitbra(?:ak|ken)|brak uit|gevallen van|besmet\w*|besmetting\w*|vaccin\w*|ingeënt|inenting\w*|sterfte\w*|"
-    r"overleden|overleed|stierf|stierven|sterven|artsen|arts|dokter|huisarts|oncolo\w*|ggd|rivm|kwf|ziekte\w*|"
+    r"overleden|overleed|stierf|stierven|sterven|artsen|arts|dokter|huisarts|oncolo\w*|ggd|rivm|kwf|\w*ziekte\w*|tbc|tuberculose|"
     r"ziek|tumor\w*|uitzaaiing\w*|genezen|genezing|screening|bevolkingsonderzoek|zorgverzekeraar\w*|longen|"
     r"bacterie\w*|virus\w*|eeuw|middeleeuwen|quarantaine|medicijn\w*|mantelzorg\w*|verpleeg\w*|hospice|"
     r"palliatie\w*|overlevingskans\w*|collecte\w*|collectant\w*|goede doel|ziekenfonds|diagnosticeerd|"
@@ -103,7 +111,7 @@ def weigh(text: str, spans: list[dict]) -> list[dict]:
         reported = _quoted(lower, start, end) or _reported(before, after)
         if category == "threat":
             targeted = bool(PERSON.search(inside) or PERSON.search(before[-40:]) or PERSON.search(after[:40]))
-            near = inside + " " + after[:25]
+            near = before[-25:] + " " + inside + " " + after[:25]
             news = bool(NEWS.search(sentence)) and not FIRST_SECOND.search(inside)
             if THINGS.search(near) and not PERSON.search(near):
                 targeted, confidence = False, METAPHOR
@@ -114,6 +122,8 @@ def weigh(text: str, spans: list[dict]) -> list[dict]:
             elif not targeted:
                 confidence = UNTARGETED_THREAT
             span["targeted"] = targeted and not reported
+        if category == "insult" and NEGATED.search(before[-45:]):
+            reported = True
         if reported:
             confidence = min(confidence, REPORTED)
         span["confidence"] = confidence
@@ -138,8 +148,10 @@ def _quoted(lower, start, end):
 def _reported(before, after):
     """A reporting frame before the span (someone else's words) or a reporting verb right after it."""
     m = next(reversed(list(REPORT_BEFORE.finditer(before))), None)  # the frame nearest the span
-    if m is not None and not SELF.search(before[max(0, m.start() - 8) : m.start()]) and not SELF.search(m.group(0)):
-        return True
+    if m is not None:
+        naming = bool(NAMING.match(m.group(0)))  # "ik noem hem een …" is the writer's own insult
+        if not (naming and (SELF.search(before[max(0, m.start() - 8) : m.start()]) or SELF.search(m.group(0)))):
+            return True
     return bool(REPORT_AFTER.search(after))
 
 
