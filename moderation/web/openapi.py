@@ -89,6 +89,15 @@ ANALYSIS = {
                             "end": {"type": "integer"},
                             "text": STR,
                             "category": {"enum": list(CATEGORIES)},
+                            "confidence": {
+                                "type": "number",
+                                "description": "the lexicon's confidence in this span: lower for reported "
+                                "speech, quotes, news of violence and threats not aimed at a person",
+                            },
+                            "targeted": {
+                                "type": "boolean",
+                                "description": "threat spans only: aimed at a person (or their home or office)",
+                            },
                         },
                     },
                 },
