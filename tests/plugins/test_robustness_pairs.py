@@ -65,7 +65,6 @@ PAIRS = {
 MODEL_READS_THE_FRAME = {
     "dotted spacing",
     "look-alikes",
-    "full-width",
     "emoji",
     "emoji as a mask",
     "compound tail",
