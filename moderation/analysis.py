@@ -32,6 +32,8 @@ class Span(TypedDict):
     end: int
     text: str
     category: str  # one of vocabulary.CATEGORIES
+    confidence: NotRequired[float]  # the lexicon's confidence: lower for reported speech, quotes, news of violence
+    targeted: NotRequired[bool]  # threat spans only: aimed at a person (or their home or office)
 
 
 class Incivility(TypedDict):

@@ -2,7 +2,8 @@
 
 The lexicon finds the offending words (with categories, through obfuscation);
 the model scores the whole comment.  A lexicon hit makes the comment uncivil
-with at least the hit's confidence; without one, the model alone decides, and
+with at least the hit's confidence (lower for reported speech, quotes, news of
+violence and threats not aimed at a person: ``plugins.lexicon_context``); without one, the model alone decides, and
 its one-vs-rest category model names the categories (the spans stay empty:
 only the lexicon points at words).  Evidence (the words that pushed the model
 towards "uncivil") is given for uncivil comments.
@@ -14,16 +15,19 @@ from moderation.analysis import Finding, Incivility, Span
 from moderation.ml.evidence import evidence_rows
 from moderation.ml.textmodel import featurize, probabilities
 from plugins import lexicon
+from plugins.lexicon_context import CONFIDENCE as LEXICON_CONFIDENCE
 
-LEXICON_CONFIDENCE = {vocab.THREAT: 0.97, vocab.IDENTITY_ATTACK: 0.97, vocab.INSULT: 0.92, vocab.PROFANITY: 0.9}
 THRESHOLD = 0.5
 CATEGORY_THRESHOLD = 0.5
 
 
 def verdict(model_score: float, spans: list[Span], category_scores: dict) -> Incivility:
     """Combine the model's score, the lexicon's spans and the category model into the finding."""
-    score = max([model_score] + [LEXICON_CONFIDENCE[s["category"]] for s in spans])
+    confidences = [s.get("confidence", LEXICON_CONFIDENCE[s["category"]]) for s in spans]
+    score = max([model_score] + confidences)
     uncivil = score >= THRESHOLD
+    # a span the lexicon doubts (reported speech, a metaphor) names a category only with the model's support
+    spans = [s for s, c in zip(spans, confidences) if c >= THRESHOLD or model_score >= THRESHOLD]
     categories = sorted({s["category"] for s in spans})
     if uncivil and not categories and category_scores:
         categories = sorted(c for c, p in category_scores.items() if p >= CATEGORY_THRESHOLD) or [
