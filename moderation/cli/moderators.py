@@ -15,7 +15,8 @@ def _database():
     from moderation.config import from_environment
     from moderation.storage.database import Database
 
-    db = Database(from_environment(str(Path.cwd() / "instance"))["DATABASE_URL"])
+    settings = from_environment(str(Path.cwd() / "instance"))
+    db = Database(settings["DATABASE_URL"], pgbouncer=settings["PGBOUNCER"])
     try:
         yield db
     finally:
