@@ -32,6 +32,7 @@ class Database:
                 self.url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args
             )
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        self._facts = {}  # what this database can do, learnt once (e.g. whether trigram indexes exist)
 
     @property
     def is_sqlite(self) -> bool:
@@ -44,11 +45,18 @@ class Database:
             with session.begin():
                 yield session
 
+    def remember(self, name, probe):
+        """``probe()``'s answer, asked once per Database: facts about the schema that only a migration changes."""
+        if name not in self._facts:
+            self._facts[name] = probe()
+        return self._facts[name]
+
     def upgrade(self):
         """Bring the schema to the newest migration."""
         from alembic import command
 
         command.upgrade(alembic_config(self.url), "head")
+        self._facts.clear()
 
     def dispose(self):
         self.engine.dispose()

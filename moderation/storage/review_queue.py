@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import and_, func, or_, select, true, tuple_
 
+from moderation.storage import search
 from moderation.storage.comments import record_decision
 from moderation.storage.tables import Analysis, Article, Comment, Correction, Decision, Site, pack_labels, unpack_labels
 
@@ -43,7 +44,7 @@ def visible(site_ids):
     return true() if site_ids is None else Comment.site_id.in_(list(site_ids))
 
 
-def _conditions(view, site_ids, f: Filters):
+def _conditions(view, site_ids, f: Filters, search_clause=None):
     conds = [visible(site_ids), Comment.erased_at.is_(None)]
     if view == "pending":
         conds += [Comment.status == "pending", Comment.escalated_at.is_(None)]
@@ -70,9 +71,7 @@ def _conditions(view, site_ids, f: Filters):
     if f.until:
         conds.append(Comment.received_at < f.until)
     if f.q:
-        conds.append(
-            or_(Comment.text.icontains(f.q, autoescape=True), Comment.author_name.icontains(f.q, autoescape=True))
-        )
+        conds.append(search_clause if search_clause is not None else search.condition("sqlite", f.q, False))
     return conds
 
 
@@ -108,10 +107,10 @@ def _key(comment, view):
     return [getattr(comment, column.key) for column in _order(view)]
 
 
-def page_queries(view, site_ids, filters, after=None, before=None):
+def page_queries(view, site_ids, filters, after=None, before=None, search_clause=None):
     """The keyset query for one page (descending, or ascending when going back) and the count."""
     order = _order(view)
-    conds = _conditions(view, site_ids, filters)
+    conds = _conditions(view, site_ids, filters, search_clause)
     query = select(Comment).where(*conds)
     if before is not None and after is None:
         query = query.where(tuple_(*order) > tuple_(*before)).order_by(*[c.asc() for c in order])
@@ -127,8 +126,13 @@ def page(db, view, site_ids, filters: Filters, after=None, before=None, limit=25
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}")
     after, before = decode_cursor(after, cursor_types(view)), decode_cursor(before, cursor_types(view))
-    query, count = page_queries(view, site_ids, filters, after, before)
     with db.session() as s:
+        clause = None
+        if filters.q:
+            engine = s.bind.dialect.name
+            trigram = engine == "postgresql" and db.remember("trigram", lambda: search.has_trigram_index(s))
+            clause = search.condition(engine, filters.q, trigram)
+        query, count = page_queries(view, site_ids, filters, after, before, clause)
         rows = list(s.scalars(query.limit(limit + 1)))
         more = len(rows) > limit
         rows = rows[:limit]
