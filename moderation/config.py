@@ -17,6 +17,8 @@ def from_environment(instance_path: str) -> dict:
     env = os.environ
     return {
         "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'moderation.sqlite'}",
+        # "1": DATABASE_URL points at PgBouncer in transaction pooling mode (no server-side prepared statements)
+        "PGBOUNCER": env.get("MODERATION_PGBOUNCER", "0") == "1",
         "SECRET_KEY": env.get("MODERATION_SECRET_KEY") or "dev-only-change-me",
         # the moderator session cookie's Secure flag: "auto" (off only for plain http on localhost), "1" or "0"
         "SECURE_COOKIES": env.get("MODERATION_SECURE_COOKIES", "auto"),

@@ -60,7 +60,8 @@ def database():
         return explicit.extensions["moderation"].db
     from moderation.storage.database import Database
 
-    db = Database(config()["DATABASE_URL"])
+    settings = config()
+    db = Database(settings["DATABASE_URL"], pgbouncer=settings["PGBOUNCER"])
     _on_close(db.dispose)
     return db
 
