@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
-from moderation.storage import access, erasure, outbox
+from moderation.storage import access, erasure, outbox, search
 from moderation.storage import comments as records
 from moderation.storage.database import Database
 from moderation.storage.tables import Base, Comment, Site, UTCDateTime
@@ -21,7 +21,13 @@ def test_migrations_match_the_table_definitions(empty_database_url):
     db = Database(empty_database_url)
     db.upgrade()
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
+        opts = {
+            "compare_type": True,
+            "compare_server_default": False,
+            # the search indexes are engine-specific and made by their migration alone (storage/search.py)
+            "include_object": lambda obj, name, kind, *_: not (kind == "index" and name in search.INDEXES),
+        }
+        context = MigrationContext.configure(conn, opts=opts)
         diff = compare_metadata(context, Base.metadata)
     db.dispose()
     assert diff == []
