@@ -10,7 +10,8 @@ towards "uncivil") is given for uncivil comments.
 
 from moderation import hookimpl
 from moderation.ml.evidence import evidence_rows
-from moderation.ml.textmodel import featurize, probabilities
+from moderation.ml.features import featurize
+from moderation.ml.scoring import probabilities
 from plugins import lexicon
 
 LEXICON_CONFIDENCE = {"threat": 0.97, "identity_attack": 0.97, "insult": 0.92, "profanity": 0.9}

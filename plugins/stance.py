@@ -1,7 +1,7 @@
 """Built-in plugin: the writer's stance in the rules-versus-society debate."""
 
 from moderation import hookimpl
-from moderation.ml.textmodel import predict
+from moderation.ml.scoring import predict
 
 
 @hookimpl
