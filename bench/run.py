@@ -217,18 +217,26 @@ def main():
         Path(args.json).write_text(json.dumps(figures, indent=2))
     body = render(figures, args)
     if args.profile:
-        body += (
-            "\n"
-            + subprocess.run(
-                [sys.executable, str(HERE / "profile_post.py"), "--markdown"],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        )
+        body += "\n" + profile(tmp)
     print(body)
     if not args.no_write:
         write_section("fastpath" + (f"-{args.label}" if args.label else ""), body)
+
+
+def profile(tmp) -> str:
+    """bench/profile_post.py's table, and a pyinstrument call tree when pyinstrument is installed."""
+    tree = tmp / "profile-post.txt"
+    command = [sys.executable, str(HERE / "profile_post.py"), "--markdown"]
+    try:
+        import pyinstrument  # noqa: F401
+
+        command += ["--pyinstrument", str(tree)]
+    except ImportError:
+        pass
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    if tree.exists():
+        print(f"pyinstrument call tree of the profiled POSTs: {tree}", file=sys.stderr)
+    return out
 
 
 def render(figures, args):
