@@ -10,7 +10,8 @@ client), and times each phase by wrapping the function that does it:
 - parse: reading and validating the JSON body (``validation.json_body``, ``validation.comment``);
 - auth: ``authenticated_site`` (the key lookup, cached or not);
 - analysis: each ``moderation_analyze`` implementation, and ``moderation_decide``;
-- SQL: the storage calls of the request (the idempotency check, the store);
+- SQL: the storage calls of the request (the idempotency check, the store; the key
+  lookup is counted under auth);
 - serialise: ``jsonify`` of the response;
 - the rest: Flask, werkzeug, the test client and the pipeline's own bookkeeping.
 
@@ -31,7 +32,7 @@ TEXTS = [
     "Beleid is bindend en de raad beslist, niet een clubje hardroepers op een inspraakavond.",
     "Weet iemand waar het rapport over de gemeenschappelijke regeling staat?",
 ]
-SQL_FUNCTIONS = ("find_comment", "store_comment", "store_comments", "existing_comments")
+SQL_FUNCTIONS = ("find_comment", "store_comment", "store", "existing")
 
 
 def timed(totals, phase, function):
@@ -54,9 +55,17 @@ def instrument(app, totals):
         setattr(validation, name, timed(totals, "parse", getattr(validation, name)))
     api.authenticated_site = timed(totals, "auth", api.authenticated_site)
     api.jsonify = timed(totals, "serialise", api.jsonify)
-    for name in SQL_FUNCTIONS:
-        if hasattr(records, name):
-            setattr(records, name, timed(totals, "SQL", getattr(records, name)))
+    modules = [records]
+    try:
+        from moderation.storage import intake
+
+        modules.append(intake)
+    except ImportError:  # before storage.intake existed
+        pass
+    for module in modules:
+        for name in SQL_FUNCTIONS:
+            if hasattr(module, name):
+                setattr(module, name, timed(totals, "SQL", getattr(module, name)))
     pm = app.extensions["moderation"].pm
     for impl in pm.hook.moderation_analyze.get_hookimpls():
         impl.function = timed(totals, f"analysis: {impl.plugin_name}", impl.function)
