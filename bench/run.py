@@ -220,7 +220,7 @@ def main():
         body += "\n" + profile(tmp)
     print(body)
     if not args.no_write:
-        write_section("fastpath" + (f"-{args.label}" if args.label else ""), body)
+        write_section("fastpath-" + (args.label or "latest"), body)  # the before/after section stays
 
 
 def profile(tmp) -> str:
