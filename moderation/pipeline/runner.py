@@ -32,7 +32,7 @@ class PluginFailure(Exception):
 
 
 class Pipeline:
-    def __init__(self, pm, models, config):
+    def __init__(self, pm, models, config, workers=None):  # workers: ignored (there is no shared pool now)
         self.pm = pm
         self.models = models
         self.config = config
