@@ -64,8 +64,11 @@ cluster-test: test-deps
 contract: install
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python ../shared/checks/contract_check.py
 
+# Every figure of the fast-path table in one run (wrk from Debian is installed by bench/run.py),
+# with where one POST's time goes; writes docs/BENCHMARKS.md.  BENCH_ARGS="--repeat 5" etc.
 bench: install
-	$(BIN)/python bench/run.py $(BENCH)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py --profile $(BENCH)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache

@@ -27,6 +27,10 @@ def from_environment(instance_path: str) -> dict:
         "PLUGINS": [p.strip() for p in env.get("MODERATION_PLUGINS", "").split(",") if p.strip()],
         "DISABLED_PLUGINS": [p.strip() for p in env.get("MODERATION_DISABLED_PLUGINS", "").split(",") if p.strip()],
         "PLUGIN_BUDGET_MS": float(env.get("MODERATION_PLUGIN_BUDGET_MS", "500")),
+        # calls of one third-party plugin left running past the budget before its further calls fail at once
+        "PLUGIN_MAX_HUNG": int(env.get("MODERATION_PLUGIN_MAX_HUNG", "4")),
+        # how long a worker trusts the site it found for an API key (a rotated key stops within this)
+        "SITE_CACHE_SECONDS": float(env.get("MODERATION_SITE_CACHE_SECONDS", "2")),
         "MAX_TEXT_LENGTH": int(env.get("MODERATION_MAX_TEXT_LENGTH", "10000")),
         "MAX_BATCH": int(env.get("MODERATION_MAX_BATCH", "500")),
         "MODEL_RELOAD_SECONDS": float(env.get("MODERATION_MODEL_RELOAD_SECONDS", "3")),

@@ -13,7 +13,8 @@ from moderation import hookimpl
 from moderation import vocabulary as vocab
 from moderation.analysis import Finding, Incivility, Span
 from moderation.ml.evidence import evidence_rows
-from moderation.ml.textmodel import featurize, probabilities
+from moderation.ml.features import featurize
+from moderation.ml.scoring import probabilities
 from plugins import lexicon
 from plugins.lexicon_context import CONFIDENCE as LEXICON_CONFIDENCE
 

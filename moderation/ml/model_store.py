@@ -1,11 +1,13 @@
 """Loads, verifies and hot-reloads the trained models in ``models/<task>/``.
 
-Layout: ``<version>.joblib`` (the fitted scikit-learn pipeline), ``<version>.json``
-(its metadata: sha256, versions, labels, canaries, metrics) and ``current.json``
-(``{"version": ..., "history": [...]}``), rewritten atomically.  joblib files are
-pickles, so a file is only unpickled after its sha256 matches the metadata the
-project recorded; a model that fails any check is refused and the previous one
-keeps serving.
+Layout: ``<version>.npz`` (the model as numpy arrays, moderation.ml.linear;
+read without unpickling, so a worker is ready in a fraction of a second) or,
+for models trained before it and for classifiers it does not cover,
+``<version>.joblib`` (a pickled scikit-learn pipeline); ``<version>.json`` (its
+metadata: sha256, format, versions, labels, canaries, metrics) and
+``current.json`` (``{"version": ..., "history": [...]}``), rewritten atomically.
+A file is only read after its sha256 matches the metadata the project recorded;
+a model that fails any check is refused and the previous one keeps serving.
 """
 
 import hashlib
@@ -18,11 +20,10 @@ import tempfile
 import threading
 import time
 import warnings
+import weakref
 from pathlib import Path
 
-import joblib
-import sklearn
-
+from moderation.ml import linear
 from moderation.vocabulary import TASKS
 
 log = logging.getLogger(__name__)
@@ -90,9 +91,10 @@ def inside(task_dir: Path, name) -> Path:
     return path
 
 
-def load_verified(task_dir: Path, version: str) -> LoadedModel:
+def load_verified(task_dir: Path, version: str, spaces: dict | None = None) -> LoadedModel:
     """Load ``version`` from ``task_dir`` or raise ModelError saying why not.
-    The version name and the artefact's file name are checked before anything is read."""
+    The version name and the artefact's file name are checked before anything is read.
+    ``spaces``: feature spaces already loaded (moderation.ml.linear), shared when they match."""
     if not version:
         raise ModelError(
             f"no {task_dir.name} model: no version is active; train one (moderation train --task {task_dir.name})"
@@ -113,17 +115,16 @@ def load_verified(task_dir: Path, version: str) -> LoadedModel:
         raise ModelError(
             f"{artefact}: sha256 {digest[:12]}… does not match the recorded {str(meta.get('sha256'))[:12]}…"
         )
-    if meta.get("sklearn_version") != sklearn.__version__:
-        raise ModelError(
-            f"{artefact}: trained with scikit-learn {meta.get('sklearn_version')}, "
-            f"this service runs {sklearn.__version__}; retrain it"
-        )
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # InconsistentVersionWarning and friends refuse the model
+    fmt = meta.get("format", "joblib")
+    if fmt not in (linear.FORMAT, "joblib"):
+        raise ModelError(f"{artefact}: unknown artefact format {fmt!r}; this service reads {linear.FORMAT} and joblib")
+    if fmt == linear.FORMAT:
         try:
-            estimator = joblib.load(artefact)
+            estimator = linear.load(artefact, spaces)
         except Exception as exc:
             raise ModelError(f"{artefact}: could not be loaded ({type(exc).__name__}: {exc})") from exc
+    else:
+        estimator = _load_pickle(artefact, meta)
     classes = sorted(str(c) for c in getattr(estimator, "classes_", []))
     if classes != sorted(meta.get("labels", [])):
         raise ModelError(f"{artefact}: labels {classes} do not match the metadata's {sorted(meta.get('labels', []))}")
@@ -134,6 +135,24 @@ def load_verified(task_dir: Path, version: str) -> LoadedModel:
         if label != canary["expected"]:
             raise ModelError(f"{artefact}: canary {canary['text'][:40]!r} gave {label}, expected {canary['expected']}")
     return model
+
+
+def _load_pickle(artefact, meta):
+    """An older artefact: a joblib pickle of the scikit-learn pipeline, for the same scikit-learn only."""
+    import joblib
+    import sklearn
+
+    if meta.get("sklearn_version") != sklearn.__version__:
+        raise ModelError(
+            f"{artefact}: trained with scikit-learn {meta.get('sklearn_version')}, "
+            f"this service runs {sklearn.__version__}; retrain it"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # InconsistentVersionWarning and friends refuse the model
+        try:
+            return joblib.load(artefact)
+        except Exception as exc:
+            raise ModelError(f"{artefact}: could not be loaded ({type(exc).__name__}: {exc})") from exc
 
 
 class ModelStore:
@@ -152,6 +171,7 @@ class ModelStore:
         self._checked = {}
         self.errors = {}
         self._lock = threading.Lock()
+        self._spaces = weakref.WeakValueDictionary()  # feature spaces the loaded models share
 
     def get(self, task):
         """The model serving ``task`` now, or None (then ``errors[task]`` says why)."""
@@ -187,7 +207,7 @@ class ModelStore:
                 version = json.loads(pointer.read_text(encoding="utf-8"))["version"]
                 current = self._models.get(task)
                 if current is None or current.version != version:
-                    self._models[task] = load_verified(self.root / task, version)
+                    self._models[task] = load_verified(self.root / task, version, self._spaces)
                     log.info("serving %s model %s", task, version)
                 self.errors.pop(task, None)
             except (ModelError, OSError, ValueError, KeyError) as exc:
@@ -249,8 +269,10 @@ class ModelStore:
 
 
 def runtime_versions() -> dict:
+    import joblib
     import numpy
     import scipy
+    import sklearn
 
     return {
         "python": sys.version.split()[0],

@@ -18,21 +18,35 @@ def normalise_url(url: str) -> str:
 
 
 class Database:
-    def __init__(self, url: str, pgbouncer: bool = False):
-        """``pgbouncer``: the URL is a PgBouncer in transaction pooling mode, where a
-        server-side prepared statement would outlive the transaction that made it."""
+    """``site_cache_seconds``: how long a process trusts the site it found for an API key
+    (storage.intake.KeyCache).  ``prepare_threshold``: PostgreSQL (psycopg 3) prepares a
+    statement server-side once a connection has run it this many times (psycopg's default,
+    5, made explicit; None turns it off, e.g. behind a pgbouncer that cannot keep them)."""
+
+    def __init__(self, url: str, site_cache_seconds: float = 2.0, prepare_threshold: int | None = 5):
+        from moderation.storage.intake import KeyCache
+
         self.url = normalise_url(url)
+        self.key_cache = KeyCache(site_cache_seconds)
         if self.url.startswith("sqlite:///"):
             Path(self.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_engine(self.url, connect_args={"timeout": 30})
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
-            connect_args = {"prepare_threshold": None} if pgbouncer else {}
+            # synchronous_commit stays on (the server's default): an acknowledged comment survives a crash
             self.engine = create_engine(
-                self.url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args
+                self.url,
+                pool_pre_ping=True,
+                pool_size=5,
+                max_overflow=10,
+                connect_args={"prepare_threshold": prepare_threshold},
             )
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
         self._facts = {}  # what this database can do, learnt once (e.g. whether trigram indexes exist)
+
+    def forget_sites(self):
+        """Drop this process's cached sites (after a key rotation or a site edit)."""
+        self.key_cache.forget_sites()
 
     @property
     def is_sqlite(self) -> bool:
@@ -72,6 +86,12 @@ def alembic_config(url: str):
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite set up for a server: WAL (readers never block the writer and the writer never
+    blocks readers; several gunicorn workers share the file), ``synchronous=NORMAL`` (in WAL
+    mode a commit is durable against a crash of the process; on a power loss or OS crash the
+    last transactions before it may be lost, the database stays consistent — FULL would fsync
+    on every commit, a few ms each, for that last guarantee; use PostgreSQL where it matters),
+    foreign keys enforced, and a 30 s busy timeout for the one-writer-at-a-time lock."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")

@@ -99,6 +99,7 @@ def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None,
             if site.webhook_url and not site.webhook_secret:
                 site.webhook_secret = created_secret = new_secret("whsec_")
         view = _view(site)
+    db.forget_sites()  # the cached site (policy, webhook) is stale in this process now
     if created_secret:
         view["webhook_secret"] = created_secret
     return view

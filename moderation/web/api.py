@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from moderation import vocabulary as vocab
 from moderation.storage import comments as records
-from moderation.storage import decision_feed, erasure
+from moderation.storage import decision_feed, erasure, intake
 from moderation.web import service, validation
 from moderation.web.problems import Problem
 
@@ -21,7 +21,7 @@ def authenticated_site() -> dict:
         raise Problem(401, "send your site's API key as 'Authorization: Bearer <key>'", "unauthorized")
     if not hmac.compare_digest(scheme.lower(), "bearer") or not key.strip():
         raise Problem(401, "the Authorization header must be 'Bearer <key>'", "unauthorized")
-    site = records.site_by_key(service.current().db, key.strip())
+    site = records.cached_site_by_key(service.current().db, key.strip())
     if site is None:
         raise Problem(
             401, "this API key is not known; check it or create a site with 'moderation sites add'", "unauthorized"
@@ -30,29 +30,37 @@ def authenticated_site() -> dict:
 
 
 def _analyse_and_store(site, comments):
-    """``(record, created)`` per comment.  A comment stored before, or repeated
-    earlier in the same batch, is the stored record, not analysed again."""
+    """``(record, created)`` per comment, in one transaction (storage.intake).  A single
+    comment is analysed and inserted, the insert being the idempotency check; a batch
+    first asks which it has already (one statement), so a retried batch is not analysed
+    again.  A comment stored before, or repeated earlier in the batch, is the stored record."""
     svc = service.current()
-    results, fresh, first = [], [], {}
+    known = intake.existing(svc.db, site["id"], [d["external_id"] for d in comments]) if len(comments) > 1 else set()
+    fresh, seen = [], set()
     for data in comments:
-        existing = (
-            None if data["external_id"] in first else records.find_comment(svc.db, site["id"], data["external_id"])
-        )
-        results.append((existing, False))
-        if existing is None and data["external_id"] not in first:
-            first[data["external_id"]] = len(results) - 1
-            fresh.append((len(results) - 1, data))
+        if data["external_id"] not in known and data["external_id"] not in seen:
+            seen.add(data["external_id"])
+            fresh.append(data)
+    stored = {}
     if fresh:
         with svc.metrics.analysis.time():
-            outcomes = svc.pipeline.run([_plugin_view(site, d) for _, d in fresh], site["policy"])
-        for (i, data), (analysis, decision) in zip(fresh, outcomes):
+            outcomes = svc.pipeline.run([_plugin_view(site, d) for d in fresh], site["policy"])
+        for analysis, _ in outcomes:
             for error in analysis["errors"]:
                 svc.metrics.plugin_errors.labels(error.get("plugin", "?")).inc()
-            results[i] = records.store_comment(svc.db, site["id"], data, analysis, decision)
-    return [
-        (record, created) if record is not None else (results[first[data["external_id"]]][0], False)
-        for (record, created), data in zip(results, comments)
-    ]
+        items = [(data, analysis, decision) for data, (analysis, decision) in zip(fresh, outcomes)]
+        for data, (record, created) in zip(fresh, intake.store(svc.db, site, items)):
+            if created:
+                stored[data["external_id"]] = record
+    results, first = [], set()
+    for data in comments:
+        external_id = data["external_id"]
+        if external_id in stored and external_id not in first:
+            first.add(external_id)
+            results.append((stored[external_id], True))
+        else:  # there before, stored by a concurrent request, or repeated in this batch
+            results.append((stored.get(external_id) or records.find_comment(svc.db, site["id"], external_id), False))
+    return results
 
 
 def _plugin_view(site, data):

@@ -43,6 +43,8 @@ def _string(errors, field, value, required=False, max_length=200, allow_newlines
             errors.append({"field": field, "message": "is required"})
         return None
     kinds = (str, int) if allow_int else str
+    if allow_int and isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        value = int(value)  # JSON Schema's integer: 2.0 is 2 (the OpenAPI document allows it)
     if isinstance(value, bool) or not isinstance(value, kinds):
         errors.append({"field": field, "message": f"must be a string, not {type(value).__name__}"})
         return None
