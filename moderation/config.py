@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# the published default: fine for a command run by hand, never for a server (see refuse_public_secret)
+PUBLIC_SECRET_KEY = "dev-only-change-me"
 
 DEFAULT_POLICY = {
     # incivility score below which a civil comment is published at once
@@ -23,7 +25,7 @@ def from_environment(instance_path: str) -> dict:
     env = os.environ
     return {
         "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'moderation.sqlite'}",
-        "SECRET_KEY": env.get("MODERATION_SECRET_KEY") or "dev-only-change-me",
+        "SECRET_KEY": env.get("MODERATION_SECRET_KEY") or PUBLIC_SECRET_KEY,
         # the moderator session cookie's Secure flag: "auto" (off only for plain http on localhost), "1" or "0"
         "SECURE_COOKIES": env.get("MODERATION_SECURE_COOKIES", "auto"),
         "MODELS_DIR": env.get("MODERATION_MODELS_DIR") or str(PROJECT_ROOT / "models"),
@@ -35,6 +37,15 @@ def from_environment(instance_path: str) -> dict:
         "MAX_BATCH": int(env.get("MODERATION_MAX_BATCH", "500")),
         "MODEL_RELOAD_SECONDS": float(env.get("MODERATION_MODEL_RELOAD_SECONDS", "3")),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # seconds a client has to send a request body once its headers arrived (408 after)
+        "REQUEST_BODY_TIMEOUT": float(env.get("MODERATION_REQUEST_BODY_TIMEOUT", "30")),
+        # database: seconds to connect, to wait for a pooled connection, and for one statement
+        "DB_CONNECT_TIMEOUT": float(env.get("MODERATION_DB_CONNECT_TIMEOUT", "3")),
+        "DB_POOL_TIMEOUT": float(env.get("MODERATION_DB_POOL_TIMEOUT", "5")),
+        "DB_STATEMENT_TIMEOUT": float(env.get("MODERATION_DB_STATEMENT_TIMEOUT", "15")),
+        # a site without its own --rate-limit: requests per second and burst
+        "RATE_LIMIT_PER_SECOND": float(env.get("MODERATION_RATE_LIMIT_PER_SECOND", "50")),
+        "RATE_LIMIT_BURST": int(env.get("MODERATION_RATE_LIMIT_BURST", "200")),
         # webhooks: seconds per request; attempts before an event is parked; backoff base and cap
         "WEBHOOK_TIMEOUT": float(env.get("MODERATION_WEBHOOK_TIMEOUT", "10")),
         "WEBHOOK_MAX_ATTEMPTS": int(env.get("MODERATION_WEBHOOK_MAX_ATTEMPTS", "15")),
@@ -47,3 +58,14 @@ def from_environment(instance_path: str) -> dict:
         "DECISIONS_PAGE_SIZE": int(env.get("MODERATION_DECISIONS_PAGE_SIZE", "100")),
         "DECISIONS_SETTLE_SECONDS": float(env.get("MODERATION_DECISIONS_SETTLE_SECONDS", "5")),
     }
+
+
+def refuse_public_secret(secret_key: str | None = None):
+    """Stop a server that would sign sessions with the published default key."""
+    key = secret_key if secret_key is not None else os.environ.get("MODERATION_SECRET_KEY", "")
+    if not key or key == PUBLIC_SECRET_KEY:
+        raise SystemExit(
+            "refusing to serve without MODERATION_SECRET_KEY: set it to a long random value, e.g.\n"
+            "  export MODERATION_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')\n"
+            "('make run' makes one for the demo in instance/secret_key)"
+        )

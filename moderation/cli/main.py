@@ -24,7 +24,13 @@ def main():
 @click.option(
     "--workers", default=2, show_default=True, type=int, help="gunicorn worker processes (about one per core)"
 )
-@click.option("--threads", default=1, show_default=True, type=int, help="threads per worker")
+@click.option(
+    "--threads",
+    default=2,
+    show_default=True,
+    type=int,
+    help="threads per worker for complete requests (slow clients take none)",
+)
 def serve(host, port, workers, threads):
     """Serve the API and the moderator pages with gunicorn."""
     from moderation.web.server import run

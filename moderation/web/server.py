@@ -1,11 +1,20 @@
-"""``moderation serve``: gunicorn with the app factory, one app per worker."""
+"""``moderation serve``: gunicorn with the app factory, one app per worker.
+
+Each worker runs uvicorn's event loop (``moderation.web.worker``) with the
+Flask app behind ``moderation.web.front``: requests are read whole on the loop
+and only complete ones take one of the worker's few threads, so slow clients
+(slowloris) cannot starve it.  See the README's "Operations" section.
+"""
 
 from gunicorn.app.base import BaseApplication
 
+WORKER_CLASS = "moderation.web.worker.ModerationWorker"
+
 
 class _Server(BaseApplication):
-    def __init__(self, options):
+    def __init__(self, options, threads):
         self.options = options
+        self.threads = threads
         super().__init__()
 
     def load_config(self):
@@ -14,23 +23,33 @@ class _Server(BaseApplication):
 
     def load(self):
         from moderation.app import create_app
+        from moderation.web.front import Front
 
-        return create_app()
+        app = create_app()
+        return Front(app, threads=self.threads, body_timeout=app.config["REQUEST_BODY_TIMEOUT"])
 
 
-def run(host: str, port: int, workers: int = 2, threads: int = 1):
-    """One thread per worker by default: analysis is CPU work under the GIL and
-    SQLite takes one writer at a time, so more threads per process only queue
-    (measured: 236 against 93 requests/s on SQLite, 202 against 82 on PostgreSQL,
-    docs/BENCHMARKS.md).  Scale with ``workers`` (about one per core)."""
-    _Server(
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "threads": threads,
-            "worker_class": "gthread",
-            "accesslog": "-",
-            "timeout": 60,
-            "graceful_timeout": 10,
-        }
-    ).run()
+def options(host: str, port: int, workers: int) -> dict:
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": WORKER_CLASS,
+        "accesslog": "-",
+        # a request taking longer than this is stuck: the master restarts its worker
+        "timeout": 60,
+        # on SIGTERM a worker stops accepting and finishes what it has for this long
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        # a restarted master binds at once even while orphaned workers still hold the port
+        "reuse_port": True,
+    }
+
+
+def run(host: str, port: int, workers: int = 2, threads: int = 2):
+    """Analysis is CPU work under the GIL and SQLite takes one writer at a time, so
+    a few threads per process are enough (docs/BENCHMARKS.md); slow clients do not
+    hold one.  Scale with ``workers`` (about one per core)."""
+    from moderation import config
+
+    config.refuse_public_secret()
+    _Server(options(host, port, workers), threads).run()
