@@ -39,6 +39,8 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # seconds a client has to send a request body once its headers arrived (408 after)
         "REQUEST_BODY_TIMEOUT": float(env.get("MODERATION_REQUEST_BODY_TIMEOUT", "30")),
+        # seconds before a request still without an answer gets 503 (the worker's timeout is 60)
+        "REQUEST_TIMEOUT": float(env.get("MODERATION_REQUEST_TIMEOUT", "30")),
         # database: seconds to connect, to wait for a pooled connection, and for one statement
         "DB_CONNECT_TIMEOUT": float(env.get("MODERATION_DB_CONNECT_TIMEOUT", "3")),
         "DB_POOL_TIMEOUT": float(env.get("MODERATION_DB_POOL_TIMEOUT", "5")),

@@ -18,14 +18,27 @@ def normalise_url(url: str) -> str:
 
 
 class Database:
-    def __init__(self, url: str):
+    """``connect_timeout``: seconds to open a connection; ``pool_timeout``: to wait for a
+    free one from the pool; ``statement_timeout``: for one statement on PostgreSQL (the
+    server cancels it) and for a lock on SQLite.  A fault then surfaces as an error
+    (answered 503 by the web app), not as a request hanging for as long as it lasts."""
+
+    def __init__(self, url: str, connect_timeout=3.0, pool_timeout=5.0, statement_timeout=15.0):
         self.url = normalise_url(url)
         if self.url.startswith("sqlite:///"):
             Path(self.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = create_engine(self.url, connect_args={"timeout": 30})
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.engine = create_engine(self.url, connect_args={"timeout": max(statement_timeout, 1)})
+            event.listen(self.engine, "connect", _sqlite_pragmas(statement_timeout))
         else:
-            self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+            self.engine = create_engine(
+                self.url,
+                pool_pre_ping=True,
+                pool_size=5,
+                max_overflow=10,
+                pool_timeout=pool_timeout,
+                connect_args={"connect_timeout": max(1, round(connect_timeout))},
+            )
+            event.listen(self.engine, "connect", _statement_timeout(statement_timeout))
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -58,10 +71,22 @@ def alembic_config(url: str):
     return cfg
 
 
-def _sqlite_pragmas(dbapi_connection, _record):
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+def _sqlite_pragmas(busy_seconds):
+    def on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(max(busy_seconds, 1) * 1000)}")
+        cursor.close()
+
+    return on_connect
+
+
+def _statement_timeout(seconds):
+    def on_connect(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(seconds * 1000)}")
+        dbapi_connection.commit()
+
+    return on_connect

@@ -170,21 +170,32 @@ def classify():
     return jsonify({"analysis": analysis, "status": decision["status"]})
 
 
+@bp.get("/healthz/live")
+def liveness():
+    """The process is up and answering (the server's front answers this on its own loop)."""
+    return jsonify({"status": "alive"})
+
+
+@bp.get("/healthz/ready")
 @bp.get("/healthz")
-def healthz():
+def readiness():
+    """Ready for traffic: the database answers and both models are loaded; 503 otherwise.
+    ``/healthz`` is the same probe (DESIGN.md)."""
     svc = service.current()
     models = {task: svc.models.get(task) for task in ("stance", "incivility")}
     try:
         records.count_rows(svc.db, records.Site)
         database = "ok"
-    except Exception as exc:  # the health check reports, it does not fail
+    except Exception as exc:  # the probe reports, it does not fail
         database = f"error: {type(exc).__name__}"
+    ready = database == "ok" and all(models.values())
     body = {
-        "status": "ok" if database == "ok" and all(models.values()) else "degraded",
+        "status": "ok" if ready else "unavailable",
         "database": database,
-        "models": {t: (m.version if m else svc.models.errors.get(t)) for t, m in models.items()},
+        "models": {t: (m.version if m else "not loaded") for t, m in models.items()},
     }
-    return jsonify(body), 200 if database == "ok" else 503
+    headers = {} if ready else {"Retry-After": "5"}
+    return jsonify(body), 200 if ready else 503, headers
 
 
 @bp.get("/metrics")

@@ -6,7 +6,9 @@ as soon as it passes the limit, before it is read whole), and only a complete
 request is handed to the Flask app on a thread of the worker's small pool
 (a2wsgi).  A client that sends its headers or body one byte at a time holds no
 thread.  ``/healthz/live`` is answered here, on the loop, so it answers even
-while every thread is busy.
+while every thread is busy.  A request with no answer after ``request_timeout``
+seconds (a frozen database: a server-side statement timeout cannot fire then)
+gets ``503`` with ``Retry-After``; probes get 3 seconds.
 """
 
 import asyncio
@@ -17,6 +19,8 @@ from a2wsgi import WSGIMiddleware
 from moderation.web.problems import TITLES
 
 LIVE_PATH = "/healthz/live"
+PROBE_TIMEOUT = 3.0
+RETRY_AFTER = b"5"
 
 
 async def _answer(send, status: int, body: dict, headers=()):
@@ -46,9 +50,10 @@ def problem(status: int, detail: str) -> dict:
 class Front:
     """``Front(flask_app, threads, body_timeout)``: the ASGI app a uvicorn worker serves."""
 
-    def __init__(self, wsgi_app, threads: int = 2, body_timeout: float = 60.0):
+    def __init__(self, wsgi_app, threads: int = 2, body_timeout: float = 60.0, request_timeout: float = 30.0):
         self.max_body = int(wsgi_app.config.get("MAX_CONTENT_LENGTH") or 16 * 1024 * 1024)
         self.body_timeout = body_timeout
+        self.request_timeout = request_timeout
         self.wsgi = WSGIMiddleware(wsgi_app, workers=max(1, threads))
 
     async def __call__(self, scope, receive, send):
@@ -83,7 +88,23 @@ class Front:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
-        return await self.wsgi(scope, replay, send)
+        started = False
+
+        async def tracked_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        deadline = PROBE_TIMEOUT if scope["path"].startswith("/healthz") else self.request_timeout
+        try:
+            return await asyncio.wait_for(self.wsgi(scope, replay, tracked_send), min(deadline, self.request_timeout))
+        except TimeoutError:
+            if started:
+                raise
+            detail = (
+                f"no answer within {min(deadline, self.request_timeout):g} seconds; the database may be unavailable"
+            )
+            return await _answer(send, 503, problem(503, detail), [(b"retry-after", RETRY_AFTER)])
 
     def _too_large(self) -> str:
         return f"the request body is larger than {self.max_body} bytes"

@@ -340,11 +340,28 @@ def spec(config) -> dict:
             "/healthz": {
                 "get": {
                     "security": [],
-                    "summary": "Liveness, database and models",
+                    "summary": "Readiness (the same as /healthz/ready)",
                     "responses": {
-                        "200": ok({"type": "object"}, "Healthy or degraded"),
-                        "503": ok({"type": "object"}, "Database unreachable"),
+                        "200": ok({"type": "object"}, "Database and models usable"),
+                        "503": ok({"type": "object"}, "Database unreachable or a model not loaded"),
                     },
+                }
+            },
+            "/healthz/ready": {
+                "get": {
+                    "security": [],
+                    "summary": "Readiness: the database answers and both models are loaded",
+                    "responses": {
+                        "200": ok({"type": "object"}, "Ready for traffic"),
+                        "503": ok({"type": "object"}, "Database unreachable or a model not loaded"),
+                    },
+                }
+            },
+            "/healthz/live": {
+                "get": {
+                    "security": [],
+                    "summary": "Liveness: the process answers",
+                    "responses": {"200": ok({"type": "object"}, "Alive")},
                 }
             },
             "/metrics": {

@@ -26,7 +26,12 @@ class _Server(BaseApplication):
         from moderation.web.front import Front
 
         app = create_app()
-        return Front(app, threads=self.threads, body_timeout=app.config["REQUEST_BODY_TIMEOUT"])
+        return Front(
+            app,
+            threads=self.threads,
+            body_timeout=app.config["REQUEST_BODY_TIMEOUT"],
+            request_timeout=app.config["REQUEST_TIMEOUT"],
+        )
 
 
 def options(host: str, port: int, workers: int) -> dict:

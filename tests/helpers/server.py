@@ -68,10 +68,10 @@ class Server:
         req = urllib.request.Request(self.url(path), data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=timeout) as r:
-                return r.status, json.loads(r.read() or b"null"), dict(r.headers)
+                return r.status, json.loads(r.read() or b"null"), r.headers
         except urllib.error.HTTPError as e:
             raw = e.read()
-            return e.code, json.loads(raw) if raw else None, dict(e.headers)
+            return e.code, json.loads(raw) if raw else None, e.headers
 
     def post(self, path, body, key, timeout=30):
         status, answer, _ = self.request("POST", path, body, key, timeout)
