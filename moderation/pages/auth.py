@@ -138,6 +138,8 @@ def safe_next(target: str | None) -> str:
     default = url_for("queue.pending")
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in target):  # CR/LF, spaces, controls: never into a header
+        return default
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else default
 

@@ -8,9 +8,9 @@ from moderation.storage import comments as records
 from moderation.storage import decision_feed, erasure
 from moderation.web import service, validation
 from moderation.web.problems import Problem
+from moderation.web.routing import MAX_ID
 
 bp = Blueprint("api", __name__)
-MAX_ID = 2**63 - 1  # the largest id a database column holds; a larger one is simply not found
 
 
 def authenticated_site() -> dict:
@@ -102,17 +102,14 @@ def post_batch():
     ) else 200
 
 
-@bp.get("/api/v1/comments/<int:comment_id>")
-def get_comment(comment_id):
+# one rule for both methods: with two, werkzeug answers an out-of-range id with 405 instead of 404
+@bp.route("/api/v1/comments/<int:comment_id>", methods=["GET", "DELETE"])
+def comment_by_id(comment_id):
+    """GET: the stored record.  DELETE: erase its text and personal data; the
+    anonymous decision record stays."""
     site = authenticated_site()
-    return jsonify(_own(records.get_comment, site, comment_id))
-
-
-@bp.delete("/api/v1/comments/<int:comment_id>")
-def erase_comment(comment_id):
-    """Erase a comment's text and personal data; the anonymous decision record stays."""
-    site = authenticated_site()
-    return jsonify(_own(erasure.erase_comment, site, comment_id))
+    action = erasure.erase_comment if request.method == "DELETE" else records.get_comment
+    return jsonify(_own(action, site, comment_id))
 
 
 def _own(action, site, comment_id):
@@ -129,6 +126,9 @@ def erase_author(author_id):
     site = authenticated_site()
     if not author_id.strip() or len(author_id) > 200:
         raise Problem(422, "the author id must be 1 to 200 characters, as sent in author.id", "validation-failed")
+    bad = validation.bad_characters(author_id)
+    if bad:
+        raise Problem(422, f"the author id {bad}; no author id can hold it", "validation-failed")
     receipts = erasure.erase_author(service.current().db, site["id"], author_id)
     return jsonify({"erased": len(receipts), "comments": receipts})
 

@@ -71,7 +71,11 @@ ANALYSIS = {
             "properties": {
                 "label": {"enum": list(STANCES)},
                 "scores": {"type": "object", "additionalProperties": {"type": "number"}},
-                "evidence": {"type": "array", "items": {"type": "object"}},
+                "evidence": {
+                    "type": ["array", "null"],
+                    "items": {"type": "object"},
+                    "description": "null once the comment was erased",
+                },
             },
         },
         "incivility": {
@@ -87,7 +91,7 @@ ANALYSIS = {
                         "properties": {
                             "start": {"type": "integer"},
                             "end": {"type": "integer"},
-                            "text": STR,
+                            "text": {"type": ["string", "null"], "description": "null once the comment was erased"},
                             "category": {"enum": list(CATEGORIES)},
                         },
                     },
