@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from moderation.storage import passwords
 from moderation.storage.tables import Moderator, Site
 
 ROLES = ("moderator", "admin")
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 FREE_ATTEMPTS = 5
 FIRST_LOCK = timedelta(seconds=30)
 MAX_LOCK = timedelta(minutes=15)
@@ -30,9 +31,10 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def check_password_strength(password: str):
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+def check_password_strength(password: str, email: str = ""):
+    problem = passwords.problem(password, email)
+    if problem:
+        raise AccountError(problem)
 
 
 def create(db, email, password, role="moderator", site_names=None) -> dict:
@@ -42,7 +44,7 @@ def create(db, email, password, role="moderator", site_names=None) -> dict:
         raise AccountError(f"{email!r} is not an e-mail address")
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
-    check_password_strength(password)
+    check_password_strength(password, email)
     with db.session() as s:
         if s.scalar(select(Moderator.id).where(Moderator.email == email)) is not None:
             raise AccountError(f"a moderator {email} already exists")
@@ -65,7 +67,7 @@ def _site_ids(session, names) -> list[int]:
 
 def set_password(db, email, password) -> dict:
     """A new password; it also lifts a lock and ends every open session of the account."""
-    check_password_strength(password)
+    check_password_strength(password, normalise_email(email))
     with db.session() as s:
         moderator = s.scalar(select(Moderator).where(Moderator.email == normalise_email(email)))
         if moderator is None:

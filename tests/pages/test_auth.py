@@ -51,7 +51,7 @@ def test_cli_adds_a_moderator_with_a_hashed_password(app, database_url, site):
 @pytest.mark.parametrize(
     "args,stdin,message",
     [
-        (["--password-stdin"], "kort\n", "at least 10 characters"),
+        (["--password-stdin"], "kort\n", "at least 12 characters"),
         (["--password-stdin", "--site", "nergens"], PASSWORD + "\n", "no site named 'nergens'"),
         (["--password-stdin", "--role", "baas"], PASSWORD + "\n", "Invalid value for '--role'"),
     ],
