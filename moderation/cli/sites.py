@@ -28,8 +28,12 @@ def _print(view, as_json):
     help="pre: in-between comments wait offline; post: they go online and wait for a human",
 )
 @click.option("--plugins", help="comma-separated names of the plugins that apply, or 'all'")
+@click.option(
+    "--rate-limit",
+    help="API requests per second, shared by all workers: PER_SECOND[/BURST], e.g. 50/200; 0: none; 'default'",
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
-def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_json):
+def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, rate_limit, as_json):
     """Change a site's webhook URL, policy thresholds, mode or plugins."""
     from moderation.storage import sites as site_settings
 
@@ -49,6 +53,7 @@ def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_
             reject_above=reject_above,
             mode=mode,
             plugins=names,
+            rate_limit=site_settings.UNSET if rate_limit is None else rate_limit,
         )
     except (LookupError, ValueError) as exc:
         raise click.ClickException(str(exc).strip("'\"")) from None

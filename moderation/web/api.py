@@ -1,11 +1,12 @@
 """The site-facing HTTP API (``/api/v1``), health and metrics."""
 
 import hmac
+import math
 
 from flask import Blueprint, current_app, jsonify, request
 
 from moderation.storage import comments as records
-from moderation.storage import decision_feed, erasure
+from moderation.storage import decision_feed, erasure, rate_limits
 from moderation.web import service, validation
 from moderation.web.problems import Problem
 from moderation.web.routing import MAX_ID
@@ -25,7 +26,28 @@ def authenticated_site() -> dict:
         raise Problem(
             401, "this API key is not known; check it or create a site with 'moderation sites add'", "unauthorized"
         )
+    _within_rate_limit(site)
     return site
+
+
+def _within_rate_limit(site):
+    """One token from the site's bucket, shared by every worker; 429 when it is empty."""
+    config = current_app.config
+    per_second, burst = rate_limits.effective(
+        site["rate_limit_per_second"],
+        site["rate_limit_burst"],
+        config["RATE_LIMIT_PER_SECOND"],
+        config["RATE_LIMIT_BURST"],
+    )
+    wait = rate_limits.take(service.current().db, f"site:{site['id']}", per_second, burst)
+    if wait > 0:
+        seconds = max(1, math.ceil(wait))
+        raise Problem(
+            429,
+            f"this site may send {per_second:g} requests per second (bursts of {burst}); try again in {seconds} s",
+            "rate-limited",
+            headers={"Retry-After": str(seconds)},
+        )
 
 
 def _analyse_and_store(site, comments):

@@ -178,7 +178,7 @@ def spec(config) -> dict:
     json_body = lambda schema: {"required": True, "content": {"application/json": {"schema": schema}}}  # noqa: E731
     ok = lambda schema, text: {"description": text, "content": {"application/json": {"schema": schema}}}  # noqa: E731
     record = {"$ref": "#/components/schemas/Record"}
-    return {
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "Comment moderation API",
@@ -384,3 +384,9 @@ def spec(config) -> dict:
             },
         },
     }
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            if operation.get("security") != []:  # every site-key operation: the rate limit and database faults
+                operation["responses"].setdefault("429", {**PROBLEM, "description": "Past the site's rate limit"})
+                operation["responses"].setdefault("503", {**PROBLEM, "description": "Database unavailable"})
+    return document

@@ -30,8 +30,9 @@ TITLES = {
 class Problem(Exception):
     """Raise anywhere in a request to answer with a problem document."""
 
-    def __init__(self, status: int, detail: str, slug: str | None = None, **extra):
+    def __init__(self, status: int, detail: str, slug: str | None = None, headers=None, **extra):
         super().__init__(detail)
+        self.headers = dict(headers or {})
         self.status = status
         self.detail = detail
         self.slug = slug or TITLES.get(status, "error").lower().replace(" ", "-")
@@ -56,7 +57,9 @@ def init_app(app, prefix="/api/"):
 
     @app.errorhandler(Problem)
     def _problem(exc):
-        headers = {"WWW-Authenticate": 'Bearer realm="moderation"'} if exc.status == 401 else None
+        headers = dict(exc.headers)
+        if exc.status == 401:
+            headers["WWW-Authenticate"] = 'Bearer realm="moderation"'
         return response(exc.status, exc.detail, exc.slug, headers=headers, **exc.extra)
 
     def is_api():
