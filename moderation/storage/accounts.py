@@ -1,24 +1,20 @@
-"""Moderator accounts: storage, password hashing and the failed-login brake.
+"""Moderator accounts: storage and password hashing (werkzeug's scrypt).
 
-Passwords are hashed with werkzeug's scrypt.  After ``FREE_ATTEMPTS`` wrong
-passwords in a row an account is locked for a while, doubling with every
-further failure up to ``MAX_LOCK``; a good password resets the count.
+Guessing is slowed by ``login_throttle`` (per client, per account, per pair), not
+by locking accounts: a stranger's wrong guesses cannot lock the owner out.
 """
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from moderation.storage import passwords
+from moderation.storage import passwords, sessions
 from moderation.storage.tables import Moderator, Site
 
 ROLES = ("moderator", "admin")
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
-FREE_ATTEMPTS = 5
-FIRST_LOCK = timedelta(seconds=30)
-MAX_LOCK = timedelta(minutes=15)
 # checked against when the e-mail is unknown, so both cases take as long
 _DUMMY_HASH = generate_password_hash("not-a-real-password-0000")
 
@@ -75,7 +71,9 @@ def set_password(db, email, password) -> dict:
         moderator.password_hash = generate_password_hash(password)
         moderator.failed_logins = 0
         moderator.locked_until = None
-        return _view(moderator)
+        view = _view(moderator)
+    sessions.end_all(db, view["id"])
+    return view
 
 
 def list_all(db) -> list[dict]:
@@ -89,29 +87,22 @@ def get(db, moderator_id) -> dict | None:
         return _view(moderator) if moderator else None
 
 
-def authenticate(db, email, password, now=None) -> tuple[dict | None, datetime | None]:
-    """``(moderator, None)`` on success; ``(None, locked_until)`` otherwise.
-
-    A locked account refuses even the right password until the lock ends.
-    """
-    now = now or datetime.now(UTC)
+def authenticate(db, email, password) -> dict | None:
+    """The moderator when the password is right, else None.  An unknown address
+    costs the same hash check as a known one, so the two cannot be told apart."""
     with db.session() as s:
-        moderator = s.scalar(select(Moderator).where(Moderator.email == normalise_email(email)).with_for_update())
+        moderator = s.scalar(select(Moderator).where(Moderator.email == normalise_email(email)))
         if moderator is None:
             check_password_hash(_DUMMY_HASH, password or "")
-            return None, None
-        locked = _aware(moderator.locked_until)
-        if locked and locked > now:
-            return None, locked
+            return None
         if check_password_hash(moderator.password_hash, password or ""):
-            moderator.failed_logins = 0
-            moderator.locked_until = None
-            return _view(moderator), None
-        moderator.failed_logins = (moderator.failed_logins or 0) + 1
-        extra = moderator.failed_logins - FREE_ATTEMPTS
-        if extra >= 0:
-            moderator.locked_until = now + min(FIRST_LOCK * (2 ** min(extra, 16)), MAX_LOCK)
-        return None, _aware(moderator.locked_until) if extra >= 0 else None
+            return _view(moderator)
+        return None
+
+
+def spend_a_hash_check(password: str):
+    """As long as a real check: for answers that must take as long as one."""
+    check_password_hash(_DUMMY_HASH, password or "")
 
 
 def _aware(value):
