@@ -50,7 +50,7 @@ def options(host: str, port: int, workers: int) -> dict:
     }
 
 
-def run(host: str, port: int, workers: int = 2, threads: int = 2):
+def run(host: str, port: int, workers: int = 2, threads: int = 1):
     """Analysis is CPU work under the GIL and SQLite takes one writer at a time, so
     a few threads per process are enough (docs/BENCHMARKS.md); slow clients do not
     hold one.  Scale with ``workers`` (about one per core)."""
