@@ -26,7 +26,7 @@ def main():
 )
 @click.option(
     "--threads",
-    default=2,
+    default=1,
     show_default=True,
     type=int,
     help="threads per worker for complete requests (slow clients take none)",
