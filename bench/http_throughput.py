@@ -180,7 +180,7 @@ def main():
     body = f"""## HTTP: POST /api/v1/comments under gunicorn
 
 `python bench/http_throughput.py` — {machine()}.
-gunicorn {args.workers} workers x {args.threads} thread(s) (gthread) for both; wrk 2 threads, {args.connections} connections,
+gunicorn {args.workers} workers x {args.threads} thread(s) (bare: gthread; full: `moderation serve`, uvicorn workers behind the buffering front); wrk 2 threads, {args.connections} connections,
 {args.seconds} s each, a new `external_id` per request (every request analysed and stored in {engine}).
 The load generator shares the machine's 2 cores with the server.
 
