@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 description of the site-facing API (what the tests fuzz)."""
 
 from moderation.ml.corpus import CATEGORIES, STANCES
+from moderation.web.routing import MAX_ID
 
 STR = {"type": "string"}
 NULLABLE_STR = {"type": ["string", "null"]}
@@ -290,7 +291,7 @@ def spec(config) -> dict:
                             "name": "since",
                             "in": "query",
                             "required": False,
-                            "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+                            "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
                             "description": "The last decision id you processed (0 or absent: from the start)",
                         },
                         {

@@ -45,6 +45,8 @@ def _string(errors, field, value, required=False, max_length=200, allow_newlines
             errors.append({"field": field, "message": "is required"})
         return None
     kinds = (str, int) if allow_int else str
+    if allow_int and isinstance(value, float) and value.is_integer():
+        value = int(value)  # 60.0 is the integer 60 in JSON (and in the OpenAPI schema)
     if isinstance(value, bool) or not isinstance(value, kinds):
         errors.append({"field": field, "message": f"must be a string, not {type(value).__name__}"})
         return None

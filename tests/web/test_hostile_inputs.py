@@ -47,3 +47,9 @@ def test_an_erased_comment_matches_the_openapi_document(client, app, site):
     validator = jsonschema_rs.Draft202012Validator(schema)
     errors = [e.message for e in validator.iter_errors(erased)]
     assert not errors, errors
+
+
+def test_an_integral_float_is_an_integer_id(client, site):
+    body = {"external_id": "f1", "text": "Goed plan.", "article": {"id": 60.0}, "author": {"id": 7.0}}
+    r = client.post("/api/v1/comments", json=body, headers=auth(site))
+    assert r.status_code == 201, r.get_json()
