@@ -26,8 +26,13 @@ db: install
 demo: db models
 	$(BIN)/moderation demo --host $(HOST) --port $(PORT)
 
-run: demo
-	$(BIN)/moderation serve --host $(HOST) --port $(PORT)
+# the demo's own random session key, made once and kept in instance/ (serve refuses the public default)
+instance/secret_key:
+	@mkdir -p instance && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+
+run: demo instance/secret_key
+	MODERATION_SECRET_KEY=$${MODERATION_SECRET_KEY:-$$(cat instance/secret_key)} \
+	  $(BIN)/moderation serve --host $(HOST) --port $(PORT)
 
 # Debian's chromium for the browser tests; Playwright drives it through executable_path.
 browser:

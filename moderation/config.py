@@ -9,6 +9,9 @@ from pathlib import Path
 # spelled in the vocabulary; kept importable here for code written against 0.1.0
 from moderation.vocabulary import DEFAULT_POLICY  # noqa: F401
 
+# the published default: fine for a command run by hand, never for a server (see refuse_public_secret)
+PUBLIC_SECRET_KEY = "dev-only-change-me"
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -19,7 +22,7 @@ def from_environment(instance_path: str) -> dict:
         "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'moderation.sqlite'}",
         # "1": DATABASE_URL points at PgBouncer in transaction pooling mode (no server-side prepared statements)
         "PGBOUNCER": env.get("MODERATION_PGBOUNCER", "0") == "1",
-        "SECRET_KEY": env.get("MODERATION_SECRET_KEY") or "dev-only-change-me",
+        "SECRET_KEY": env.get("MODERATION_SECRET_KEY") or PUBLIC_SECRET_KEY,
         # the moderator session cookie's Secure flag: "auto" (off only for plain http on localhost), "1" or "0"
         "SECURE_COOKIES": env.get("MODERATION_SECURE_COOKIES", "auto"),
         "MODELS_DIR": env.get("MODERATION_MODELS_DIR") or str(PROJECT_ROOT / "models"),
@@ -35,6 +38,17 @@ def from_environment(instance_path: str) -> dict:
         "MAX_BATCH": int(env.get("MODERATION_MAX_BATCH", "500")),
         "MODEL_RELOAD_SECONDS": float(env.get("MODERATION_MODEL_RELOAD_SECONDS", "3")),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # seconds a client has to send a request body once its headers arrived (408 after)
+        "REQUEST_BODY_TIMEOUT": float(env.get("MODERATION_REQUEST_BODY_TIMEOUT", "30")),
+        # seconds before a request still without an answer gets 503 (the worker's timeout is 60)
+        "REQUEST_TIMEOUT": float(env.get("MODERATION_REQUEST_TIMEOUT", "30")),
+        # database: seconds to connect, to wait for a pooled connection, and for one statement
+        "DB_CONNECT_TIMEOUT": float(env.get("MODERATION_DB_CONNECT_TIMEOUT", "3")),
+        "DB_POOL_TIMEOUT": float(env.get("MODERATION_DB_POOL_TIMEOUT", "5")),
+        "DB_STATEMENT_TIMEOUT": float(env.get("MODERATION_DB_STATEMENT_TIMEOUT", "15")),
+        # a site without its own --rate-limit: requests per second and burst
+        "RATE_LIMIT_PER_SECOND": float(env.get("MODERATION_RATE_LIMIT_PER_SECOND", "50")),
+        "RATE_LIMIT_BURST": int(env.get("MODERATION_RATE_LIMIT_BURST", "200")),
         # when set, /metrics answers only to "Authorization: Bearer <token>" (Prometheus: bearer_token)
         "METRICS_TOKEN": env.get("MODERATION_METRICS_TOKEN") or None,
         # webhooks: a hard deadline in seconds for one delivery (connect, send, answer), a lease of
@@ -54,3 +68,14 @@ def from_environment(instance_path: str) -> dict:
         "DECISIONS_PAGE_SIZE": int(env.get("MODERATION_DECISIONS_PAGE_SIZE", "100")),
         "DECISIONS_SETTLE_SECONDS": float(env.get("MODERATION_DECISIONS_SETTLE_SECONDS", "5")),
     }
+
+
+def refuse_public_secret(secret_key: str | None = None):
+    """Stop a server that would sign sessions with the published default key."""
+    key = secret_key if secret_key is not None else os.environ.get("MODERATION_SECRET_KEY", "")
+    if not key or key == PUBLIC_SECRET_KEY:
+        raise SystemExit(
+            "refusing to serve without MODERATION_SECRET_KEY: set it to a long random value, e.g.\n"
+            "  export MODERATION_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')\n"
+            "('make run' makes one for the demo in instance/secret_key)"
+        )

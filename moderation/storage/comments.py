@@ -82,7 +82,14 @@ def list_sites(db) -> list[dict]:
 
 
 def _site_dict(site):
-    return {"id": site.id, "name": site.name, "webhook_url": site.webhook_url, "policy": site.policy or {}}
+    return {
+        "id": site.id,
+        "name": site.name,
+        "webhook_url": site.webhook_url,
+        "policy": site.policy or {},
+        "rate_limit_per_second": site.rate_limit_per_second,
+        "rate_limit_burst": site.rate_limit_burst,
+    }
 
 
 # --- comments ----------------------------------------------------------------
