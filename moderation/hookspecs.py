@@ -49,3 +49,18 @@ def moderation_decide(comment, analysis, policy):
     policy (``plugins.policy``) is ``trylast`` so any plugin can override it.
     ``policy`` is the site's policy dict (thresholds and mode).
     """
+
+
+@hookspec
+def moderation_refine(comments, analyses, models, config):
+    """A second opinion on the merged analyses (the cascade's second tier).
+
+    Called after every ``moderation_analyze`` implementation, with the merged
+    ``analyses`` (one per comment, read-only), so a slow model can look only at
+    the comments the fast ones are in doubt about.  Return a list of the same
+    length, each item None (keep the analysis) or a dict whose ``"stance"`` or
+    ``"incivility"`` replaces the analysis's, and whose ``"models"`` are added.
+    All implementations run, each in isolation, with the budget and error
+    handling of ``moderation_analyze``; a later one sees the earlier ones' revisions
+    only through what it returns.
+    """

@@ -4,7 +4,11 @@
 ``approve_below`` (incivility score under which a civil comment goes online),
 ``reject_above`` (score at or above which it is refused) and ``mode`` ("pre":
 a human looks at everything in between; "post": in-between comments go online
-and wait for a human afterwards).  Threats always wait for a human, urgently.
+and wait for a human afterwards).  Threats always wait for a human; urgently only
+when the lexicon found the threat aimed at a person (a threat span with a
+``target``), never on a model score alone.  A model-only verdict in the doubt
+band (``incivility["doubt"]``) is never decided automatically: it waits for a
+human ("pre") or goes online and waits ("post"), whatever the thresholds.
 """
 
 from moderation import hookimpl
@@ -22,7 +26,11 @@ def moderation_decide(analysis, policy):
     categories = incivility.get("categories") or []
     score = float(incivility.get("score", 0.0))
     if "threat" in categories:
-        return {"status": "pending", "urgent": True, "reason": "threat"}
+        aimed = any(s.get("category") == "threat" and s.get("target") for s in incivility.get("spans") or [])
+        return {"status": "pending", "urgent": aimed, "reason": "threat"}
+    if incivility.get("doubt"):
+        status = "approved" if policy["mode"] == "post" else "pending"
+        return {"status": status, "urgent": False, "reason": "in doubt"}
     if score >= policy["reject_above"]:
         reason = next((c for c in SEVERITY if c in categories), "uncivil")
         return {"status": "rejected", "urgent": False, "reason": reason}

@@ -172,8 +172,10 @@ def plugins():
     """The loaded plugins and the hooks each implements."""
     from moderation.pipeline.host import describe
 
-    for row in describe(_service(_app()).pm):
+    svc = _service(_app())
+    for row in describe(svc.pm):
         click.echo(f"{row['name']:<14} {row['module']:<28} {', '.join(row['hooks'])}")
+    click.echo(f"sentence encoder (stance's second tier): {svc.models.encoder_status()}")
 
 
 @main.command()
@@ -204,6 +206,8 @@ def train(task, data, test_path, force):
             app.config["MODELS_DIR"],
             force=force,
             progress=lambda msg: click.echo(msg, err=True),
+            encoder=app.config["ENCODER"],
+            cache_dir=app.config["CACHE_DIR"],
         )
     except DataError as exc:
         raise click.ClickException(str(exc)) from None
@@ -237,6 +241,7 @@ def evaluate(task, data, as_json, report_dir, version):
     from moderation.lab import evaluation
     from moderation.lab import reports as eval_reports
     from moderation.ml.corpus import DataError
+    from moderation.ml.encoder import open_encoder
     from moderation.ml.model_store import ModelError, load_verified
 
     app = _app()
@@ -245,10 +250,15 @@ def evaluate(task, data, as_json, report_dir, version):
         model = load_verified(Path(app.config["MODELS_DIR"]) / task, version or store.pointer(task).get("version", ""))
     except ModelError as exc:
         raise click.ClickException(str(exc)) from None
+    encoder = open_encoder(app.config["ENCODER"])[0] if task == "stance" else None
     hatecheck = [p for p in data if evaluation.is_hatecheck(p)]
     labelled = [p for p in data if p not in hatecheck]
     try:
-        results = [("-".join(Path(p).stem for p in labelled), evaluation.evaluate(model, labelled))] if labelled else []
+        results = (
+            [("-".join(Path(p).stem for p in labelled), evaluation.evaluate(model, labelled, encoder))]
+            if labelled
+            else []
+        )
         results += [(Path(p).stem, evaluation.hatecheck(model, p)) for p in hatecheck]
     except DataError as exc:
         raise click.ClickException(str(exc)) from None

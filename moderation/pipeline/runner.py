@@ -47,11 +47,18 @@ class Pipeline:
             for analysis, finding in zip(analyses, self._findings(impl, comments, analyses)):
                 if finding:
                     _merge(analysis, finding)
+        # the second tier: plugins that revise the merged analyses (e.g. the encoder, for comments in doubt)
+        for impl in reversed(self.pm.hook.moderation_refine.get_hookimpls()):
+            if impl.plugin_name in skip:
+                continue
+            for analysis, finding in zip(analyses, self._findings(impl, comments, analyses)):
+                if finding:
+                    _merge(analysis, finding, replace=True)
         return analyses
 
     def _findings(self, impl, comments, analyses):
         try:
-            return self._call(impl, comments)
+            return self._call(impl, comments, analyses)
         except PluginFailure as failure:
             if len(comments) == 1 or "budget" in str(failure):
                 for analysis in analyses:
@@ -62,8 +69,8 @@ class Pipeline:
         # the batch failed: find the comments this plugin fails on, one by one
         return [self._findings(impl, [c], [a])[0] for c, a in zip(comments, analyses)]
 
-    def _call(self, impl, comments):
-        kwargs = {"comments": comments, "models": self.models, "config": self.config}
+    def _call(self, impl, comments, analyses):
+        kwargs = {"comments": comments, "analyses": analyses, "models": self.models, "config": self.config}
         args = {name: kwargs[name] for name in impl.argnames if name in kwargs}
         budget = self.budget * max(1.0, len(comments) / 10)
         started = time.perf_counter()
@@ -115,9 +122,9 @@ class Pipeline:
         ]
 
 
-def _merge(analysis, finding):
+def _merge(analysis, finding, replace=False):
     for key in ("stance", "incivility"):
-        if finding.get(key) is not None and analysis[key] is None:
+        if finding.get(key) is not None and (replace or analysis[key] is None):
             analysis[key] = finding[key]
     for tag in finding.get("tags") or ():
         if tag not in analysis["tags"]:

@@ -183,8 +183,15 @@ def healthz():
         "status": "ok" if database == "ok" and all(models.values()) else "degraded",
         "database": database,
         "models": {t: (m.version if m else svc.models.errors.get(t)) for t, m in models.items()},
+        # the second tier is optional: without it the service is still "ok", and this says why
+        "encoder": _encoder_status(svc.models),
     }
     return jsonify(body), 200 if database == "ok" else 503
+
+
+def _encoder_status(models) -> str:
+    status = getattr(models, "encoder_status", None)
+    return status() if status else "not provided by this model store"
 
 
 @bp.get("/metrics")

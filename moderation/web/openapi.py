@@ -79,6 +79,11 @@ ANALYSIS = {
             "properties": {
                 "uncivil": {"type": "boolean"},
                 "score": {"type": "number"},
+                "model_score": {"type": "number", "description": "the calibrated model's probability alone"},
+                "doubt": {
+                    "type": "boolean",
+                    "description": "uncivil by the model alone, with a score in the doubt band: a human decides",
+                },
                 "categories": {"type": "array", "items": {"enum": list(CATEGORIES)}},
                 "spans": {
                     "type": "array",
@@ -89,6 +94,10 @@ ANALYSIS = {
                             "end": {"type": "integer"},
                             "text": STR,
                             "category": {"enum": list(CATEGORIES)},
+                            "target": {
+                                "type": "string",
+                                "description": "threat spans: who it is aimed at (je, hem, wethouder, …)",
+                            },
                         },
                     },
                 },
