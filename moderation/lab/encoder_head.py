@@ -54,6 +54,8 @@ def choose(y, classes, fast_oof, head_oof, max_share=MAX_SHARE) -> dict:
             key = (figures["macro_f1"], -share, -weight)
             if best is None or key > best[0]:
                 best = (key, {"doubt_below": doubt_below, "weight": weight, "share": round(share, 4), **figures})
+    if best is None:  # every threshold sends too many: never consult it
+        return {"doubt_below": 0.0, "weight": 0.0, "share": 0.0, **_scores(y, classes, fast_oof)}
     return best[1]
 
 
