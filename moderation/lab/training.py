@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import joblib
+import numpy as np
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from moderation.lab import encoder_head, evaluation
-from moderation.ml import corpus, textmodel
+from moderation.ml import calibration, corpus, textmodel
 from moderation.ml.encoder import open_encoder
 from moderation.ml.model_store import (
     LoadedModel,
@@ -73,14 +74,16 @@ def train(
     started = time.perf_counter()
     progress(f"{task}: {len(texts)} training comments from {len(files)} file(s)")
     cv = oof = folds = None
+    beta = None
     classes = sorted(set(labels))
     if cv_folds and min(labels.count(label) for label in set(labels)) >= cv_folds:
         progress(f"{task}: {cv_folds}-fold cross-validation of the model (without the lexicon)…")
         step = time.perf_counter()
         folds = StratifiedKFold(n_splits=cv_folds, shuffle=True, random_state=13)
-        oof = cross_val_predict(textmodel.build(params), texts, labels, cv=folds, n_jobs=1, method="predict_proba")
+        oof, beta = _out_of_fold(textmodel.build(params), texts, labels, classes, folds, params)
         cv = metrics(task, labels, [classes[j] for j in oof.argmax(axis=1)])
-        cv["ece"] = evaluation.top_label_ece(oof.max(axis=1), oof.argmax(axis=1) == [classes.index(y) for y in labels])
+        truth = np.array([classes.index(y) for y in labels])
+        cv["ece"] = evaluation.top_label_ece(oof.max(axis=1), oof.argmax(axis=1) == truth)
         progress(f"{task}: cross-validated {HEADLINE[task]} {cv[HEADLINE[task]]} ({time.perf_counter() - step:.1f} s)")
     progress(f"{task}: fitting on all {len(texts)} training comments…")
     step = time.perf_counter()
@@ -89,6 +92,9 @@ def train(
         pipeline.fit(texts, labels, corpus.categories_of(data_paths))
     else:
         pipeline = textmodel.build(params).fit(texts, labels)
+    if beta is not None:
+        calibration.scale(pipeline.named_steps["clf"], beta)
+        progress(f"{task}: calibrated: inverse temperature {beta} (fitted on the out-of-fold scores)")
     textmodel.prepare(pipeline)
     progress(f"{task}: fitted ({time.perf_counter() - step:.1f} s)")
     version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -127,6 +133,11 @@ def train(
             ),
             "code_version": _code_version(),
             "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
+            "calibration": (
+                {"method": "temperature", "inverse_temperature": beta, "fitted_on": f"{cv_folds}-fold out-of-fold scores"}
+                if beta is not None
+                else None
+            ),
             "metrics": {"cross_validation": cv, "test": test},
             "train_seconds": round(time.perf_counter() - started, 2),
             "size_bytes": artefact.stat().st_size,
@@ -138,6 +149,17 @@ def train(
     meta["promoted"], meta["promotion_note"] = _promote(task, meta, models_dir, force, test_path, sentence_encoder)
     write_json_atomic(task_dir / f"{version}.json", meta)
     return meta
+
+
+def _out_of_fold(model, texts, labels, classes, folds, params):
+    """Out-of-fold probabilities (columns in ``classes`` order) and the inverse temperature that
+    calibrates them (None for a classifier without decision values: not calibrated)."""
+    if params.get("classifier", "lr") != "lr":
+        return cross_val_predict(model, texts, labels, cv=folds, n_jobs=1, method="predict_proba"), None
+    logits = cross_val_predict(model, texts, labels, cv=folds, n_jobs=1, method="decision_function")
+    truth = np.array([classes.index(y) for y in labels])
+    beta = calibration.fit_temperature(logits, truth)
+    return calibration.probabilities(logits, beta), beta
 
 
 def corpus_cache_dir() -> Path:

@@ -30,15 +30,12 @@ BASE_PARAMS = {
     "C": 8.0,  # inverse regularisation (lr, svm)
     "balanced": True,  # class_weight="balanced" (probabilities then lean towards the rarer class)
     "alpha": 1e-5,  # regularisation (sgd) or smoothing (cnb)
-    # lr: "temperature" (one inverse temperature fitted on 5-fold out-of-fold scores, so a score
-    # means a probability without moving any argmax), "sigmoid", "isotonic" or None
-    "calibration": None,
 }
 # The defaults per task: the winners of the cross-validated comparison.
 TASK_PARAMS = {
-    "stance": dict(BASE_PARAMS, calibration="temperature"),
+    "stance": dict(BASE_PARAMS),
     # unweighted: the probability must mean what it says, the plugin cuts at 0.5 and ORs the lexicon
-    "incivility": dict(BASE_PARAMS, balanced=False, calibration="temperature"),
+    "incivility": dict(BASE_PARAMS, balanced=False),
 }
 
 
@@ -76,10 +73,7 @@ def _classifier(p):
         )
     if p["classifier"] == "cnb":
         return ComplementNB(alpha=p["alpha"])
-    lr = LogisticRegression(C=p["C"], class_weight=weight, max_iter=3000)
-    if p.get("calibration"):
-        return CalibratedClassifierCV(lr, method=p["calibration"], cv=5, ensemble=False)
-    return lr
+    return LogisticRegression(C=p["C"], class_weight=weight, max_iter=3000)
 
 
 class WithCategories:
@@ -142,28 +136,14 @@ def probabilities(model, x: text_features.Rows):
     computed directly (softmax, or the logistic function for two classes), which
     skips scikit-learn's per-call checks; tests hold it equal to ``predict_proba``."""
     clf = model.named_steps["clf"]
-    calibrator = None
-    if _temperature_scaled_lr(clf):
-        calibrator, clf = clf.calibrated_classifiers_[0].calibrators[0], clf.calibrated_classifiers_[0].estimator
     if type(clf) is not LogisticRegression:
         return clf.predict_proba(x.csr())
     scores = x.dot(clf.coef_) + clf.intercept_
-    if calibrator is not None:  # what CalibratedClassifierCV.predict_proba does, without its per-call checks
-        return calibrator.predict(scores)
     if scores.shape[1] == 1:
         positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
         return np.column_stack([1.0 - positive, positive])
     scores = np.exp(scores - scores.max(axis=1, keepdims=True))
     return scores / scores.sum(axis=1, keepdims=True)
-
-
-def _temperature_scaled_lr(clf) -> bool:
-    return (
-        isinstance(clf, CalibratedClassifierCV)
-        and clf.method == "temperature"
-        and len(clf.calibrated_classifiers_) == 1
-        and type(clf.calibrated_classifiers_[0].estimator) is LogisticRegression
-    )
 
 
 def predict(model, texts: list[str], evidence_for=None, k: int = 5):

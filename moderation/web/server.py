@@ -15,7 +15,9 @@ class _Server(BaseApplication):
     def load(self):
         from moderation.app import create_app
 
-        return create_app()
+        app = create_app()
+        app.extensions["moderation"].models.encoder()  # opened here, not on the first comment in doubt
+        return app
 
 
 def run(host: str, port: int, workers: int = 2, threads: int = 1):

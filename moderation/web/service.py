@@ -41,7 +41,6 @@ def build(config, extra_plugins=(), models=None) -> Service:
             encoder_threads=config.get("ENCODER_THREADS", 1),
         )
         models.poll(force=True)  # load and verify at start-up, not on the first comment
-        models.encoder()
     pm = plugin_host.build_manager(config["PLUGINS"], config["DISABLED_PLUGINS"], extra_plugins)
     metrics = Metrics(lambda: records.count_comments(db))
     metrics.registry.register(
