@@ -18,6 +18,7 @@ Writes the "encoder" section of docs/BENCHMARKS.md (bench/report.py) unless --no
 """
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -115,7 +116,7 @@ def main():
     corpus_texts = [t for p in default_training_files() for t in texts_of(p)] + test
     if args.limit:
         test, corpus_texts = test[: args.limit], corpus_texts[: args.limit * 2]
-    results = {}
+    results = {"load": [os.getloadavg()[0]]}
     for setting in ("off", "on"):
         pipe, store = pipeline(setting)
         print(f"encoder {setting}: {store.encoder_status()}", file=sys.stderr)
@@ -127,6 +128,7 @@ def main():
         finally:
             pipe.close()
         print(results[setting], file=sys.stderr)
+        results["load"].append(os.getloadavg()[0])
     body = report(results, len(test), len(corpus_texts))
     print(body)
     if not args.no_write:
@@ -146,7 +148,9 @@ def report(results, n_test, n_corpus) -> str:
         f"`.venv/bin/python bench/encoder.py` — {machine()}.",
         "Every built-in plugin through `Pipeline.analyze`, in process, no HTTP, no database; the same models, "
         "with `MODERATION_ENCODER=off` and `on` in one run, the encoder on one thread "
-        "(`MODERATION_ENCODER_THREADS=1`). The machine is shared with other jobs: figures vary between runs.",
+        "(`MODERATION_ENCODER_THREADS=1`). The machine is shared with other jobs: the 1-minute load average "
+        f"was {', '.join(f'{x:.1f}' for x in results['load'])} (start, after off, after on) on 2 cores, "
+        "so the figures are those of a machine several times busier than idle.",
         f"The encoder is consulted when the fast stance model's highest probability is below "
         f"{spec.get('doubt_below', '?')} (chosen by cross-validation on the training files, at most "
         f"35% of them), and its probabilities then count for {spec.get('weight', '?')}.",

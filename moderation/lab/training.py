@@ -134,7 +134,11 @@ def train(
             "code_version": _code_version(),
             "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
             "calibration": (
-                {"method": "temperature", "inverse_temperature": beta, "fitted_on": f"{cv_folds}-fold out-of-fold scores"}
+                {
+                    "method": "temperature",
+                    "inverse_temperature": beta,
+                    "fitted_on": f"{cv_folds}-fold out-of-fold scores",
+                }
                 if beta is not None
                 else None
             ),
