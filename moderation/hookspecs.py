@@ -60,7 +60,8 @@ def moderation_refine(comments, analyses, models, config):
     the comments the fast ones are in doubt about.  Return a list of the same
     length, each item None (keep the analysis) or a dict whose ``"stance"`` or
     ``"incivility"`` replaces the analysis's, and whose ``"models"`` are added.
-    All implementations run, each in isolation, with the budget and error
-    handling of ``moderation_analyze``; a later one sees the earlier ones' revisions
-    only through what it returns.
+    All implementations run, each in isolation, within the plugin budget; one
+    that raises or runs past it leaves the first tier's verdict standing and is
+    noted in ``analysis["skipped"]`` (not ``errors``: a second opinion that did
+    not come must not hold up, or un-escalate, a comment).
     """

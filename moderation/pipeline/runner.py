@@ -47,27 +47,28 @@ class Pipeline:
             for analysis, finding in zip(analyses, self._findings(impl, comments, analyses)):
                 if finding:
                     _merge(analysis, finding)
-        # the second tier: plugins that revise the merged analyses (e.g. the encoder, for comments in doubt)
+        # the second tier: plugins that revise the merged analyses (e.g. the encoder, for comments in doubt);
+        # one that fails or runs out of time leaves the first tier's verdict, noted in "skipped", not "errors"
         for impl in reversed(self.pm.hook.moderation_refine.get_hookimpls()):
             if impl.plugin_name in skip:
                 continue
-            for analysis, finding in zip(analyses, self._findings(impl, comments, analyses)):
+            for analysis, finding in zip(analyses, self._findings(impl, comments, analyses, "skipped")):
                 if finding:
                     _merge(analysis, finding, replace=True)
         return analyses
 
-    def _findings(self, impl, comments, analyses):
+    def _findings(self, impl, comments, analyses, record="errors"):
         try:
             return self._call(impl, comments, analyses)
         except PluginFailure as failure:
             if len(comments) == 1 or "budget" in str(failure):
                 for analysis in analyses:
-                    analysis["errors"].append(
-                        {"plugin": impl.plugin_name, "hook": "moderation_analyze", "error": str(failure)}
+                    analysis.setdefault(record, []).append(
+                        {"plugin": impl.plugin_name, "hook": impl.function.__name__, "error": str(failure)}
                     )
                 return [None] * len(comments)
         # the batch failed: find the comments this plugin fails on, one by one
-        return [self._findings(impl, [c], [a])[0] for c, a in zip(comments, analyses)]
+        return [self._findings(impl, [c], [a], record)[0] for c, a in zip(comments, analyses)]
 
     def _call(self, impl, comments, analyses):
         kwargs = {"comments": comments, "analyses": analyses, "models": self.models, "config": self.config}

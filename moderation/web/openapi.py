@@ -110,6 +110,12 @@ ANALYSIS = {
             "items": {"type": "object"},
             "description": "Plugins that failed; when not empty the comment waits for a human.",
         },
+        "skipped": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "Second-tier plugins (e.g. the sentence encoder) that failed or ran out of time; "
+            "the first tier's verdict stands.",
+        },
     },
 }
 

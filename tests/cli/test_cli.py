@@ -62,7 +62,9 @@ def test_classify_reads_json_lines_and_writes_analyses(env):
     analyses = [json.loads(line) for line in result.output.strip().splitlines()]
     assert len(analyses) == 2
     assert all(
-        a["stance"]["label"] in STANCES and set(a) == {"stance", "incivility", "tags", "models", "errors"}
+        a["stance"]["label"] in STANCES
+        # "skipped": a second-tier plugin (the encoder) that ran out of time on a busy machine
+        and set(a) - {"skipped"} == {"stance", "incivility", "tags", "models", "errors"}
         for a in analyses
     )
     assert analyses[0]["incivility"]["spans"][0]["text"] == "prutsers"

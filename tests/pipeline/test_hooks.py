@@ -70,7 +70,7 @@ def test_hook_moderation_analyze(make_app, site):
 
 def test_hook_moderation_refine(make_app, site):
     """A second-tier plugin sees the merged analyses and may replace the stance of those it doubts;
-    one that raises sends only its comments to a human."""
+    where it raises, the first tier's verdict stands and the failure is noted in "skipped"."""
 
     class Second:
         @hookimpl
@@ -90,7 +90,8 @@ def test_hook_moderation_refine(make_app, site):
     )
     assert asked["stance"]["label"] == "neutral" and asked["models"]["second"] == "1" and not asked["errors"]
     assert "second" not in kept["models"] and kept["stance"]["label"] and not kept["errors"]
-    assert broken["errors"] and broken["errors"][0]["error"] == "ValueError: boem"
+    assert not broken["errors"] and broken["skipped"][0]["error"] == "ValueError: boem"
+    assert broken["stance"]["label"]  # the first tier's verdict stands
 
 
 def test_hook_moderation_decide(make_app, site):
