@@ -67,6 +67,14 @@ def from_environment(instance_path: str) -> dict:
         # (so a transaction still committing cannot slip in behind a site's cursor)
         "DECISIONS_PAGE_SIZE": int(env.get("MODERATION_DECISIONS_PAGE_SIZE", "100")),
         "DECISIONS_SETTLE_SECONDS": float(env.get("MODERATION_DECISIONS_SETTLE_SECONDS", "5")),
+        # the sentence encoder consulted for stance in doubt (plugins/encoder.py): "on" or "off"
+        "ENCODER": env.get("MODERATION_ENCODER", "on"),
+        # its threads per process: 1 keeps gunicorn workers from fighting over the cores
+        "ENCODER_THREADS": int(env.get("MODERATION_ENCODER_THREADS", "1")),
+        # where the training corpus's embeddings are cached (by text hash), outside git
+        "CACHE_DIR": env.get("MODERATION_CACHE_DIR") or str(PROJECT_ROOT / ".cache"),
+        # a model-only incivility score in [low, high) is doubt: a human looks, no automatic category
+        "DOUBT_BAND": _band(env.get("MODERATION_DOUBT_BAND", "0.5,0.9")),
     }
 
 
@@ -79,3 +87,14 @@ def refuse_public_secret(secret_key: str | None = None):
             "  export MODERATION_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')\n"
             "('make run' makes one for the demo in instance/secret_key)"
         )
+
+
+def _band(value: str) -> tuple[float, float]:
+    """``"low,high"`` as two floats with 0 <= low <= high <= 1."""
+    try:
+        low, high = (float(v) for v in value.split(","))
+    except ValueError:
+        raise ValueError(f"MODERATION_DOUBT_BAND={value!r}: give two numbers, e.g. 0.5,0.9") from None
+    if not 0 <= low <= high <= 1:
+        raise ValueError(f"MODERATION_DOUBT_BAND={value!r}: need 0 <= low <= high <= 1")
+    return low, high

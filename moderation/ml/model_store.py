@@ -24,6 +24,7 @@ import weakref
 from pathlib import Path
 
 from moderation.ml import linear
+from moderation.ml.encoder import open_encoder
 from moderation.vocabulary import TASKS
 
 log = logging.getLogger(__name__)
@@ -56,12 +57,14 @@ def write_json_atomic(path: Path, data) -> None:
 class LoadedModel:
     """A verified model: the estimator plus its metadata."""
 
-    def __init__(self, task, meta, estimator):
+    def __init__(self, task, meta, estimator, encoder_head=None):
         self.task = task
         self.meta = meta
         self.estimator = estimator
         self.version = meta["version"]
         self.labels = list(meta["labels"])
+        # the second tier (stance): a classifier of sentence-encoder embeddings, see plugins/encoder.py
+        self.encoder_head = encoder_head
 
     def predict_proba(self, texts):
         """One ``{label: probability}`` dict per text."""
@@ -128,7 +131,7 @@ def load_verified(task_dir: Path, version: str, spaces: dict | None = None) -> L
     classes = sorted(str(c) for c in getattr(estimator, "classes_", []))
     if classes != sorted(meta.get("labels", [])):
         raise ModelError(f"{artefact}: labels {classes} do not match the metadata's {sorted(meta.get('labels', []))}")
-    model = LoadedModel(task_dir.name, meta, estimator)
+    model = LoadedModel(task_dir.name, meta, estimator, _encoder_head(task_dir, meta))
     for canary in meta.get("canaries", []):
         scores = model.scores(canary["text"])
         label = max(scores, key=scores.get)
@@ -155,6 +158,27 @@ def _load_pickle(artefact, meta):
             raise ModelError(f"{artefact}: could not be loaded ({type(exc).__name__}: {exc})") from exc
 
 
+def _encoder_head(task_dir: Path, meta: dict):
+    """The encoder head a model's metadata names (``meta["encoder"]["file"]``), verified like the model; or None."""
+    spec = meta.get("encoder") or {}
+    if not spec.get("file"):
+        return None
+    artefact = task_dir / spec["file"]
+    if not artefact.is_file() or sha256_file(artefact) != spec.get("sha256"):
+        raise ModelError(f"{artefact}: the encoder head is missing or its sha256 does not match the metadata")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            import joblib
+
+            head = joblib.load(artefact)
+        except Exception as exc:
+            raise ModelError(f"{artefact}: could not be loaded ({type(exc).__name__}: {exc})") from exc
+    if sorted(str(c) for c in getattr(head, "classes_", [])) != sorted(meta.get("labels", [])):
+        raise ModelError(f"{artefact}: the encoder head's labels do not match the model's")
+    return head
+
+
 class ModelStore:
     """The active model per task, reloaded when ``current.json`` changes.
 
@@ -163,9 +187,13 @@ class ModelStore:
     worker within a few seconds without a restart.
     """
 
-    def __init__(self, root, reload_seconds=3.0):
+    def __init__(self, root, reload_seconds=3.0, encoder="on", encoder_threads=None):
         self.root = Path(root)
         self.reload_seconds = reload_seconds
+        self.encoder_setting = encoder
+        self.encoder_threads = encoder_threads
+        self._encoder = None
+        self._encoder_opened = False
         self._models = {}
         self._pointer_stamp = {}
         self._checked = {}
@@ -176,6 +204,23 @@ class ModelStore:
     def get(self, task):
         """The model serving ``task`` now, or None (then ``errors[task]`` says why)."""
         return self._models.get(task)
+
+    def encoder(self):
+        """The sentence encoder (moderation.ml.encoder), opened once; None when off or
+        unavailable, and then ``errors["encoder"]`` says why."""
+        if not self._encoder_opened:
+            with self._lock:
+                if not self._encoder_opened:
+                    self._encoder, note = open_encoder(self.encoder_setting, self.encoder_threads)
+                    if self._encoder is None:
+                        self.errors["encoder"] = note
+                        (log.info if note.startswith("off") else log.warning)("sentence encoder %s", note)
+                    self._encoder_opened = True
+        return self._encoder
+
+    def encoder_status(self) -> str:
+        encoder = self.encoder()
+        return f"ok: {encoder.name}" if encoder else self.errors.get("encoder", "unavailable")
 
     def poll(self, force=False) -> None:
         """Reload any task whose ``current.json`` moved; at most every ``reload_seconds``.
@@ -261,10 +306,11 @@ class ModelStore:
         return previous
 
     def status(self) -> dict:
-        out = {}
+        out: dict = {}
         for task in TASKS:
             model = self._models.get(task)
             out[task] = {"version": model.version if model else None, "error": self.errors.get(task)}
+        out["encoder"] = self.encoder_status()
         return out
 
 

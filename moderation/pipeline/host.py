@@ -13,6 +13,7 @@ DEFAULT_PLUGINS = (
     "plugins.incivility",
     "plugins.tags",
     "plugins.policy",
+    "plugins.encoder",
 )
 ENTRY_POINT_GROUP = "moderation"
 

@@ -69,30 +69,39 @@ class Pipeline:
             for analysis, finding in zip(analyses, self._findings(impl, comments, analyses)):
                 if finding:
                     _merge(analysis, finding)
+        # the second tier: plugins that revise the merged analyses (e.g. the encoder, for comments in doubt);
+        # one that fails or runs out of time leaves the first tier's verdict, noted in "skipped", not "errors"
+        for impl in reversed(self.pm.hook.moderation_refine.get_hookimpls()):
+            if impl.plugin_name in skip:
+                continue
+            for analysis, finding in zip(analyses, self._findings(impl, comments, analyses, "skipped")):
+                if finding:
+                    _merge(analysis, finding, replace=True)
         return analyses
 
-    def _findings(self, impl, comments, analyses):
+    def _findings(self, impl, comments, analyses, record="errors"):
         try:
-            return self._call(impl, comments)
+            return self._call(impl, comments, analyses)
         except PluginFailure as failure:
             log.error(
-                "plugin %s failed in moderation_analyze on %d comment(s): %s",
+                "plugin %s failed in %s on %d comment(s): %s",
                 _name(impl),
+                impl.function.__name__,
                 len(comments),
                 failure,
                 exc_info=failure.__cause__ or failure,
             )
             if len(comments) == 1 or failure.final:
                 for analysis in analyses:
-                    analysis["errors"].append(
-                        {"plugin": _name(impl), "hook": "moderation_analyze", "error": str(failure)}
+                    analysis.setdefault(record, []).append(
+                        {"plugin": _name(impl), "hook": impl.function.__name__, "error": str(failure)}
                     )
                 return [None] * len(comments)
         # the batch failed: find the comments this plugin fails on, one by one
-        return [self._findings(impl, [c], [a])[0] for c, a in zip(comments, analyses)]
+        return [self._findings(impl, [c], [a], record)[0] for c, a in zip(comments, analyses)]
 
-    def _call(self, impl, comments):
-        kwargs = {"comments": comments, "models": self.models, "config": self.config}
+    def _call(self, impl, comments, analyses):
+        kwargs = {"comments": comments, "analyses": analyses, "models": self.models, "config": self.config}
         args = {name: kwargs[name] for name in impl.argnames if name in kwargs}
         budget = self.budget * max(1.0, len(comments) / 10)
         started = time.perf_counter()
@@ -163,9 +172,9 @@ class Pipeline:
         ]
 
 
-def _merge(analysis, finding):
+def _merge(analysis, finding, replace=False):
     for key in ("stance", "incivility"):
-        if finding.get(key) is not None and analysis[key] is None:
+        if finding.get(key) is not None and (replace or analysis[key] is None):
             analysis[key] = finding[key]
     for tag in finding.get("tags") or ():
         if tag not in analysis["tags"]:

@@ -225,9 +225,16 @@ def readiness():
         "database": database,
         # a version, or only that it is missing: the reason names files, see 'moderation models list'
         "models": {t: (m.version if m else "not loaded") for t, m in models.items()},
+        # the second tier is optional: without it the service is still "ok", and this says why
+        "encoder": _encoder_status(svc.models),
     }
     headers = {} if ready else {"Retry-After": "5"}
     return jsonify(body), 200 if ready else 503, headers
+
+
+def _encoder_status(models) -> str:
+    status = getattr(models, "encoder_status", None)
+    return status() if status else "not provided by this model store"
 
 
 @bp.get("/metrics")

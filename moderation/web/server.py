@@ -26,6 +26,7 @@ class _Server(BaseApplication):
         from moderation.web.front import Front
 
         app = self.factory()
+        app.extensions["moderation"].models.encoder()  # opened here, not on the first comment in doubt
         return Front(
             app,
             threads=self.threads,

@@ -42,7 +42,12 @@ def build(config, extra_plugins=(), models=None) -> Service:
         statement_timeout=config.get("DB_STATEMENT_TIMEOUT", 15),
     )
     if models is None:
-        models = ModelStore(config["MODELS_DIR"], reload_seconds=config["MODEL_RELOAD_SECONDS"])
+        models = ModelStore(
+            config["MODELS_DIR"],
+            reload_seconds=config["MODEL_RELOAD_SECONDS"],
+            encoder=config.get("ENCODER", "on"),
+            encoder_threads=config.get("ENCODER_THREADS", 1),
+        )
         models.poll(force=True)  # load and verify at start-up, not on the first comment
     pm = plugin_host.build_manager(config["PLUGINS"], config["DISABLED_PLUGINS"], extra_plugins)
     metrics = Metrics(lambda: records.count_comments(db))
