@@ -46,4 +46,12 @@ def from_environment(instance_path: str) -> dict:
         # (so a transaction still committing cannot slip in behind a site's cursor)
         "DECISIONS_PAGE_SIZE": int(env.get("MODERATION_DECISIONS_PAGE_SIZE", "100")),
         "DECISIONS_SETTLE_SECONDS": float(env.get("MODERATION_DECISIONS_SETTLE_SECONDS", "5")),
+        # site models: the moderator-labelled examples a site needs before it gets its own model
+        "SITE_MODEL_MIN_EXAMPLES": int(env.get("MODERATION_SITE_MODEL_MIN_EXAMPLES", "300")),
+        # how many times a moderator-labelled example counts in training (they are real comments)
+        "FEEDBACK_WEIGHT": int(env.get("MODERATION_FEEDBACK_WEIGHT", "3")),
+        # the share of automatic approvals and rejections that also go to the audit sample ("steekproef")
+        "AUDIT_SAMPLE_SHARE": float(env.get("MODERATION_AUDIT_SAMPLE_SHARE", "0.02")),
+        # after a promotion: at most this many pending comments are re-scored with the new model
+        "RESCORE_LIMIT": int(env.get("MODERATION_RESCORE_LIMIT", "5000")),
     }

@@ -10,6 +10,7 @@ towards "uncivil") is given for uncivil comments.
 
 from moderation import hookimpl
 from moderation.ml.evidence import evidence_rows
+from moderation.ml.site_scope import by_site, lookup
 from moderation.ml.textmodel import featurize, probabilities
 from plugins import lexicon
 
@@ -38,7 +39,17 @@ def verdict(model_score: float, spans: list[dict], category_scores: dict) -> dic
 
 @hookimpl
 def moderation_analyze(comments, models):
-    model = models.get("incivility")
+    """Each site's comments are scored by the model that site is served (its own or the shared one)."""
+    results = [None] * len(comments)
+    for site, rows in by_site(comments).items():
+        model, scope = lookup(models, "incivility", site)
+        for i, finding in zip(rows, _analyze(model, [comments[i] for i in rows], models)):
+            finding["models"]["scope"] = {"incivility": scope}
+            results[i] = finding
+    return results
+
+
+def _analyze(model, comments, models):
     if model is None:
         raise RuntimeError(f"no incivility model is being served: {models.errors.get('incivility', 'none loaded')}")
     estimator = model.estimator

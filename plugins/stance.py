@@ -1,12 +1,23 @@
 """Built-in plugin: the writer's stance in the rules-versus-society debate."""
 
 from moderation import hookimpl
+from moderation.ml.site_scope import by_site, lookup
 from moderation.ml.textmodel import predict
 
 
 @hookimpl
 def moderation_analyze(comments, models):
-    model = models.get("stance")
+    """Each site's comments are scored by the model that site is served (its own or the shared one)."""
+    results = [None] * len(comments)
+    for site, rows in by_site(comments).items():
+        model, scope = lookup(models, "stance", site)
+        for i, finding in zip(rows, _analyze(model, [comments[i] for i in rows], models)):
+            finding["models"]["scope"] = {"stance": scope}
+            results[i] = finding
+    return results
+
+
+def _analyze(model, comments, models):
     if model is None:
         raise RuntimeError(f"no stance model is being served: {models.errors.get('stance', 'none loaded')}")
     probs, why = predict(model.estimator, [c["text"] for c in comments])

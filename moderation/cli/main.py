@@ -187,15 +187,42 @@ def plugins():
 )
 @click.option("--test", "test_path", type=click.Path(dir_okay=False), help="the test split")
 @click.option("--force", is_flag=True, help="promote even when worse than the current model")
-def train(task, data, test_path, force):
+@click.option(
+    "--feedback",
+    "with_feedback",
+    is_flag=True,
+    help="add the moderator-labelled examples (imports, corrections, confirmed labels) and promote only "
+    "after a shadow evaluation on the newest of them",
+)
+@click.option("--site", "site_name", help="with --feedback: that site's examples, for a model served to it alone")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def train(task, data, test_path, force, with_feedback, site_name, as_json):
     """Train a model, evaluate it and promote it if it is not worse."""
     from moderation.lab import training
     from moderation.ml.corpus import DataError
     from moderation.ml.datasets import default_test_split, default_training_files
 
+    if site_name and not with_feedback:
+        raise click.ClickException("--site trains a site model from its moderators' labels: add --feedback")
     app = _app()
     paths = list(data) or default_training_files()
     test_path = test_path or default_test_split()
+    if with_feedback:
+        from moderation.cli.feedback import train_with_feedback
+        from moderation.lab.feedback_training import report
+        from moderation.lab.rescore import rescore_after_promotion
+
+        try:
+            meta = train_with_feedback(app, task, paths, test_path, site_name)
+        except DataError as exc:
+            raise click.ClickException(str(exc)) from None
+        if meta is not None:
+            result = report(meta)
+            if meta["promoted"]:
+                result["rescored"] = rescore_after_promotion(_service(app), site_name)
+            click.echo(json.dumps(result, ensure_ascii=False) if as_json else training.summary(meta))
+            return
+        click.echo(f"{task}: no moderator-labelled examples yet; training on the corpus alone", err=True)
     try:
         meta = training.train(
             task,
@@ -207,6 +234,9 @@ def train(task, data, test_path, force):
         )
     except DataError as exc:
         raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps({**meta, "promoted": meta["promoted"]}, ensure_ascii=False))
+        return
     click.echo(training.summary(meta))
 
 
@@ -294,20 +324,6 @@ def models():
     """Model versions: list, activate, roll back."""
 
 
-@models.command("list")
-def models_list():
-    store = _service(_app()).models
-    for task in TASKS:
-        for meta in store.versions(task):
-            test = (meta.get("metrics") or {}).get("test") or {}
-            headline = "F1 uncivil" if task == "incivility" else "macro-F1"
-            score = test.get("f1_uncivil" if task == "incivility" else "macro_f1", "-")
-            click.echo(
-                f"{task:<11} {meta['version']:<26} {'*' if meta['active'] else ' '} "
-                f"test {headline} {score}   {meta.get('size_bytes', 0) / 1e6:.1f} MB   {meta.get('created_at', '')[:19]}"
-            )
-
-
 @models.command("activate")
 @click.argument("task", type=click.Choice(TASKS))
 @click.argument("version")
@@ -351,9 +367,17 @@ _register()
 
 def _register_moderator_commands():
     """``moderation moderators ...`` and ``moderation feedback export`` (moderation/cli_moderators.py)."""
+    from moderation.cli import feedback as cli_feedback
+    from moderation.cli import lab as cli_lab
     from moderation.cli import moderators as cli_moderators
 
     for command in cli_moderators.COMMANDS:
+        main.add_command(command)
+    for command in cli_feedback.FEEDBACK_COMMANDS:
+        cli_moderators.feedback.add_command(command)
+    for command in cli_lab.MODELS_COMMANDS:
+        models.add_command(command)
+    for command in cli_lab.COMMANDS:
         main.add_command(command)
 
 

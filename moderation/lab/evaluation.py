@@ -96,6 +96,12 @@ def evaluate(model, paths) -> dict:
     ]
     if not rows:
         raise corpus.DataError(f"no rows with a {task} label in {', '.join(map(str, paths))}")
+    return evaluate_rows(model, rows)
+
+
+def evaluate_rows(model, rows) -> dict:
+    """``evaluate`` on rows already read (dicts in the labelled-data format, each with the task's label)."""
+    task = model.task
     found = analyses(model, [row["text"] for row in rows])
     gold = [corpus.label_of(row, task) for row in rows]
     result = metrics(task, gold, [served_label(task, a) for a in found])

@@ -41,8 +41,13 @@ def evaluate_model(model, task, paths) -> dict:
     return evaluation.evaluate(model, paths)
 
 
-def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_folds=5, progress=print) -> dict:
-    """Train, evaluate, write and (maybe) promote a model; returns its metadata."""
+def train(
+    task, data_paths, test_path, models_dir, force=False, params=None, cv_folds=5, progress=print, promote=True
+) -> dict:
+    """Train, evaluate, write and (maybe) promote a model; returns its metadata.
+
+    ``promote=False`` leaves the decision to the caller (the shadow evaluation of
+    moderation.lab.feedback_training)."""
     if task not in LABELS:
         raise ValueError(f"unknown task {task!r}; use stance or incivility")
     data_paths = [Path(p) for p in data_paths]
@@ -108,7 +113,10 @@ def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_
     )
     write_json_atomic(task_dir / f"{version}.json", meta)
     load_verified(task_dir, version)  # what was written must verify before anyone may serve it
-    meta["promoted"], meta["promotion_note"] = _promote(task, meta, models_dir, force, test_path)
+    if promote:
+        meta["promoted"], meta["promotion_note"] = _promote(task, meta, models_dir, force, test_path)
+    else:
+        meta["promoted"], meta["promotion_note"] = False, "not promoted yet: awaiting the shadow evaluation"
     write_json_atomic(task_dir / f"{version}.json", meta)
     return meta
 
@@ -165,8 +173,13 @@ def _promote(task, meta, models_dir, force, test_path):
             if new_score < old_score:
                 return False, f"not promoted: {HEADLINE[task]} {new_score} < current {old_score} on the same test split"
             note = f"promoted: {HEADLINE[task]} {new_score} >= current {old_score} on the same test split"
-    store.activate(task, meta["version"])
+    store.activate(task, meta["version"], by="moderation train", rule=note, figures={"test": _headline(meta)})
     return True, note
+
+
+def _headline(meta):
+    test = (meta.get("metrics") or {}).get("test") or {}
+    return {HEADLINE[meta["task"]]: test.get(HEADLINE[meta["task"]])} if test else None
 
 
 def summary(meta) -> str:

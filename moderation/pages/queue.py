@@ -85,6 +85,7 @@ def _filters() -> review.Filters:
         since=_local_midnight(since) if since else None,
         until=_local_midnight(until + timedelta(days=1)) if until else None,
         q=(a.get("q") or "").strip()[:200] or None,
+        order="doubt" if a.get("volgorde") == "onzeker" else "risk",
     )
 
 
@@ -103,6 +104,13 @@ def pending():
 @login_required
 def listing(view):
     return _listing(view)
+
+
+@bp.get("/queue/steekproef")
+@login_required
+def sample():
+    """The audit sample: automatic decisions drawn at random for a moderator to label."""
+    return _listing("sample")
 
 
 def _listing(view):
@@ -173,10 +181,13 @@ def _decide(ids):
     except ValueError as exc:
         return _answer(400, f"De uitleg kan zo niet mee: {exc}.")
     expected = request.form.get("expected") if request.form.get("expected") in wording.STATUSES else None
+    flag = request.form.get("vlag") if action == "approve" and len(ids) == 1 else None
     try:
         result = review.decide(
             _db(), _sites(), ids, action, _actor(), reason=reason, note=note, expected=expected, explanation=explanation
         )
+        if flag in FLAG_ANSWERS and result["done"]:
+            _label_flag(ids[0], flag)
     except review.NotVisible:
         abort(404)
     done = result["done"]
@@ -193,6 +204,22 @@ def _decide(ids):
     return _answer(
         200, " ".join(messages), done=done, skipped=result["skipped"], category="success" if done else "warning"
     )
+
+
+FLAG_ANSWERS = ("fout", "terecht")
+
+
+def _label_flag(comment_id, answer):
+    """Approving a flagged comment answers "was the flag wrong?": ``fout`` corrects the label to
+    civil, ``terecht`` confirms it (uncivil, yet allowed to stay under this site's rules).  A
+    decision alone is never read as a label."""
+    item = review.get(_db(), _sites(), comment_id)
+    if not item["uncivil"]:
+        return
+    if answer == "fout":
+        review.correct(_db(), _sites(), comment_id, _actor(), uncivil=False)
+    else:
+        review.correct(_db(), _sites(), comment_id, _actor(), uncivil=True, categories=item["categories"], confirm=True)
 
 
 def _answer(status, message, category=None, **extra):
@@ -215,12 +242,22 @@ def correct(comment_id):
     categories = [c for c in form.getlist("categories") if c in wording.CATEGORIES]
     if uncivil and not categories:
         return _answer(400, "Kies bij een onbeschofte reactie minstens één categorie.")
+    confirm = form.get("bevestig") == "1"  # the audit sample: a label given is stored even when it was already so
     try:
         made = review.correct(
-            _db(), _sites(), comment_id, _actor(), stance=stance, uncivil=uncivil, categories=categories
+            _db(),
+            _sites(),
+            comment_id,
+            _actor(),
+            stance=stance,
+            uncivil=uncivil,
+            categories=categories,
+            confirm=confirm,
         )
     except review.NotVisible:
         abort(404)
+    if confirm and made and all(c["before"] == c["after"] for c in made):
+        return _answer(200, f"Reactie #{comment_id}: labels bevestigd.", corrections=made)
     if not made:
         return _answer(
             200, f"Reactie #{comment_id}: de labels waren al zo; niets veranderd.", category="info", corrections=[]

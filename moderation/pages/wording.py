@@ -32,7 +32,13 @@ REASONS = {
     "other": "Anders",
 }
 STATUSES = {"pending": "Wacht op beoordeling", "approved": "Goedgekeurd", "rejected": "Afgewezen"}
-VIEWS = {"pending": "Wachtrij", "escalated": "Geëscaleerd", "approved": "Goedgekeurd", "rejected": "Afgewezen"}
+VIEWS = {
+    "pending": "Wachtrij",
+    "escalated": "Geëscaleerd",
+    "approved": "Goedgekeurd",
+    "rejected": "Afgewezen",
+    "sample": "Steekproef",
+}
 ACTIONS_DONE = {"approve": "goedgekeurd", "reject": "afgewezen", "escalate": "geëscaleerd"}
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 

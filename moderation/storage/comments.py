@@ -119,6 +119,7 @@ def store_comment(db, site_id, data, analysis, decision) -> tuple[dict, bool]:
             received_at=utcnow(),
             status=decision["status"],
             urgent=bool(decision.get("urgent")),
+            audit_sample=bool(decision.get("audit_sample")),
             **_denormalised(analysis),
         )
         comment_id = s.scalar(
@@ -160,7 +161,22 @@ def _denormalised(analysis):
         "hostility": float((stance.get("scores") or {}).get("hostile") or 0.0),
         "categories": pack_labels(incivility.get("categories")),
         "tags": pack_labels(analysis.get("tags")),
+        "doubt": doubt(analysis),
     }
+
+
+def doubt(analysis) -> float:
+    """How unsure the models are, 0 (sure) to 1 (a coin toss): the larger of the incivility
+    doubt (the served score's nearness to 0.5) and the stance doubt (one minus the margin
+    between its two likeliest labels)."""
+    incivility = analysis.get("incivility") or {}
+    stance_scores = sorted(((analysis.get("stance") or {}).get("scores") or {}).values(), reverse=True)
+    found = []
+    if incivility.get("score") is not None:
+        found.append(1.0 - abs(float(incivility["score"]) - 0.5) * 2)
+    if len(stance_scores) >= 2:
+        found.append(1.0 - (float(stance_scores[0]) - float(stance_scores[1])))
+    return round(max(found), 4) if found else 0.0
 
 
 def record_decision(

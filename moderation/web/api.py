@@ -4,8 +4,8 @@ import hmac
 
 from flask import Blueprint, current_app, jsonify, request
 
+from moderation.storage import audit_sample, decision_feed, erasure
 from moderation.storage import comments as records
-from moderation.storage import decision_feed, erasure
 from moderation.web import service, validation
 from moderation.web.problems import Problem
 
@@ -44,7 +44,9 @@ def _analyse_and_store(site, comments):
     if fresh:
         with svc.metrics.analysis.time():
             outcomes = svc.pipeline.run([_plugin_view(site, d) for _, d in fresh], site["policy"])
+        share = current_app.config.get("AUDIT_SAMPLE_SHARE", 0.0)
         for (i, data), (analysis, decision) in zip(fresh, outcomes):
+            decision = {**decision, "audit_sample": audit_sample.draw(decision, share)}
             for error in analysis["errors"]:
                 svc.metrics.plugin_errors.labels(error.get("plugin", "?")).inc()
             results[i] = records.store_comment(svc.db, site["id"], data, analysis, decision)

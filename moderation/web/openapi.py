@@ -95,7 +95,15 @@ ANALYSIS = {
             },
         },
         "tags": {"type": "array", "items": STR},
-        "models": {"type": "object", "additionalProperties": STR},
+        "models": {
+            "type": "object",
+            "description": "the model version per task; scope: whether the site's own model "
+            "(site) or the shared one (shared) made each",
+            "properties": {
+                "scope": {"type": "object", "additionalProperties": {"enum": ["site", "shared"]}},
+            },
+            "additionalProperties": STR,
+        },
         "errors": {
             "type": "array",
             "items": {"type": "object"},
