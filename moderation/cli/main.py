@@ -259,7 +259,10 @@ def train(task, data, test_path, force, with_feedback, site_name, as_json):
     help="also write the result, a per-class table and a confusion-matrix SVG to this directory",
 )
 @click.option("--version", help="a model version (default: the active one)")
-def evaluate(task, data, as_json, report_dir, version):
+@click.option(
+    "--site", "site_name", help="judge the automatic decisions under this site's policy (default: the default)"
+)
+def evaluate(task, data, as_json, report_dir, version, site_name):
     """Score the served output (incivility: model + lexicon) on labelled data: accuracy,
     macro-F1, per-class figures and the confusion matrix."""
     from pathlib import Path
@@ -275,10 +278,22 @@ def evaluate(task, data, as_json, report_dir, version):
         model = load_verified(Path(app.config["MODELS_DIR"]) / task, version or store.pointer(task).get("version", ""))
     except ModelError as exc:
         raise click.ClickException(str(exc)) from None
+    policy = None
+    if site_name:
+        from moderation.storage import sites
+
+        try:
+            policy = sites.get(_service(app).db, site_name)
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
     hatecheck = [p for p in data if evaluation.is_hatecheck(p)]
     labelled = [p for p in data if p not in hatecheck]
     try:
-        results = [("-".join(Path(p).stem for p in labelled), evaluation.evaluate(model, labelled))] if labelled else []
+        results = (
+            [("-".join(Path(p).stem for p in labelled), evaluation.evaluate(model, labelled, policy))]
+            if labelled
+            else []
+        )
         results += [(Path(p).stem, evaluation.hatecheck(model, p)) for p in hatecheck]
     except DataError as exc:
         raise click.ClickException(str(exc)) from None

@@ -85,7 +85,7 @@ def metrics(task, y_true, y_pred) -> dict:
     return out
 
 
-def evaluate(model, paths) -> dict:
+def evaluate(model, paths, policy=None) -> dict:
     """Accuracy, macro-F1, per-class figures and the confusion matrix of the served output on ``paths``."""
     task = model.task
     rows = [
@@ -96,16 +96,22 @@ def evaluate(model, paths) -> dict:
     ]
     if not rows:
         raise corpus.DataError(f"no rows with a {task} label in {', '.join(map(str, paths))}")
-    return evaluate_rows(model, rows)
+    return evaluate_rows(model, rows, policy)
 
 
-def evaluate_rows(model, rows) -> dict:
-    """``evaluate`` on rows already read (dicts in the labelled-data format, each with the task's label)."""
+def evaluate_rows(model, rows, policy=None) -> dict:
+    """``evaluate`` on rows already read (dicts in the labelled-data format, each with the task's label);
+    ``policy``: the site policy the automatic decisions are judged under (default: the default policy)."""
+    from moderation.lab import served_quality
+
     task = model.task
     found = analyses(model, [row["text"] for row in rows])
     gold = [corpus.label_of(row, task) for row in rows]
     result = metrics(task, gold, [served_label(task, a) for a in found])
     result["model"] = model.version
+    result["calibration"] = served_quality.served_calibration(task, found, gold)
+    if task == "incivility":
+        result["automatic"] = served_quality.automatic_decisions(found, [g == "uncivil" for g in gold], policy)
     if task == "stance":
         result["accuracy_with_alt"] = round(
             sum(a["stance"]["label"] in (row["stance"], row.get("stance_alt")) for a, row in zip(found, rows))
