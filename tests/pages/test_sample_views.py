@@ -125,3 +125,31 @@ def test_approving_a_flagged_comment_asks_whether_the_flag_was_wrong(app, client
         wrong: {"uncivil": False, "categories": []},
         right: {"uncivil": True, "categories": ["profanity"]},
     }
+
+
+def test_admin_pages_show_the_error_rate_and_what_enters_training(app, client, site, other_site, tmp_path):
+    from helpers.models import write_jsonl
+
+    from moderation.lab import feedback_import
+    from moderation.storage import review_queue as review
+
+    hostile = "<script>alert(1)</script> jaja samen"
+    feedback_import.run(
+        db_of(app), write_jsonl(tmp_path / "h.jsonl", [{"text": hostile, "stance": "hostile"}]), site["id"]
+    )
+    cid = seed(app, site, "c", text=hostile.upper(), status="approved", score=0.1)
+    sampled(app, cid)
+    review.correct(db_of(app), None, cid, "mod@example.org", stance="pro-policy", uncivil=True, categories=["insult"])
+    theirs = seed(app, other_site, "t", text="Van een andere site", status="approved", score=0.1)
+    sampled(app, theirs)
+    add_moderator(app, "admin@example.org", role="admin", sites=["alpha"])
+    login(client, "admin@example.org")
+    page = client.get("/admin/steekproef").get_data(as_text=True)
+    assert "<td>alpha</td>" in page and "100.0%" in page and "beta" not in page
+    page = client.get("/admin/training").get_data(as_text=True)
+    i = page.find("<script>alert(1)")
+    assert i < 0, page[i - 300 : i + 50]
+    assert "&lt;script&gt;" in page, page[page.find("<main") :]
+    assert "Tegenstrijdige labels" in page and "hostile" in page and "pro-policy" in page
+    assert "Van een andere site" not in page
+    assert 'href="/admin/steekproef"' in client.get("/admin/sites").get_data(as_text=True)
