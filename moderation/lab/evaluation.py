@@ -28,8 +28,11 @@ class ServedModel:
         self.model = model
         self.errors = {}
 
-    def get(self, task):
+    def get(self, task, site=None):
         return self.model if task == self.model.task else None
+
+    def scope(self, task, site=None):
+        return "shared"
 
     def poll(self, force=False):
         pass

@@ -75,9 +75,8 @@ def by_site(comments) -> dict:
 
 
 def lookup(models, task, site):
-    """The model for ``task`` at ``site`` and its scope (``"site"`` or ``"shared"``); the
-    store may be one without site scope (an embedding's own store)."""
-    try:
-        return models.get(task, site=site), models.scope(task, site)
-    except (TypeError, AttributeError):
+    """The model for ``task`` at ``site`` and its scope (``"site"`` or ``"shared"``); a store
+    without site scope (an embedding's own, without ``scope``) serves its one model everywhere."""
+    if not hasattr(models, "scope"):
         return models.get(task), "shared"
+    return models.get(task, site=site), models.scope(task, site)
