@@ -342,15 +342,17 @@ def models():
 @models.command("activate")
 @click.argument("task", type=click.Choice(TASKS))
 @click.argument("version")
-def models_activate(task, version):
-    """Verify a version and make it the one every worker serves."""
+@click.option("--site", "site_name", help="serve it to this site only (a site model)")
+def models_activate(task, version, site_name):
+    """Verify a version and make it the one every worker serves (or one site's workers)."""
     from moderation.ml.model_store import ModelError
 
     try:
-        _service(_app()).models.activate(task, version)
+        _service(_app()).models.activate(task, version, site=site_name, by="moderation models activate")
     except ModelError as exc:
         raise click.ClickException(f"not activated: {exc}") from None
-    click.echo(f"{task}: {version} is active; running workers switch within seconds")
+    where = f" for site {site_name}" if site_name else ""
+    click.echo(f"{task}: {version} is active{where}; running workers switch within seconds")
 
 
 @models.command("rollback")

@@ -42,3 +42,22 @@ def test_a_site_model_that_fails_its_checks_leaves_the_site_on_the_shared_model(
 
 def test_a_batch_is_split_by_site():
     assert site_scope.by_site([{"site": "a"}, {"site": "b"}, {"site": "a"}, {}]) == {"a": [0, 2], "b": [1], None: [3]}
+
+
+def test_models_activate_for_one_site_is_logged(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from moderation.cli.main import main
+
+    models = tmp_path / "models"
+    shared = train(tmp_path, "stance", models)
+    own = train(tmp_path, "stance", models, data=corpus(tmp_path, shift=3, name="b.jsonl"), force=True)
+    monkeypatch.setenv("MODERATION_MODELS_DIR", str(models))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    runner = CliRunner()
+    assert runner.invoke(main, ["models", "activate", "stance", shared["version"]]).exit_code == 0
+    out = runner.invoke(main, ["models", "activate", "stance", own["version"], "--site", "polderpost"])
+    assert out.exit_code == 0 and "for site polderpost" in out.output
+    listed = runner.invoke(main, ["models", "list"]).output
+    assert f"{own['version']}" in listed and "sites: polderpost" in listed
+    assert "-> site polderpost by moderation models activate" in listed
