@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+SOURCES := moderation plugins tests bench wsgi.py
 
-.PHONY: run test install test-deps browser models db demo bench contract clean
+.PHONY: run test check install test-deps browser models db demo bench contract clean
 
 $(BIN)/moderation: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,14 +39,21 @@ browser:
 test-deps: install browser
 	$(BIN)/pip install --quiet -e '.[test]'
 
-test: test-deps
+# lint, format, import contracts (pyproject.toml [tool.importlinter]) and types before the tests
+check: test-deps
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+test: check
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 contract: install
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python ../shared/checks/contract_check.py
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache

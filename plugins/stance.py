@@ -1,25 +1,27 @@
 """Built-in plugin: the writer's stance in the rules-versus-society debate."""
 
 from moderation import hookimpl
+from moderation.analysis import Finding
 from moderation.ml.site_scope import by_site, lookup
 from moderation.ml.textmodel import predict
+from moderation.vocabulary import SCOPE, STANCE
 
 
 @hookimpl
-def moderation_analyze(comments, models):
+def moderation_analyze(comments, models) -> list[Finding]:
     """Each site's comments are scored by the model that site is served (its own or the shared one)."""
-    results = [None] * len(comments)
+    results: dict[int, Finding] = {}
     for site, rows in by_site(comments).items():
-        model, scope = lookup(models, "stance", site)
+        model, scope = lookup(models, STANCE, site)
         for i, finding in zip(rows, _analyze(model, [comments[i] for i in rows], models)):
-            finding["models"]["scope"] = {"stance": scope}
+            finding["models"][SCOPE] = {STANCE: scope}
             results[i] = finding
-    return results
+    return [results[i] for i in range(len(comments))]
 
 
-def _analyze(model, comments, models):
+def _analyze(model, comments, models) -> list[Finding]:
     if model is None:
-        raise RuntimeError(f"no stance model is being served: {models.errors.get('stance', 'none loaded')}")
+        raise RuntimeError(f"no stance model is being served: {models.errors.get(STANCE, 'none loaded')}")
     probs, why = predict(model.estimator, [c["text"] for c in comments])
     classes = [str(c) for c in model.estimator.classes_]
     column = [classes.index(label) for label in model.labels]
@@ -30,7 +32,7 @@ def _analyze(model, comments, models):
                 "scores": {label: round(float(row[j]), 4) for label, j in zip(model.labels, column)},
                 "evidence": ev,
             },
-            "models": {"stance": model.version},
+            "models": {STANCE: model.version},
         }
         for row, ev in zip(probs.tolist(), why)
     ]

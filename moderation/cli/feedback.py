@@ -1,15 +1,12 @@
-"""``moderation feedback import | review`` and ``moderation train --feedback``."""
+"""``moderation feedback export | import | review`` and the training step of
+``moderation train --feedback`` (the database alone: no plugin is loaded)."""
 
 import json
 
 import click
 
-from moderation.cli.context import app as _app
-from moderation.ml.model_store import TASKS
-
-
-def _service(app):
-    return app.extensions["moderation"]
+from moderation.cli import context
+from moderation.vocabulary import TASKS
 
 
 def site_id(db, name) -> int | None:
@@ -23,7 +20,32 @@ def site_id(db, name) -> int | None:
         raise click.ClickException(str(exc)) from None
 
 
-@click.command("import")
+@click.group()
+def feedback():
+    """Moderators' decisions and corrections as training data."""
+
+
+@feedback.command("export")
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="a .jsonl (or .csv) file in the labelled data format, for 'moderation train --data'",
+)
+def feedback_export(out_path):
+    """Write every moderator decision and correction as labelled examples."""
+    from moderation.lab import feedback_export as exporter
+
+    counts = exporter.export(context.database(), out_path)
+    click.echo(
+        f"{counts['examples']} labelled examples written to {out_path} "
+        f"({counts['incivility']} with an incivility label, {counts['stance']} with a stance label; "
+        f"{counts['unlabelled']} reviewed comments carried no label)"
+    )
+
+
+@feedback.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--site", "site_name", help="the site whose history this is (default: for every site)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object with the counts")
@@ -35,7 +57,7 @@ def feedback_import(path, site_name, as_json):
     the same file again adds nothing."""
     from moderation.lab import feedback_import as importer
 
-    db = _service(_app()).db
+    db = context.database()
     sid = site_id(db, site_name)
     try:
         counts = importer.run(db, path, sid)
@@ -57,7 +79,7 @@ def feedback_import(path, site_name, as_json):
     )
 
 
-@click.command("review")
+@feedback.command("review")
 @click.option("--site", "site_name", help="only this site's examples")
 @click.option("--task", type=click.Choice(TASKS), help="only this task")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
@@ -67,7 +89,7 @@ def feedback_review(site_name, task, as_json, limit):
     texts (the same or nearly the same) that moderators labelled differently."""
     from moderation.storage import labelled_examples
 
-    db = _service(_app()).db
+    db = context.database()
     rows = labelled_examples.examples(db, site_id(db, site_name))
     out = {"site": site_name, "examples": len(rows), "tasks": {}}
     for t in [task] if task else TASKS:
@@ -97,25 +119,26 @@ def feedback_review(site_name, task, as_json, limit):
             click.echo(f"    {c['text'][:70]!r}: {who}")
 
 
-def train_with_feedback(app, task, paths, test_path, site_name, params=None):
+def train_with_feedback(task, paths, test_path, site_name, params=None):
     """The candidate's metadata, or None when there is no moderator-labelled example for ``task``."""
     from moderation.lab import feedback_training
     from moderation.storage import labelled_examples
 
-    db = _service(app).db
+    settings = context.config()
+    db = context.database()
     examples = labelled_examples.examples(db, site_id(db, site_name))
     return feedback_training.train(
         task,
         paths,
         test_path,
-        app.config["MODELS_DIR"],
+        settings["MODELS_DIR"],
         examples,
         site=site_name,
-        weight=app.config["FEEDBACK_WEIGHT"],
-        min_examples=app.config["SITE_MODEL_MIN_EXAMPLES"],
+        weight=settings["FEEDBACK_WEIGHT"],
+        min_examples=settings["SITE_MODEL_MIN_EXAMPLES"],
         progress=lambda msg: click.echo(msg, err=True),
         params=params,
     )
 
 
-FEEDBACK_COMMANDS = (feedback_import, feedback_review)
+COMMANDS = (feedback,)

@@ -13,10 +13,11 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from moderation.ml.corpus import CATEGORIES, STANCES
+from moderation import vocabulary as vocab
 from moderation.storage import labelled_examples
+from moderation.vocabulary import CATEGORIES, STANCES
 
-DECISIONS = ("approved", "rejected")
+DECISIONS = (vocab.APPROVED, vocab.REJECTED)
 KNOWN = {"id", "text", "stance", "stance_alt", "uncivil", "categories", "spans", "tags", "decision", "reason"}
 KNOWN |= {"decided_at", "note", "source"}
 
@@ -47,7 +48,7 @@ def read(path) -> tuple[list[tuple[int, object]], list[tuple[int, str]]]:
                 continue
             try:
                 rows.append((n, json.loads(line)))
-            except ValueError as exc:
+            except json.JSONDecodeError as exc:
                 errors.append((n, f"not JSON ({exc.msg})"))
     return rows, errors
 

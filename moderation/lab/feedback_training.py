@@ -21,6 +21,7 @@ from moderation.lab import shadow, training
 from moderation.ml import corpus
 from moderation.ml.model_store import ModelError, ModelStore, load_verified, write_json_atomic
 from moderation.ml.site_scope import site_versions
+from moderation.vocabulary import SCOPE_SHARED
 
 DEFAULT_WEIGHT = 3
 DEFAULT_MIN_SITE_EXAMPLES = 300
@@ -101,7 +102,7 @@ def train(
         except ModelError as exc:
             progress(f"{task}: the current model {version} does not verify ({exc}); comparing with nothing")
     promoted, note = shadow.decide(task, candidate_figures, current_figures)
-    meta["scope"] = {"site": site} if site else "shared"
+    meta["scope"] = {"site": site} if site else SCOPE_SHARED
     meta["feedback"] = {"examples": len(rows), "trained_on": len(older), "held_out": len(held), "weight": weight}
     meta["shadow"] = {
         "compared": {
@@ -149,7 +150,7 @@ def report(meta) -> dict:
     return {
         "task": meta["task"],
         "version": meta["version"],
-        "scope": meta.get("scope", "shared"),
+        "scope": meta.get("scope", SCOPE_SHARED),
         "feedback": meta.get("feedback"),
         "compared": (meta.get("shadow") or {}).get("compared"),
         "candidate": (meta.get("shadow") or {}).get("candidate"),

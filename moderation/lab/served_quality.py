@@ -12,7 +12,8 @@ trusted (calibration) and what the automatic decisions would get wrong under a s
   incivility label, as the audit sample is.
 """
 
-from moderation.config import DEFAULT_POLICY
+from moderation import vocabulary as vocab
+from moderation.vocabulary import DEFAULT_POLICY
 
 BINS = 10
 
@@ -37,9 +38,9 @@ def calibration_error(confidences, correct, bins=BINS) -> dict:
 
 
 def served_calibration(task, analyses, gold) -> dict:
-    if task == "incivility":
+    if task == vocab.INCIVILITY:
         scores = [float(a["incivility"]["score"]) for a in analyses]
-        return calibration_error(scores, [g == "uncivil" for g in gold])
+        return calibration_error(scores, [g == vocab.UNCIVIL for g in gold])
     confidences, right = [], []
     for a, g in zip(analyses, gold):
         scores = a["stance"]["scores"]

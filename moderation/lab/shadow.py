@@ -14,9 +14,10 @@ that means it forgot the guide's labels, and it is refused.
 
 import math
 
+from moderation import vocabulary as vocab
 from moderation.lab import evaluation
 
-HEADLINE = {"stance": "macro_f1", "incivility": "f1_uncivil"}
+HEADLINE = {vocab.STANCE: "macro_f1", vocab.INCIVILITY: "f1_uncivil"}
 HOLDOUT_SHARE = 0.2
 TEST_MARGIN = 0.02
 

@@ -15,6 +15,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from moderation.vocabulary import SCOPE_SHARED
+
 ACTIVATIONS = "activations.jsonl"
 
 
@@ -42,7 +44,7 @@ def log_activation(task_dir: Path, version, site, by, rule, figures) -> None:
     entry = {
         "at": datetime.now(UTC).isoformat(),
         "version": version,
-        "scope": {"site": site} if site else "shared",
+        "scope": {"site": site} if site else SCOPE_SHARED,
         "by": by,
         "rule": rule,
         "figures": figures,
@@ -78,5 +80,5 @@ def lookup(models, task, site):
     """The model for ``task`` at ``site`` and its scope (``"site"`` or ``"shared"``); a store
     without site scope (an embedding's own, without ``scope``) serves its one model everywhere."""
     if not hasattr(models, "scope"):
-        return models.get(task), "shared"
+        return models.get(task), SCOPE_SHARED
     return models.get(task, site=site), models.scope(task, site)

@@ -14,9 +14,11 @@ import random
 
 from sqlalchemy import func, select
 
+from moderation import vocabulary as vocab
+from moderation.storage.access import may_see
 from moderation.storage.tables import Comment, Correction, Decision, Site
 
-AUTOMATIC = ("approved", "rejected")
+AUTOMATIC = (vocab.APPROVED, vocab.REJECTED)
 
 
 def draw(decision: dict, share: float, rng=None) -> bool:
@@ -33,7 +35,7 @@ def report(db, site_ids=None) -> list[dict]:
     with db.session() as s:
         first_policy = (
             select(Decision.comment_id, func.min(Decision.id).label("did"))
-            .where(Decision.actor == "policy")
+            .where(Decision.actor == vocab.BY_POLICY)
             .group_by(Decision.comment_id)
             .subquery()
         )
@@ -42,10 +44,8 @@ def report(db, site_ids=None) -> list[dict]:
             .join(Site, Site.id == Comment.site_id)
             .join(first_policy, first_policy.c.comment_id == Comment.id)
             .join(Decision, Decision.id == first_policy.c.did)
-            .where(Comment.audit_sample.is_(True))
+            .where(Comment.audit_sample.is_(True), may_see(site_ids, Comment.site_id))
         )
-        if site_ids is not None:
-            query = query.where(Comment.site_id.in_(list(site_ids)))
         sampled = list(s.execute(query))
         ids = [row[0] for row in sampled]
         labels = {}
@@ -53,7 +53,7 @@ def report(db, site_ids=None) -> list[dict]:
             part = ids[start : start + 500]
             for c in s.scalars(
                 select(Correction)
-                .where(Correction.comment_id.in_(part), Correction.field == "incivility")
+                .where(Correction.comment_id.in_(part), Correction.field == vocab.INCIVILITY)
                 .order_by(Correction.id)
             ):
                 labels[c.comment_id] = bool((c.after or {}).get("uncivil"))
@@ -67,8 +67,8 @@ def report(db, site_ids=None) -> list[dict]:
                 "month": key[1],
                 "sampled": 0,
                 "labelled": 0,
-                "approved": 0,
-                "rejected": 0,
+                vocab.APPROVED: 0,
+                vocab.REJECTED: 0,
                 "wrong_approvals": 0,
                 "wrong_rejections": 0,
             },
@@ -77,8 +77,8 @@ def report(db, site_ids=None) -> list[dict]:
         row[status] += 1
         if comment_id in labels:
             row["labelled"] += 1
-            row["wrong_approvals"] += status == "approved" and labels[comment_id]
-            row["wrong_rejections"] += status == "rejected" and not labels[comment_id]
+            row["wrong_approvals"] += status == vocab.APPROVED and labels[comment_id]
+            row["wrong_rejections"] += status == vocab.REJECTED and not labels[comment_id]
     out = []
     for row in sorted(rows.values(), key=lambda r: (r["site"], r["month"])):
         wrong = row["wrong_approvals"] + row["wrong_rejections"]

@@ -14,10 +14,10 @@ import hashlib
 import json
 import re
 import unicodedata
-from datetime import UTC
 
 from sqlalchemy import select
 
+from moderation import vocabulary as vocab
 from moderation.storage.tables import Comment, Correction, LabelledExample, Site
 
 SOURCE_IMPORT = "import"
@@ -70,10 +70,6 @@ def import_rows(db, site_id, rows: list[dict], imported_from=None) -> dict:
     return {"added": added, "duplicates": len(rows) - added}
 
 
-def _aware(value):
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
 def examples(db, site_id=None) -> list[dict]:
     """Every labelled example (of ``site_id`` only, when given), oldest first.
 
@@ -91,7 +87,7 @@ def examples(db, site_id=None) -> list[dict]:
                 "site": names.get(e.site_id),
                 "source": SOURCE_IMPORT,
                 "actor": e.imported_from,
-                "at": _aware(e.decided_at or e.created_at),
+                "at": e.decided_at or e.created_at,
                 "decision": e.decision,
             }
             if e.stance:
@@ -100,23 +96,23 @@ def examples(db, site_id=None) -> list[dict]:
                 row["uncivil"] = bool(e.uncivil)
                 row["categories"] = list(e.categories or []) if e.uncivil else []
             out.append(row)
-        query = (
+        corrections = (
             select(Correction, Comment.text, Comment.site_id)
             .join(Comment, Comment.id == Correction.comment_id)
             .where(Comment.erased_at.is_(None), Comment.text.is_not(None))
         )
         if site_id is not None:
-            query = query.where(Comment.site_id == site_id)
+            corrections = corrections.where(Comment.site_id == site_id)
         latest = {}
-        for c, text, sid in s.execute(query.order_by(Correction.id)):
+        for c, text, sid in s.execute(corrections.order_by(Correction.id)):
             entry = latest.setdefault(c.comment_id, {"text": text, "site": names.get(sid), "at": None, "actors": []})
             after = c.after or {}
-            if c.field == "stance" and after.get("stance"):
+            if c.field == vocab.STANCE and after.get("stance"):
                 entry["stance"] = after["stance"]
-            elif c.field == "incivility" and after.get("uncivil") is not None:
+            elif c.field == vocab.INCIVILITY and after.get("uncivil") is not None:
                 entry["uncivil"] = bool(after["uncivil"])
                 entry["categories"] = list(after.get("categories") or []) if after["uncivil"] else []
-            entry["at"] = _aware(c.created_at)
+            entry["at"] = c.created_at
             if c.actor not in entry["actors"]:
                 entry["actors"].append(c.actor)
         for cid, entry in latest.items():
@@ -134,10 +130,10 @@ def near_key(text: str) -> str:
 
 
 def label_of(row: dict, task: str):
-    if task == "stance":
+    if task == vocab.STANCE:
         return row.get("stance")
     value = row.get("uncivil")
-    return None if value is None else ("uncivil" if value else "civil")
+    return None if value is None else (vocab.UNCIVIL if value else vocab.CIVIL)
 
 
 def conflicts(rows: list[dict], task: str) -> list[dict]:

@@ -6,6 +6,7 @@ comment's status and its decisions stay as they are (a person still decides).
 
 from sqlalchemy import select
 
+from moderation import vocabulary as vocab
 from moderation.storage.comments import _denormalised
 from moderation.storage.tables import Analysis, Comment, Site
 
@@ -16,7 +17,7 @@ def pending(db, site_id=None, limit=5000) -> list[dict]:
         query = (
             select(Comment.id, Comment.text, Site.name, Site.policy)
             .join(Site, Site.id == Comment.site_id)
-            .where(Comment.status == "pending", Comment.erased_at.is_(None), Comment.text.is_not(None))
+            .where(Comment.status == vocab.PENDING, Comment.erased_at.is_(None), Comment.text.is_not(None))
             .order_by(Comment.id.desc())
             .limit(limit)
         )
@@ -31,15 +32,15 @@ def apply(db, results) -> int:
     with db.session() as s:
         for comment_id, analysis in results:
             comment = s.get(Comment, comment_id)
-            if comment is None or comment.status != "pending" or comment.erased_at is not None:
+            if comment is None or comment.status != vocab.PENDING or comment.erased_at is not None:
                 continue
             models = analysis.get("models") or {}
             s.add(
                 Analysis(
                     comment_id=comment_id,
                     result=analysis,
-                    stance_model=models.get("stance"),
-                    incivility_model=models.get("incivility"),
+                    stance_model=models.get(vocab.STANCE),
+                    incivility_model=models.get(vocab.INCIVILITY),
                 )
             )
             for column, value in _denormalised(analysis).items():

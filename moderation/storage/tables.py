@@ -4,10 +4,35 @@ from datetime import UTC, datetime
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from moderation.vocabulary import MODERATOR, OUTBOX_PENDING
 
 
 def utcnow():
     return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment in UTC, aware on the way in and out on every database.
+
+    PostgreSQL stores ``timestamp with time zone``; SQLite stores the text without a zone
+    and hands back naive values. Both are UTC here: naive values going in are taken as
+    UTC, aware ones are converted to it, and every value read back carries ``UTC``, so
+    no caller has to "make it aware"."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and isinstance(value, datetime):
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None:
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -35,9 +60,9 @@ class Site(Base):
     webhook_secret: Mapped[str | None] = mapped_column(String(200))
     # after a rotation the old secret also signs, until this moment, so a site can switch without losing events
     webhook_secret_previous: Mapped[str | None] = mapped_column(String(200))
-    webhook_secret_previous_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    webhook_secret_previous_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     policy: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Article(Base):
@@ -68,20 +93,20 @@ class Comment(Base):
     author_id: Mapped[str | None] = mapped_column(String(200))
     author_name: Mapped[str | None] = mapped_column(String(500))
     text: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     status: Mapped[str] = mapped_column(String(20))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     stance: Mapped[str | None] = mapped_column(String(40))
     uncivil: Mapped[bool | None] = mapped_column(Boolean)
     incivility_score: Mapped[float] = mapped_column(Float, default=0.0)
     hostility: Mapped[float] = mapped_column(Float, default=0.0)
-    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # the queue filters on these; packed by pack_labels ("|insult|profanity|"), corrected by moderators
     categories: Mapped[str | None] = mapped_column(String(500))
     tags: Mapped[str | None] = mapped_column(String(2000))
     # set when a moderator escalates: the comment leaves the queue for the escalated list
-    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # an automatic decision drawn for the audit sample ("steekproef"): a moderator labels it afterwards
     audit_sample: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # how unsure the models are (1: a coin toss, 0: certain); the queue's "least certain first" order
@@ -95,7 +120,7 @@ class Analysis(Base):
     result: Mapped[dict] = mapped_column(JSON)
     stance_model: Mapped[str | None] = mapped_column(String(100))
     incivility_model: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Decision(Base):
@@ -112,7 +137,7 @@ class Decision(Base):
     reason: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
     explanation: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Correction(Base):
@@ -125,7 +150,7 @@ class Correction(Base):
     field: Mapped[str] = mapped_column(String(40))  # "stance" or "incivility"
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Moderator(Base):
@@ -133,12 +158,12 @@ class Moderator(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
-    role: Mapped[str] = mapped_column(String(20), default="moderator")
+    role: Mapped[str] = mapped_column(String(20), default=MODERATOR)
     # None: every site; otherwise the site ids this moderator may see
     site_ids: Mapped[list | None] = mapped_column(JSON)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class OutboxEvent(Base):
@@ -151,15 +176,15 @@ class OutboxEvent(Base):
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
     event_type: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict] = mapped_column(JSON)
-    state: Mapped[str] = mapped_column(String(20), default="pending")  # pending, delivered, parked
+    state: Mapped[str] = mapped_column(String(20), default=OUTBOX_PENDING)  # see vocabulary.OUTBOX_STATES
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # the worker delivering it, and until when it may: a crashed worker's events are picked up after this
     locked_by: Mapped[str | None] = mapped_column(String(100))
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Delivery(Base):
@@ -168,7 +193,7 @@ class Delivery(Base):
     __tablename__ = "deliveries"
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
-    attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[float | None] = mapped_column(Float)
@@ -195,6 +220,6 @@ class LabelledExample(Base):
     tags: Mapped[list | None] = mapped_column(JSON)
     decision: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(200))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     imported_from: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -5,6 +5,7 @@ Lives in ``app.extensions["moderation"]``; nothing here is module-global.
 
 from dataclasses import dataclass
 
+import pluggy
 from flask import current_app
 
 from moderation.ml.model_store import ModelStore
@@ -17,7 +18,7 @@ from moderation.web.metrics import Metrics
 class Service:
     db: Database
     models: ModelStore
-    pm: object
+    pm: pluggy.PluginManager
     pipeline: Pipeline
     metrics: Metrics
 
@@ -38,7 +39,7 @@ def build(config, extra_plugins=(), models=None) -> Service:
         models.poll(force=True)  # load and verify at start-up, not on the first comment
     pm = plugin_host.build_manager(config["PLUGINS"], config["DISABLED_PLUGINS"], extra_plugins)
     metrics = Metrics(lambda: records.count_comments(db))
-    metrics.registry.register(
+    metrics.add_collector(
         StateGauge(
             "moderation_webhook_events",
             "Webhook events by state; alert on parked",

@@ -15,6 +15,8 @@ from moderation import hookimpl
 from moderation.storage import comments as records
 
 INSULT = "zakkenvullers"
+# the receivers listen on loopback, which webhooks may only reach when the operator allows it
+LOOPBACK = "127.0.0.1"
 THREAT = "ik maak je dood"
 
 
@@ -64,6 +66,7 @@ def fast_app(make_app, tmp_path):
             "PLUGINS": ["policy"],
             "MODELS_DIR": str(tmp_path / "no-models"),
             "DECISIONS_SETTLE_SECONDS": 0,
+            "WEBHOOK_ALLOW_HOSTS": LOOPBACK,
             **config,
         }
         return make_app(extra_plugins=[Stub()], **config)
@@ -77,6 +80,7 @@ def pg_app(postgres_url, app_for, tmp_path):
 
     def factory(**config):
         (tmp_path / "no-models").mkdir(exist_ok=True)
+        config = {"WEBHOOK_ALLOW_HOSTS": LOOPBACK, **config}
         return app_for(postgres_url, [Stub()], PLUGINS=["policy"], MODELS_DIR=str(tmp_path / "no-models"), **config)
 
     return factory
