@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SOURCES := moderation plugins tests bench wsgi.py
 
-.PHONY: run test check install test-deps browser models db demo bench contract clean
+.PHONY: run test check install test-deps browser cluster-deps cluster-test models db demo bench contract clean
 
 $(BIN)/moderation: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,13 @@ db: install
 demo: db models
 	$(BIN)/moderation demo --host $(HOST) --port $(PORT)
 
-run: demo
-	$(BIN)/moderation serve --host $(HOST) --port $(PORT)
+# the demo's own random session key, made once and kept in instance/ (serve refuses the public default)
+instance/secret_key:
+	@mkdir -p instance && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+
+run: demo instance/secret_key
+	MODERATION_SECRET_KEY=$${MODERATION_SECRET_KEY:-$$(cat instance/secret_key)} \
+	  $(BIN)/moderation serve --host $(HOST) --port $(PORT)
 
 # Debian's chromium for the browser tests; Playwright drives it through executable_path.
 browser:
@@ -36,7 +41,14 @@ browser:
 	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
 	   sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
 
-test-deps: install browser
+# Debian's haproxy and pgbouncer for the cluster test (PostgreSQL's server binaries are already there).
+cluster-deps:
+	@command -v haproxy >/dev/null 2>&1 && command -v pgbouncer >/dev/null 2>&1 || { \
+	  (apt-get update -qq || sudo apt-get update -qq) && \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy pgbouncer >/dev/null || \
+	   sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy pgbouncer >/dev/null); }
+
+test-deps: install browser cluster-deps
 	$(BIN)/pip install --quiet -e '.[test]'
 
 # lint, format, import contracts (pyproject.toml [tool.importlinter]) and types before the tests
@@ -49,11 +61,19 @@ check: test-deps
 test: check
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# Three app hosts, two webhook workers, PgBouncer + PostgreSQL and haproxy, each in its own
+# network namespace (needs root; skipped with the reason otherwise). Also part of `make test`.
+cluster-test: test-deps
+	$(BIN)/python -m pytest -q -rs -m cluster tests/cluster $(PYTEST_ARGS)
+
 contract: install
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python ../shared/checks/contract_check.py
 
+# Every figure of the fast-path table in one run (wrk from Debian is installed by bench/run.py),
+# with where one POST's time goes; writes docs/BENCHMARKS.md.  BENCH_ARGS="--repeat 5" etc.
 bench: install
-	$(BIN)/python bench/run.py $(BENCH)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py --profile $(BENCH)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache

@@ -86,7 +86,11 @@ def empty() -> Analysis:
 
 
 _STR: dict[str, Any] = {"type": "string"}
-_EVIDENCE: dict[str, Any] = {"type": "array", "items": {"type": "object"}}
+_EVIDENCE: dict[str, Any] = {
+    "type": ["array", "null"],
+    "items": {"type": "object"},
+    "description": "null once the comment was erased",
+}
 
 # The JSON Schema of ``Analysis`` for the OpenAPI document; its enums come from the vocabulary.
 ANALYSIS_SCHEMA: dict[str, Any] = {
@@ -114,8 +118,17 @@ ANALYSIS_SCHEMA: dict[str, Any] = {
                         "properties": {
                             "start": {"type": "integer"},
                             "end": {"type": "integer"},
-                            "text": _STR,
+                            "text": {"type": ["string", "null"], "description": "null once the comment was erased"},
                             "category": {"enum": list(vocab.CATEGORIES)},
+                            "confidence": {
+                                "type": "number",
+                                "description": "the lexicon's confidence in this span: lower for reported "
+                                "speech, quotes, news of violence and threats not aimed at a person",
+                            },
+                            "targeted": {
+                                "type": "boolean",
+                                "description": "threat spans only: aimed at a person (or their home or office)",
+                            },
                         },
                     },
                 },

@@ -13,8 +13,9 @@ from moderation import hookimpl
 from moderation import vocabulary as vocab
 from moderation.analysis import Finding, Incivility, Span
 from moderation.ml.evidence import evidence_rows
+from moderation.ml.features import featurize
+from moderation.ml.scoring import probabilities
 from moderation.ml.site_scope import by_site, lookup
-from moderation.ml.textmodel import featurize, probabilities
 from plugins import lexicon
 from plugins.lexicon_context import CONFIDENCE as LEXICON_CONFIDENCE
 

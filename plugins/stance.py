@@ -2,8 +2,8 @@
 
 from moderation import hookimpl
 from moderation.analysis import Finding
+from moderation.ml.scoring import predict
 from moderation.ml.site_scope import by_site, lookup
-from moderation.ml.textmodel import predict
 from moderation.vocabulary import SCOPE, STANCE
 
 

@@ -61,7 +61,8 @@ def database():
         return explicit.extensions["moderation"].db
     from moderation.storage.database import Database
 
-    db = Database(config()["DATABASE_URL"])
+    settings = config()
+    db = Database(settings["DATABASE_URL"], prepare_threshold=None if settings["PGBOUNCER"] else 5)
     _on_close(db.dispose)
     return db
 

@@ -82,8 +82,12 @@ def sites_list():
     help="pre: in-between comments wait offline; post: they go online and wait for a human",
 )
 @click.option("--plugins", help="comma-separated names of the plugins that apply, or 'all'")
+@click.option(
+    "--rate-limit",
+    help="API requests per second, shared by all workers: PER_SECOND[/BURST], e.g. 50/200; 0: none; 'default'",
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
-def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_json):
+def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, rate_limit, as_json):
     """Change a site's webhook URL, policy thresholds, mode or plugins."""
     from moderation.delivery import targets
     from moderation.pipeline.host import available_names
@@ -104,6 +108,7 @@ def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_
             known_plugins=known,
             url_check=targets.checker(settings["WEBHOOK_ALLOW_HOSTS"]),
             plugins=names,
+            rate_limit=site_settings.UNSET if rate_limit is None else rate_limit,
             **thresholds,
         )
     if isinstance(names, list) and "policy" not in names:

@@ -45,7 +45,7 @@ def analyses(model, texts: list[str]) -> list[dict]:
     from moderation.pipeline.runner import Pipeline
 
     pm = plugin_host.build_manager(enabled=[model.task])
-    pipeline = Pipeline(pm, ServedModel(model), {"PLUGIN_BUDGET_MS": 60_000}, workers=1)
+    pipeline = Pipeline(pm, ServedModel(model), {"PLUGIN_BUDGET_MS": 60_000})
     try:
         out = []
         for start in range(0, len(texts), BATCH):

@@ -17,7 +17,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from moderation import vocabulary as vocab
 from moderation.lab import evaluation
-from moderation.ml import corpus, textmodel
+from moderation.ml import corpus, linear, textmodel
 from moderation.ml.model_store import (
     LoadedModel,
     ModelError,
@@ -75,20 +75,28 @@ def train(
         progress(f"{task}: cross-validated {HEADLINE[task]} {cv[HEADLINE[task]]} ({time.perf_counter() - step:.1f} s)")
     progress(f"{task}: fitting on all {len(texts)} training comments…")
     step = time.perf_counter()
+    # the vocabulary and idf come from every labelled training text, whatever its task: models
+    # trained on the same files share one feature space, and a comment is featurised once for all
+    space_texts = corpus.space_texts(data_paths)
     if task == vocab.INCIVILITY:
         pipeline = textmodel.WithCategories(textmodel.build(params), vocab.CATEGORIES, params["C"])
-        pipeline.fit(texts, labels, corpus.categories_of(data_paths))
+        pipeline.fit(texts, labels, corpus.categories_of(data_paths), space_texts=space_texts)
     else:
-        pipeline = textmodel.build(params).fit(texts, labels)
+        pipeline = textmodel.fit(textmodel.build(params), texts, labels, space_texts)
     textmodel.prepare(pipeline)
     progress(f"{task}: fitted ({time.perf_counter() - step:.1f} s)")
     version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     task_dir = Path(models_dir) / task
     task_dir.mkdir(parents=True, exist_ok=True)
-    artefact = task_dir / f"{version}.joblib"
-    joblib.dump(pipeline, artefact, compress=3)
-    meta = {"task": task, "version": version, "file": artefact.name, "labels": LABELS[task]}
-    model = LoadedModel(task, meta, pipeline)
+    if linear.exportable(pipeline):  # numpy arrays, loaded without unpickling
+        artefact, fmt = task_dir / f"{version}.npz", linear.FORMAT
+        linear.save(pipeline, artefact)
+        served = linear.load(artefact)  # evaluated and canaried as it will be served
+    else:  # a classifier the served form does not cover (bench/compare_models.py's svm, cnb, hashing)
+        artefact, fmt, served = task_dir / f"{version}.joblib", "joblib", pipeline  # type: ignore[assignment]
+        joblib.dump(pipeline, artefact, compress=3)
+    meta = {"task": task, "version": version, "file": artefact.name, "format": fmt, "labels": LABELS[task]}
+    model = LoadedModel(task, meta, served)
     test = None
     if test_path and test_path.exists():
         progress(f"{task}: scoring the served output on the test split {corpus.display_path(test_path)}…")

@@ -4,12 +4,10 @@ Plain HTML forms do everything; static/queue.js adds keys and bulk actions on
 top, posting the same forms with ``Accept: application/json``.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
-
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
 from moderation import vocabulary as vocab
-from moderation.pages import flags, wording
+from moderation.pages import flags, query, wording
 from moderation.pages.auth import (
     after_request,
     check_csrf,
@@ -27,6 +25,7 @@ from moderation.storage import audit as reports
 from moderation.storage import explanations
 from moderation.storage import review_queue as review
 from moderation.web import service
+from moderation.web.routing import MAX_ID
 
 bp = Blueprint("queue", __name__)
 bp.before_request(check_csrf)
@@ -66,34 +65,6 @@ def _actor():
     return current_moderator()["email"]
 
 
-def _day(value):
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _local_midnight(day):
-    return datetime.combine(day, time(0), tzinfo=wording.LOCAL).astimezone(UTC)
-
-
-def _filters() -> review.Filters:
-    a = request.args
-    since, until = _day(a.get("van")), _day(a.get("tot"))
-    return review.Filters(
-        site_id=a.get("site", type=int),
-        article_id=a.get("artikel", type=int),
-        stance=a.get("stance") if a.get("stance") in wording.STANCES else None,
-        uncivil={"ja": True, "nee": False}.get(a.get("onbeschoft", "")),
-        category=a.get("categorie") if a.get("categorie") in wording.CATEGORIES else None,
-        tag=(a.get("tag") or "").strip().lower()[:100] or None,
-        since=_local_midnight(since) if since else None,
-        until=_local_midnight(until + timedelta(days=1)) if until else None,
-        q=(a.get("q") or "").strip()[:200] or None,
-        order="doubt" if a.get("volgorde") == "onzeker" else "risk",
-    )
-
-
 @bp.get("/")
 def home():
     return redirect(url_for("queue.pending"))
@@ -119,7 +90,7 @@ def sample():
 
 
 def _listing(view):
-    filters = _filters()
+    filters = query.filters()
     result = review.page(
         _db(), view, _sites(), filters, after=request.args.get("na"), before=request.args.get("voor"), limit=PAGE_SIZE
     )
@@ -165,7 +136,7 @@ def decide_one(comment_id):
 @bp.post("/decisions")
 @login_required
 def decide_many():
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    ids = [int(v) for v in request.form.getlist("ids") if v.isascii() and v.isdigit() and int(v) <= MAX_ID]
     if not ids:
         return _answer(400, "Selecteer eerst een of meer reacties.")
     if len(ids) > 200:
@@ -281,7 +252,7 @@ def audit():
 @bp.get("/articles")
 @login_required
 def articles():
-    result = reports.articles(_db(), _sites(), before=request.args.get("voor", type=int))
+    result = reports.articles(_db(), _sites(), before=query.id_arg("voor"))
     return render_template("articles.html", result=result, counts=review.counts(_db(), _sites()))
 
 

@@ -7,7 +7,7 @@ comment's status and its decisions stay as they are (a person still decides).
 from sqlalchemy import select
 
 from moderation import vocabulary as vocab
-from moderation.storage.comments import _denormalised
+from moderation.storage.queue_columns import denormalised
 from moderation.storage.tables import Analysis, Comment, Site
 
 
@@ -43,7 +43,7 @@ def apply(db, results) -> int:
                     incivility_model=models.get(vocab.INCIVILITY),
                 )
             )
-            for column, value in _denormalised(analysis).items():
+            for column, value in denormalised(analysis).items():
                 setattr(comment, column, value)
             done += 1
     return done

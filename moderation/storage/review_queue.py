@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import exists, func, or_, select, tuple_
 
 from moderation import vocabulary as vocab
+from moderation.storage import search
 from moderation.storage.access import may_see
 from moderation.storage.comments import record_decision
 from moderation.storage.paging import decode_cursor, encode_cursor
@@ -48,7 +49,7 @@ def visible(site_ids):
     return may_see(site_ids, Comment.site_id)
 
 
-def _conditions(view, site_ids, f: Filters):
+def _conditions(view, site_ids, f: Filters, search_clause=None):
     conds = [visible(site_ids), Comment.erased_at.is_(None)]
     if view == vocab.PENDING:
         conds += [Comment.status == vocab.PENDING, Comment.escalated_at.is_(None)]
@@ -77,9 +78,7 @@ def _conditions(view, site_ids, f: Filters):
     if f.until:
         conds.append(Comment.received_at < f.until)
     if f.q:
-        conds.append(
-            or_(Comment.text.icontains(f.q, autoescape=True), Comment.author_name.icontains(f.q, autoescape=True))
-        )
+        conds.append(search_clause if search_clause is not None else search.condition("sqlite", f.q, False))
     return conds
 
 
@@ -102,10 +101,10 @@ def _key(comment, view, order="risk"):
     return [getattr(comment, column.key) for column in _order(view, order)]
 
 
-def page_queries(view, site_ids, filters, after=None, before=None):
+def page_queries(view, site_ids, filters, after=None, before=None, search_clause=None):
     """The keyset query for one page (descending, or ascending when going back) and the count."""
     order = _order(view, filters.order)
-    conds = _conditions(view, site_ids, filters)
+    conds = _conditions(view, site_ids, filters, search_clause)
     query = select(Comment).where(*conds)
     if before is not None and after is None:
         query = query.where(tuple_(*order) > tuple_(*before)).order_by(*[c.asc() for c in order])
@@ -122,8 +121,13 @@ def page(db, view, site_ids, filters: Filters, after=None, before=None, limit=25
         raise ValueError(f"unknown view {view!r}")
     types = cursor_types(view, filters.order)
     after, before = decode_cursor(after, types), decode_cursor(before, types)
-    query, count = page_queries(view, site_ids, filters, after, before)
     with db.session() as s:
+        clause = None
+        if filters.q:
+            engine = s.bind.dialect.name
+            trigram = engine == "postgresql" and db.remember("trigram", lambda: search.has_trigram_index(s))
+            clause = search.condition(engine, filters.q, trigram)
+        query, count = page_queries(view, site_ids, filters, after, before, clause)
         rows = list(s.scalars(query.limit(limit + 1)))
         more = len(rows) > limit
         rows = rows[:limit]

@@ -63,6 +63,38 @@ class Site(Base):
     webhook_secret_previous_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     policy: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # API requests per second and burst; NULL: the configured default; 0 per second: no limit
+    rate_limit_per_second: Mapped[float | None] = mapped_column(Float)
+    rate_limit_burst: Mapped[int | None] = mapped_column(Integer)
+
+
+class RateBucket(Base):
+    """A token bucket (rate limits), shared by every worker and process."""
+
+    __tablename__ = "rate_buckets"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[float] = mapped_column(Float)  # unix seconds
+
+
+class ModeratorSession(Base):
+    """A signed-in browser: the cookie holds a random token, this row its sha256."""
+
+    __tablename__ = "moderator_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("moderators.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())  # absolute: no sliding renewal
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins of one client address or one account, and until when it must wait."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[float] = mapped_column(Float, default=0.0)  # unix seconds
+    updated_at: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class Article(Base):

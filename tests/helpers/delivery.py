@@ -90,7 +90,8 @@ class Receiver:
     """A site's webhook endpoint on 127.0.0.1.  ``status`` is what it answers;
     ``stop()`` then ``start()`` takes it down and brings it back on the same port."""
 
-    def __init__(self):
+    def __init__(self, host="127.0.0.1"):
+        self.host = host
         self.requests = []
         self.status = 200
         self.on_request = None  # called with (headers, body) before answering
@@ -100,7 +101,7 @@ class Receiver:
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.port}/hooks/moderation"
+        return f"http://{self.host}:{self.port}/hooks/moderation"
 
     def start(self):
         receiver = self
@@ -123,7 +124,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, daemon=True).start()

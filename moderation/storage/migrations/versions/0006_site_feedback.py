@@ -7,14 +7,14 @@ history (``moderation feedback import``), idempotent on a fingerprint.
 certain first".
 
 Revision ID: site_feedback
-Revises: 0003
+Revises: server_hardening
 Create Date: 2026-12-04 16:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'site_feedback'
-down_revision = '0003'
+down_revision = 'server_hardening'
 branch_labels = None
 depends_on = None
 
