@@ -12,7 +12,6 @@ from moderation.ml import corpus as ml_corpus
 from moderation.ml import linear, textmodel
 from moderation.ml.features import featurize
 from moderation.ml.model_store import ModelStore, load_verified
-from moderation.vocabulary import CATEGORIES
 
 TEXTS = ["wat een kut gemeente, stelletje idioten", "laat de wijk zelf beslissen", "de raad beslist vandaag"]
 
