@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from moderation.storage import explanations
+from moderation.storage import dsa_hooks, explanations, statements
 from moderation.storage.tables import Analysis, Article, Comment, Decision, OutboxEvent, Site, pack_labels, utcnow
 
 EVENT_TYPES = {"approved": "comment.approved", "rejected": "comment.rejected"}
@@ -164,7 +164,16 @@ def _denormalised(analysis):
 
 
 def record_decision(
-    session, comment_id, status, actor, reason=None, note=None, explanation=None, urgent=False, initial=False
+    session,
+    comment_id,
+    status,
+    actor,
+    reason=None,
+    note=None,
+    explanation=None,
+    urgent=False,
+    initial=False,
+    **dsa,
 ):
     """Append a decision to the audit trail, update the comment, and queue the site's event.
 
@@ -175,6 +184,8 @@ def record_decision(
     raises one only when urgent (``comment.escalated``).
     A rejection without an ``explanation`` gets the drafted statement of reasons
     (``explanations.draft``); a moderator's edited text is used as given.
+    ``dsa``: passed to ``dsa_hooks.after_decision`` (the structured statement, the notices).
+    Returns the new Decision row.
     """
     comment = session.get(Comment, comment_id)
     previous = None if initial else comment.status
@@ -183,19 +194,21 @@ def record_decision(
             select(Analysis.result).where(Analysis.comment_id == comment_id).order_by(Analysis.id.desc()).limit(1)
         )
         explanation = explanations.draft(reason, analysis)
-    session.add(
-        Decision(
-            comment_id=comment_id,
-            site_id=comment.site_id,
-            status=status,
-            previous_status=previous,
-            actor=actor,
-            reason=reason,
-            note=note,
-            explanation=explanation,
-        )
+    decision = Decision(
+        comment_id=comment_id,
+        site_id=comment.site_id,
+        status=status,
+        previous_status=previous,
+        actor=actor,
+        reason=reason,
+        note=note,
+        explanation=explanation,
+        created_at=utcnow(),
     )
+    session.add(decision)
     comment.status = status
+    session.flush()
+    dsa_hooks.after_decision(session, comment, decision, initial=initial, **dsa)
     if urgent:
         comment.urgent = True
     event_type = "comment.escalated" if urgent and status == "pending" else EVENT_TYPES.get(status)
@@ -216,6 +229,7 @@ def record_decision(
                     },
                 )
             )
+    return decision
 
 
 def find_comment(db, site_id, external_id) -> dict | None:
@@ -261,6 +275,7 @@ def _comment_view(session, comment, analysis=None) -> dict:
                 "explanation": decision.explanation,
                 "by": "policy" if decision.actor == "policy" else "moderator",
                 "at": _iso(decision.created_at),
+                "statement": statements.for_decision(session, decision.id),
             }
             if decision
             else None

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from moderation.config import DEFAULT_POLICY
+from moderation.dsa import roles
 from moderation.storage.comments import new_secret
 from moderation.storage.tables import Site, utcnow
 
@@ -90,6 +91,15 @@ def update(db, name: str, webhook_url=UNSET, known_plugins=None, **changes) -> d
     return view
 
 
+def update_dsa(db, name: str, **changes) -> dict:
+    """Change the DSA settings (``dsa.roles``): role, small_enterprise, appeal_months, ...;
+    raises ``roles.DsaSettingsError`` (a ValueError) saying what is wrong."""
+    with db.session() as s:
+        site = _site(s, name)
+        site.dsa = roles.check(changes, site.dsa)
+        return _view(site)
+
+
 def rotate_secret(db, name: str, grace_hours: float = 24, now=None) -> dict:
     """A new webhook secret.  The old one keeps signing beside it for ``grace_hours``
     (0: it stops at once), so a site can deploy the new secret without losing events."""
@@ -125,4 +135,8 @@ def _view(site) -> dict:
         "reject_above": policy["reject_above"],
         "mode": policy["mode"],
         "plugins": policy.get("plugins"),
+        "dsa_role": roles.settings(site.dsa)["role"],
+        "small_enterprise": roles.settings(site.dsa)["small_enterprise"],
+        "appeal_months": roles.settings(site.dsa)["appeal_months"],
+        "dsa_duties": roles.duties(site.dsa),
     }
