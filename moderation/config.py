@@ -46,4 +46,7 @@ def from_environment(instance_path: str) -> dict:
         # (so a transaction still committing cannot slip in behind a site's cursor)
         "DECISIONS_PAGE_SIZE": int(env.get("MODERATION_DECISIONS_PAGE_SIZE", "100")),
         "DECISIONS_SETTLE_SECONDS": float(env.get("MODERATION_DECISIONS_SETTLE_SECONDS", "5")),
+        # the Commission's Transparency Database (moderation dsa submit): base URL and API token
+        "TDB_URL": env.get("MODERATION_TDB_URL", ""),
+        "TDB_TOKEN": env.get("MODERATION_TDB_TOKEN", ""),
     }

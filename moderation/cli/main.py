@@ -338,11 +338,12 @@ def models_rollback(task):
 def _register():
     """Commands that live in their own modules."""
     from moderation.cli import delivery as cli_delivery
+    from moderation.cli import dsa as cli_dsa
     from moderation.cli import sites as cli_sites
 
     for command in cli_sites.COMMANDS:
         sites.add_command(command)
-    for command in cli_delivery.COMMANDS:
+    for command in cli_delivery.COMMANDS + cli_dsa.COMMANDS:
         main.add_command(command)
 
 

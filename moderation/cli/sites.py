@@ -14,6 +14,8 @@ def _print(view, as_json):
     for key, value in view.items():
         if key == "plugins" and value is None:
             value = "all"
+        if isinstance(value, dict):
+            value = ", ".join(k for k, on in value.items() if on)
         click.echo(f"{key:<20} {', '.join(value) if isinstance(value, list) else value}")
 
 
@@ -28,10 +30,33 @@ def _print(view, as_json):
     help="pre: in-between comments wait offline; post: they go online and wait for a human",
 )
 @click.option("--plugins", help="comma-separated names of the plugins that apply, or 'all'")
+@click.option(
+    "--dsa-role",
+    type=click.Choice(["hosting", "platform", "hosting-voluntary-platform"]),
+    help="which DSA duties apply (README, section DSA)",
+)
+@click.option(
+    "--small-enterprise/--no-small-enterprise", default=None, help="a micro or small enterprise (no Art. 15 report)"
+)
+@click.option("--appeal-months", type=int, help="how long after a decision an appeal is taken (at least 6)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
-def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, as_json):
-    """Change a site's webhook URL, policy thresholds, mode or plugins."""
+def sites_set(
+    name, webhook_url, approve_below, reject_above, mode, plugins, dsa_role, small_enterprise, appeal_months, as_json
+):
+    """Change a site's webhook URL, policy thresholds, mode, plugins or DSA role."""
     from moderation.storage import sites as site_settings
+
+    if dsa_role is not None or small_enterprise is not None or appeal_months is not None:
+        try:
+            site_settings.update_dsa(
+                _app().extensions["moderation"].db,
+                name,
+                role=dsa_role,
+                small_enterprise=small_enterprise,
+                appeal_months=appeal_months,
+            )
+        except (LookupError, ValueError) as exc:
+            raise click.ClickException(str(exc).strip("'\"")) from None
 
     app = _app()
     known = [n for n, p in app.extensions["moderation"].pm.list_name_plugin() if p is not None]

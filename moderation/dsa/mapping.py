@@ -59,9 +59,7 @@ CONTENT_TYPES = (
     "CONTENT_TYPE_OTHER",
 )
 # EU and EEA member states, as territorial_scope takes them
-COUNTRIES = (
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK".split()
-)
+COUNTRIES = "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK".split()
 
 # reason -> (category, category_specification, house rule, facts)
 REASONS = {

@@ -59,7 +59,9 @@ def build(
         "AUTOMATED_DECISION_PARTIALLY": "Flagged by a text classifier and decided by a human moderator.",
         "AUTOMATED_DECISION_NOT_AUTOMATED": "Decided by a human moderator.",
     }[automated_decision(actor, flagged)]
-    source = f" Reported by {len(notices)} notice{'s' if len(notices) != 1 else ''} under Art. 16 DSA." if notices else ""
+    source = (
+        f" Reported by {len(notices)} notice{'s' if len(notices) != 1 else ''} under Art. 16 DSA." if notices else ""
+    )
     what = {
         "removed": "A reader comment under a news article was removed.",
         "withheld": "A reader comment under a news article was withheld from publication pending review.",
@@ -68,8 +70,12 @@ def build(
     }[kind]
     facts = " ".join(
         part
-        for part in (what, terms["facts"] if kind != "reinstated" else "", how + source, "Decided after an internal "
-                     "complaint." if after_appeal and kind != "reinstated" else "")
+        for part in (
+            what,
+            terms["facts"] if kind != "reinstated" else "",
+            how + source,
+            "Decided after an internal complaint." if after_appeal and kind != "reinstated" else "",
+        )
         if part
     )
     statement = {
@@ -86,7 +92,9 @@ def build(
         statement["end_date_visibility_restriction"] = application_date.isoformat()
     if illegal:
         statement["decision_ground"] = "DECISION_GROUND_ILLEGAL_CONTENT"
-        statement["illegal_content_legal_ground"] = _clip("; ".join(dict.fromkeys(n["legal_ground"] for n in illegal)), 500)
+        statement["illegal_content_legal_ground"] = _clip(
+            "; ".join(dict.fromkeys(n["legal_ground"] for n in illegal)), 500
+        )
         statement["illegal_content_explanation"] = _clip(facts, 2000)
     else:
         rules = [n["terms_ground"] for n in notices if n.get("terms_ground")]

@@ -66,7 +66,9 @@ def create(db, site_id: int, data: dict, now=None) -> tuple[dict, bool]:
                 raise AppealRefused(f"notice {data['notice_id']} is not a notice on comment {comment.external_id!r}")
             if notice.state == "open":
                 raise AppealRefused(f"notice {notice.id} has not been decided yet; an appeal is against a decision")
-            decision = s.get(Decision, notice.decision_id) if notice.decision_id else dsa_hooks.last_decision(s, comment.id)
+            decision = (
+                s.get(Decision, notice.decision_id) if notice.decision_id else dsa_hooks.last_decision(s, comment.id)
+            )
             actor, decided_at = notice.decided_by or decision.actor, _aware(notice.decided_at)
         else:
             decision = dsa_hooks.last_decision(s, comment.id)
@@ -74,8 +76,10 @@ def create(db, site_id: int, data: dict, now=None) -> tuple[dict, bool]:
                 raise AppealRefused(f"comment {comment.external_id!r} is not refused; a writer appeals a refusal")
             actor, decided_at = decision.actor, _aware(decision.created_at)
         if add_months(decided_at, settings["appeal_months"]) < now:
-            raise AppealRefused(f"the decision was taken on {decided_at.date()}; appeals are open for "
-                                f"{settings['appeal_months']} months")
+            raise AppealRefused(
+                f"the decision was taken on {decided_at.date()}; appeals are open for "
+                f"{settings['appeal_months']} months"
+            )
         existing = s.scalar(
             select(Appeal).where(
                 Appeal.comment_id == comment.id,
@@ -119,7 +123,9 @@ def view(session, appeal, comment=None) -> dict:
                 "comment_status": comment.status,
                 "at": dsa_hooks.iso(appeal.decided_at),
                 "automated": False,
-                "statement": statements.for_decision(session, appeal.new_decision_id) if appeal.new_decision_id else None,
+                "statement": statements.for_decision(session, appeal.new_decision_id)
+                if appeal.new_decision_id
+                else None,
                 "redress": redress_options(False),
             }
             if appeal.state != "open"
@@ -173,8 +179,15 @@ def bezwaren(db, site_ids, me, limit=25) -> dict:
         for item, (comment, appeals) in zip(items, chosen):
             item["appeals"] = [_moderator_view(s, a) for a in appeals]
             item["notices"] = [
-                {"id": n.id, "ground": n.ground, "law": n.legal_ground or n.terms_ground, "category": n.category,
-                 "explanation": n.explanation or "", "state": n.state, "received_at": dsa_hooks.iso(n.received_at)}
+                {
+                    "id": n.id,
+                    "ground": n.ground,
+                    "law": n.legal_ground or n.terms_ground,
+                    "category": n.category,
+                    "explanation": n.explanation or "",
+                    "state": n.state,
+                    "received_at": dsa_hooks.iso(n.received_at),
+                }
                 for n in dsa_hooks.notices_of(s, comment.id)
             ]
             item["mine"] = any(a.original_actor == me for a in appeals) and others_can_decide(s, comment.site_id, me)

@@ -64,8 +64,10 @@ def notice_view(session, notice, comment=None, used=None, appeals=None) -> dict:
         appeals = roles.duties(session.get(Site, notice.site_id).dsa)["appeals"]
     decided = notice.state != "open"
     if decided and used is None:
-        used = "AUTOMATED_DECISION_FULLY" if notice.automated else automated_decision(
-            notice.decided_by or "", statements.flagged(session, comment.id)
+        used = (
+            "AUTOMATED_DECISION_FULLY"
+            if notice.automated
+            else automated_decision(notice.decided_by or "", statements.flagged(session, comment.id))
         )
     statement = statements.for_decision(session, notice.decision_id) if notice.decision_id else None
     puid = statement["puid"] if statement else None
@@ -99,7 +101,9 @@ def notice_view(session, notice, comment=None, used=None, appeals=None) -> dict:
 
 
 def last_decision(session, comment_id):
-    return session.scalar(select(Decision).where(Decision.comment_id == comment_id).order_by(Decision.id.desc()).limit(1))
+    return session.scalar(
+        select(Decision).where(Decision.comment_id == comment_id).order_by(Decision.id.desc()).limit(1)
+    )
 
 
 def open_appeals(session, comment_id):

@@ -137,7 +137,9 @@ def gemeld(db, site_ids, page: int = 1, limit: int = GEMELD_PAGE) -> dict:
         track = _track(s, {n.notifier_key for _, ns in grouped.values() for n in ns if n.notifier_key})
         ranked = []
         for comment, notices in grouped.values():
-            plain = [{"notifier_key": n.notifier_key, "ground": n.ground, "received_at": n.received_at} for n in notices]
+            plain = [
+                {"notifier_key": n.notifier_key, "ground": n.ground, "received_at": n.received_at} for n in notices
+            ]
             w = weight.comment_weight(plain, track)
             ranked.append((weight.order_key(plain, w), w, comment, notices))
         ranked.sort(key=lambda r: r[0])

@@ -104,7 +104,9 @@ def claim(db, site_ids: list[int], limit: int, now=None) -> list[dict]:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        return [{"id": r.id, "site_id": r.site_id, "puid": r.puid, "body": r.body, "attempts": r.attempts} for r in rows]
+        return [
+            {"id": r.id, "site_id": r.site_id, "puid": r.puid, "body": r.body, "attempts": r.attempts} for r in rows
+        ]
 
 
 def mark_submitted(db, ids, now=None) -> None:
@@ -138,4 +140,3 @@ def counts(db, site_id=None) -> dict:
     with db.session() as s:
         found = dict(s.execute(query).all())
     return {state: found.get(state, 0) for state in SUBMIT_STATES}
-

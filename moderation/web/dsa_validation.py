@@ -25,11 +25,18 @@ def notice(data) -> tuple[dict, list[dict]]:
     errors = _body(data)
     if errors:
         return {}, errors
-    out = {"comment_external_id": _string(errors, "comment_external_id", data.get("comment_external_id"), required=True)}
+    out = {
+        "comment_external_id": _string(errors, "comment_external_id", data.get("comment_external_id"), required=True)
+    }
     ground = data.get("ground")
     if ground not in GROUNDS:
-        errors.append({"field": "ground", "message": "must be 'illegal' (name the law in legal_ground) or 'terms' "
-                       "(name the house rule in terms_ground)"})
+        errors.append(
+            {
+                "field": "ground",
+                "message": "must be 'illegal' (name the law in legal_ground) or 'terms' "
+                "(name the house rule in terms_ground)",
+            }
+        )
     out["ground"] = ground
     if ground == "illegal":
         out["legal_ground"] = _string(errors, "legal_ground", data.get("legal_ground"), required=True, max_length=500)
@@ -41,8 +48,12 @@ def notice(data) -> tuple[dict, list[dict]]:
             errors.append({"field": "legal_ground", "message": "goes with ground 'illegal', not 'terms'"})
     category = data.get("category")
     if category not in CATEGORIES:
-        errors.append({"field": "category", "message": "must be a Transparency Database category, one of "
-                       + ", ".join(CATEGORIES)})
+        errors.append(
+            {
+                "field": "category",
+                "message": "must be a Transparency Database category, one of " + ", ".join(CATEGORIES),
+            }
+        )
     out["category"] = category
     out["explanation"] = _text(errors, "explanation", data.get("explanation"), MAX_EXPLANATION)
     notifier = data.get("notifier")
@@ -57,8 +68,13 @@ def notice(data) -> tuple[dict, list[dict]]:
     if out["notifier"]["email"] and not EMAIL.match(out["notifier"]["email"]):
         errors.append({"field": "notifier.email", "message": "is not an e-mail address"})
     if data.get("bona_fide") is not True:
-        errors.append({"field": "bona_fide", "message": "must be true: the notifier confirms the notice is "
-                       "accurate and complete in good faith (Art. 16(2)(d) DSA)"})
+        errors.append(
+            {
+                "field": "bona_fide",
+                "message": "must be true: the notifier confirms the notice is "
+                "accurate and complete in good faith (Art. 16(2)(d) DSA)",
+            }
+        )
     out["bona_fide"] = data.get("bona_fide") is True
     return out, errors
 
@@ -67,7 +83,9 @@ def appeal(data) -> tuple[dict, list[dict]]:
     errors = _body(data)
     if errors:
         return {}, errors
-    out = {"comment_external_id": _string(errors, "comment_external_id", data.get("comment_external_id"), required=True)}
+    out = {
+        "comment_external_id": _string(errors, "comment_external_id", data.get("comment_external_id"), required=True)
+    }
     appellant = data.get("appellant")
     if appellant not in APPELLANTS:
         errors.append({"field": "appellant", "message": "must be 'author' or 'notifier'"})
@@ -75,7 +93,9 @@ def appeal(data) -> tuple[dict, list[dict]]:
     notice_id = data.get("notice_id")
     if appellant == "notifier":
         if isinstance(notice_id, bool) or not isinstance(notice_id, int) or not 1 <= notice_id <= 2**63 - 1:
-            errors.append({"field": "notice_id", "message": "is required for a notifier: the id POST /api/v1/notices gave"})
+            errors.append(
+                {"field": "notice_id", "message": "is required for a notifier: the id POST /api/v1/notices gave"}
+            )
     elif notice_id is not None:
         errors.append({"field": "notice_id", "message": "goes with appellant 'notifier' only"})
     out["notice_id"] = notice_id if appellant == "notifier" else None

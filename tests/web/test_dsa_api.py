@@ -102,20 +102,33 @@ def test_gemeld_puts_illegal_first_and_weighs_reliable_notifiers_over_a_crowd(ap
     # a reliable notifier: two earlier notices upheld
     for ext in ("old-1", "old-2"):
         old = seed(app, site, ext, status="approved", score=0.1)
-        client.post("/api/v1/notices", json={**NOTICE, "comment_external_id": ext,
-                                             "notifier": {"email": "good@example.org"}}, headers=auth(site))
+        client.post(
+            "/api/v1/notices",
+            json={**NOTICE, "comment_external_id": ext, "notifier": {"email": "good@example.org"}},
+            headers=auth(site),
+        )
         notices.decide(db_of(app), None, [old], "reject", "mod@example.org", reason="insult")
     terms = {k: v for k, v in NOTICE.items() if k != "legal_ground"} | {"ground": "terms", "terms_ground": "regel 1"}
     crowd = seed(app, site, "crowd", status="approved", score=0.1)
-    for i in range(5):
-        client.post("/api/v1/notices", json={**terms, "comment_external_id": "crowd", "notifier": {}}, headers=auth(site))
+    for _ in range(5):
+        client.post(
+            "/api/v1/notices", json={**terms, "comment_external_id": "crowd", "notifier": {}}, headers=auth(site)
+        )
     trusted = seed(app, site, "trusted", status="approved", score=0.1)
-    client.post("/api/v1/notices", json={**terms, "comment_external_id": "trusted",
-                                         "notifier": {"email": "good@example.org"}}, headers=auth(site))
-    client.post("/api/v1/notices", json={**terms, "comment_external_id": "trusted",
-                                         "notifier": {"email": "other@example.org"}}, headers=auth(site))
+    client.post(
+        "/api/v1/notices",
+        json={**terms, "comment_external_id": "trusted", "notifier": {"email": "good@example.org"}},
+        headers=auth(site),
+    )
+    client.post(
+        "/api/v1/notices",
+        json={**terms, "comment_external_id": "trusted", "notifier": {"email": "other@example.org"}},
+        headers=auth(site),
+    )
     illegal = seed(app, site, "illegal", status="approved", score=0.1)
-    client.post("/api/v1/notices", json={**NOTICE, "comment_external_id": "illegal", "notifier": {}}, headers=auth(site))
+    client.post(
+        "/api/v1/notices", json={**NOTICE, "comment_external_id": "illegal", "notifier": {}}, headers=auth(site)
+    )
     order = [i["id"] for i in notices.gemeld(db_of(app), None)["items"]]
     assert order == [illegal, trusted, crowd]
     weights = {i["id"]: i["weight"] for i in notices.gemeld(db_of(app), None)["items"]}
@@ -131,8 +144,11 @@ def test_the_writers_appeal_reaches_bezwaren_and_a_reversal_gives_a_new_statemen
     review_queue.decide(db_of(app), None, [cid], "reject", "first@example.org", reason="insult")
     first = client.get(f"/api/v1/comments/{cid}", headers=auth(site)).get_json()["decision"]["statement"]
     assert first["automated_decision"] == "AUTOMATED_DECISION_PARTIALLY" and first["source_type"] == "SOURCE_VOLUNTARY"
-    r = client.post("/api/v1/appeals", json={"comment_external_id": "c-17", "appellant": "author",
-                                             "text": "Ik beledig niemand."}, headers=auth(site))
+    r = client.post(
+        "/api/v1/appeals",
+        json={"comment_external_id": "c-17", "appellant": "author", "text": "Ik beledig niemand."},
+        headers=auth(site),
+    )
     assert r.status_code == 201, r.get_json()
     appeal_id = r.get_json()["id"]
     queue = appeals.bezwaren(db_of(app), None, "first@example.org")
@@ -177,8 +193,9 @@ def test_appeals_are_refused_where_the_role_does_not_offer_them_or_the_decision_
 def test_an_appeal_is_never_decided_automatically(app, client):
     site = _site(app)
     cid = seed(app, site, "c-17", status="rejected")
-    client.post("/api/v1/appeals", json={"comment_external_id": "c-17", "appellant": "author", "text": "x"},
-                headers=auth(site))
+    client.post(
+        "/api/v1/appeals", json={"comment_external_id": "c-17", "appellant": "author", "text": "x"}, headers=auth(site)
+    )
     # more traffic, more decisions: the appeal stays open until a moderator takes it
     seed(app, site, "other", status="rejected")
     client.post("/api/v1/notices", json=NOTICE, headers=auth(site))
