@@ -2,9 +2,10 @@
 
 For each due statement of the sites whose DSA role asks for submission, the puid is
 looked up first (a statement the database already has is marked sent, never sent
-twice); the rest go in batches of at most 100.  A batch refused with 422 is sent one
-by one, so one bad statement is parked as ``rejected`` with the database's errors while
-the others go through.  A connection error, timeout or 5xx is retried at once a few
+twice); the rest go in batches of at most 100.  A batch refused with 422 has its bad
+statements (``errors`` keyed ``statements.<i>.<field>``) parked as ``rejected`` with
+the database's errors, and the others go again (one by one when the answer does not
+say which were bad).  A connection error, timeout or 5xx is retried at once a few
 times, then later (exponential backoff), and parked after ``max_attempts``.
 """
 

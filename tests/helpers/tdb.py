@@ -10,7 +10,6 @@ import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-
 VISIBILITIES = {
     "DECISION_VISIBILITY_CONTENT_REMOVED",
     "DECISION_VISIBILITY_CONTENT_DISABLED",
