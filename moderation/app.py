@@ -24,7 +24,7 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     app.json.sort_keys = False
 
     from moderation.pages import admin as admin_views
-    from moderation.pages import auth
+    from moderation.pages import auth, dsa_views
     from moderation.pages import queue as queue_views
     from moderation.web import api, dsa_api, metrics, problems, service
 
@@ -37,4 +37,5 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     auth.init_app(app)
     app.register_blueprint(queue_views.bp)
     app.register_blueprint(admin_views.bp)
+    app.register_blueprint(dsa_views.bp)
     return app
