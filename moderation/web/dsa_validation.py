@@ -91,6 +91,8 @@ def appeal(data) -> tuple[dict, list[dict]]:
         errors.append({"field": "appellant", "message": "must be 'author' or 'notifier'"})
     out["appellant"] = appellant
     notice_id = data.get("notice_id")
+    if isinstance(notice_id, float) and notice_id.is_integer():  # JSON has one number type: 12.0 is 12
+        notice_id = int(notice_id)
     if appellant == "notifier":
         if isinstance(notice_id, bool) or not isinstance(notice_id, int) or not 1 <= notice_id <= 2**63 - 1:
             errors.append(

@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 description of the site-facing API (what the tests fuzz)."""
 
 from moderation.ml.corpus import CATEGORIES, STANCES
+from moderation.web import openapi_dsa
 
 STR = {"type": "string"}
 NULLABLE_STR = {"type": ["string", "null"]}
@@ -124,6 +125,10 @@ RECORD = {
                     "type": ["string", "null"],
                     "description": "For a rejection: the reason for the writer, in plain Dutch",
                 },
+                "statement": {
+                    "anyOf": [{"$ref": "#/components/schemas/Statement"}, {"type": "null"}],
+                    "description": "For a restriction: the statement of reasons (Art. 17 DSA)",
+                },
             },
         },
         "erased_at": {"type": ["string", "null"], "format": "date-time"},
@@ -144,6 +149,11 @@ DECISION = {
         "by": {"enum": ["policy", "moderator"]},
         "at": {"type": "string", "format": "date-time"},
         "comment_erased": {"type": "boolean"},
+        "notices": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"id": {"type": "integer"}, "outcome": {"type": "string"}}},
+            "description": "The notices (POST /api/v1/notices) this decision answered: upheld or dismissed",
+        },
     },
 }
 
@@ -200,10 +210,12 @@ def spec(config) -> dict:
                 },
                 "Decision": DECISION,
                 "Erased": ERASED,
+                **openapi_dsa.schemas(_line, TEXT),
             },
         },
         "security": [{"siteKey": []}],
         "paths": {
+            **openapi_dsa.paths(json_body, ok, _errors),
             "/api/v1/comments": {
                 "post": {
                     "summary": "Analyse, decide and store one comment (idempotent on external_id)",

@@ -3,7 +3,7 @@
 from helpers.api import auth
 from helpers.review import add_moderator, db_of, seed
 
-from moderation.storage import appeals, notices, outbox, review_queue, sites
+from moderation.storage import appeals, decision_feed, notices, outbox, review_queue, sites
 from moderation.storage import comments as records
 
 NOTICE = {
@@ -62,6 +62,8 @@ def test_a_notice_puts_the_comment_in_gemeld_and_the_decision_reaches_the_site(a
     rejected = _events(app, "comment.rejected")[-1]
     assert rejected["payload"]["comment"]["decision"]["statement"]["puid"] == statement["puid"]
     assert client.get(f"/api/v1/notices/{body['id']}", headers=auth(site)).get_json()["state"] == "upheld"
+    feed, _ = decision_feed.decisions_since(db_of(app), site["id"], 0, 100, 0)
+    assert feed[-1]["status"] == "rejected" and feed[-1]["notices"] == [{"id": body["id"], "outcome": "upheld"}]
 
 
 def test_notices_are_validated_like_every_other_input(app, client):
