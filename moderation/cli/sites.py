@@ -39,22 +39,37 @@ def _print(view, as_json):
     "--small-enterprise/--no-small-enterprise", default=None, help="a micro or small enterprise (no Art. 15 report)"
 )
 @click.option("--appeal-months", type=int, help="how long after a decision an appeal is taken (at least 6)")
+@click.option(
+    "--statements-for-withheld/--no-statements-for-withheld",
+    default=None,
+    help="also a statement of reasons when pre-moderation withholds a comment",
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 def sites_set(
-    name, webhook_url, approve_below, reject_above, mode, plugins, dsa_role, small_enterprise, appeal_months, as_json
+    name,
+    webhook_url,
+    approve_below,
+    reject_above,
+    mode,
+    plugins,
+    dsa_role,
+    small_enterprise,
+    appeal_months,
+    statements_for_withheld,
+    as_json,
 ):
     """Change a site's webhook URL, policy thresholds, mode, plugins or DSA role."""
     from moderation.storage import sites as site_settings
 
-    if dsa_role is not None or small_enterprise is not None or appeal_months is not None:
+    dsa = {
+        "role": dsa_role,
+        "small_enterprise": small_enterprise,
+        "appeal_months": appeal_months,
+        "statements_for_withheld": statements_for_withheld,
+    }
+    if any(v is not None for v in dsa.values()):
         try:
-            site_settings.update_dsa(
-                _app().extensions["moderation"].db,
-                name,
-                role=dsa_role,
-                small_enterprise=small_enterprise,
-                appeal_months=appeal_months,
-            )
+            site_settings.update_dsa(_app().extensions["moderation"].db, name, **dsa)
         except (LookupError, ValueError) as exc:
             raise click.ClickException(str(exc).strip("'\"")) from None
 

@@ -54,8 +54,9 @@ def check(changes: dict, stored: dict | None) -> dict:
         out[key] = value
     if out["role"] not in ROLES:
         raise DsaSettingsError(f"the DSA role must be one of {', '.join(ROLES)}, not {out['role']!r}")
-    if not isinstance(out["small_enterprise"], bool):
-        raise DsaSettingsError("small_enterprise must be true or false")
+    for flag in ("small_enterprise", "statements_for_withheld"):
+        if not isinstance(out[flag], bool):
+            raise DsaSettingsError(f"{flag} must be true or false")
     months = out["appeal_months"]
     if isinstance(months, bool) or not isinstance(months, int) or not 6 <= months <= 120:
         raise DsaSettingsError(f"the appeal window must be 6 to 120 months (Art. 20: at least six), not {months!r}")

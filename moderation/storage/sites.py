@@ -138,5 +138,6 @@ def _view(site) -> dict:
         "dsa_role": roles.settings(site.dsa)["role"],
         "small_enterprise": roles.settings(site.dsa)["small_enterprise"],
         "appeal_months": roles.settings(site.dsa)["appeal_months"],
+        "statements_for_withheld": roles.settings(site.dsa)["statements_for_withheld"],
         "dsa_duties": roles.duties(site.dsa),
     }

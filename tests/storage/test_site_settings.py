@@ -46,6 +46,7 @@ def test_set_and_show_a_sites_policy(cli):
         "dsa_role": "hosting",
         "small_enterprise": False,
         "appeal_months": 6,
+        "statements_for_withheld": False,
         "dsa_duties": {"notices": True, "statements": True, "report": True, "appeals": False, "submission": False},
     }
     out = json.loads(

@@ -203,3 +203,14 @@ def test_an_appeal_is_never_decided_automatically(app, client):
     client.post("/api/v1/notices", json=NOTICE, headers=auth(site))
     assert appeals.count(db_of(app), None) == 1
     assert client.get(f"/api/v1/comments/{cid}", headers=auth(site)).get_json()["status"] == "rejected"
+
+
+def test_withholding_in_pre_moderation_gets_a_statement_when_the_site_asks(app, client):
+    site = _site(app, role="hosting")
+    held = seed(app, site, "before", score=0.6)
+    sites.update_dsa(db_of(app), "krant", statements_for_withheld=True)
+    withheld = seed(app, site, "after", score=0.6)
+    assert client.get(f"/api/v1/comments/{held}", headers=auth(site)).get_json()["decision"]["statement"] is None
+    statement = client.get(f"/api/v1/comments/{withheld}", headers=auth(site)).get_json()["decision"]["statement"]
+    assert statement["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_DISABLED"]
+    assert statement["automated_decision"] == "AUTOMATED_DECISION_FULLY"
