@@ -164,16 +164,7 @@ def _denormalised(analysis):
 
 
 def record_decision(
-    session,
-    comment_id,
-    status,
-    actor,
-    reason=None,
-    note=None,
-    explanation=None,
-    urgent=False,
-    initial=False,
-    **dsa,
+    session, comment_id, status, actor, reason=None, note=None, explanation=None, urgent=False, initial=False, **dsa
 ):
     """Append a decision to the audit trail, update the comment, and queue the site's event.
 
@@ -184,8 +175,7 @@ def record_decision(
     raises one only when urgent (``comment.escalated``).
     A rejection without an ``explanation`` gets the drafted statement of reasons
     (``explanations.draft``); a moderator's edited text is used as given.
-    ``dsa``: passed to ``dsa_hooks.after_decision`` (the structured statement, the notices).
-    Returns the new Decision row.
+    ``dsa``: for ``dsa_hooks.after_decision`` (the statement, the notices).  Returns the Decision.
     """
     comment = session.get(Comment, comment_id)
     previous = None if initial else comment.status

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from moderation.storage import explanations
 from moderation.storage.outbox import aware
-from moderation.storage.tables import Analysis, Comment, Correction, Decision, OutboxEvent, utcnow
+from moderation.storage.tables import Analysis, Appeal, Comment, Correction, Decision, Notice, OutboxEvent, utcnow
 
 # keys whose values are text from the comment or about its writer, wherever they sit in stored JSON
 REDACTED_KEYS = {"text", "evidence", "term", "terms", "note", "snippet", "excerpt", "author_id", "author_name"}
@@ -88,6 +88,11 @@ def _erase(session, comment, now):
             decision.explanation = explanations.draft(decision.reason, words=[])
     for correction in session.scalars(select(Correction).where(Correction.comment_id == comment.id)):
         correction.before, correction.after = scrub(correction.before, needles), scrub(correction.after, needles)
+    for notice in session.scalars(select(Notice).where(Notice.comment_id == comment.id)):
+        # the notifier's words may quote the comment; the track record (a hash) and the outcome stay
+        notice.explanation = notice.notifier_name = notice.notifier_email = None
+    for appeal in session.scalars(select(Appeal).where(Appeal.comment_id == comment.id)):
+        appeal.text = appeal.reply = None
     for event in session.scalars(select(OutboxEvent).where(OutboxEvent.comment_id == comment.id)):
         decision = ((event.payload or {}).get("comment") or {}).get("decision") or {}
         payload = scrub(event.payload, needles)

@@ -214,3 +214,22 @@ def test_withholding_in_pre_moderation_gets_a_statement_when_the_site_asks(app, 
     statement = client.get(f"/api/v1/comments/{withheld}", headers=auth(site)).get_json()["decision"]["statement"]
     assert statement["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_DISABLED"]
     assert statement["automated_decision"] == "AUTOMATED_DECISION_FULLY"
+
+
+def test_erasing_a_comment_erases_the_notices_and_appeals_words_but_keeps_the_outcomes(app, client):
+    from moderation.storage.tables import Appeal, Notice
+
+    site = _site(app)
+    cid = seed(app, site, "c-17", status="rejected")
+    client.post("/api/v1/notices", json=NOTICE, headers=auth(site))
+    client.post(
+        "/api/v1/appeals",
+        json={"comment_external_id": "c-17", "appellant": "author", "text": "Ik, Kees"},
+        headers=auth(site),
+    )
+    assert client.delete(f"/api/v1/comments/{cid}", headers=auth(site)).status_code == 200
+    with db_of(app).session() as s:
+        notice = s.query(Notice).one()
+        appeal = s.query(Appeal).one()
+        assert (notice.explanation, notice.notifier_name, notice.notifier_email) == (None, None, None)
+        assert notice.state == "upheld" and notice.notifier_key and appeal.text is None and appeal.state == "open"
