@@ -52,7 +52,7 @@ def submit_command(site_names, url, token, tries, pause, as_json):
     """Send unsent statements of reasons to the Transparency Database (Art. 24(5) DSA),
     only for sites whose DSA role asks for it: idempotent by puid, in batches of 100."""
     from moderation.delivery import statements as delivery
-    from moderation.dsa.client import Client
+    from moderation.dsa.client import Client, Refused
 
     app = _app()
     url, token = url or app.config["TDB_URL"], token or app.config["TDB_TOKEN"]
@@ -65,7 +65,10 @@ def submit_command(site_names, url, token, tries, pause, as_json):
         raise click.ClickException(
             f"not submitting for {', '.join(sorted(unknown))}: unknown, or its DSA role does not ask for submission"
         )
-    result = delivery.submit(db, Client(url, token), [s["id"] for s in sites], tries=tries, pause=pause)
+    try:
+        result = delivery.submit(db, Client(url, token), [s["id"] for s in sites], tries=tries, pause=pause)
+    except Refused as exc:
+        raise click.ClickException(f"{exc}; nothing was marked, run again when it is fixed") from None
     if as_json:
         click.echo(json.dumps(result))
     else:

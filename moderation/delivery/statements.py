@@ -6,7 +6,8 @@ twice); the rest go in batches of at most 100.  A batch refused with 422 has its
 statements (``errors`` keyed ``statements.<i>.<field>``) parked as ``rejected`` with
 the database's errors, and the others go again (one by one when the answer does not
 say which were bad).  A connection error, timeout or 5xx is retried at once a few
-times, then later (exponential backoff), and parked after ``max_attempts``.
+times, then later (exponential backoff), and parked after ``max_attempts``.  A refused
+token (401/403) stops the run (``client.Refused``) and changes nothing.
 """
 
 import json

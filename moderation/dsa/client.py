@@ -18,6 +18,10 @@ class Transient(Exception):
     """A try that may work later: no connection, a timeout, a 5xx, 429."""
 
 
+class Refused(Exception):
+    """The database does not accept this client (401/403: a wrong or revoked token): stop, change nothing."""
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -50,6 +54,8 @@ class Client:
             raise Transient(f"{type(exc).__name__}: {exc}") from None
         if status >= 500 or status == 429:
             raise Transient(f"HTTP {status}: {raw[:300]!r}")
+        if status in (401, 403):
+            raise Refused(f"the Transparency Database answered HTTP {status}: check MODERATION_TDB_TOKEN")
         try:
             payload = json.loads(raw) if raw else None
         except ValueError:

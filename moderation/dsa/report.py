@@ -39,6 +39,9 @@ def compute(rows: dict) -> dict:
     return {
         "site": rows["site"],
         "year": rows["year"],
+        "role": rows.get("role"),
+        # Art. 15(2): micro and small enterprises need not publish one
+        "report_required": rows.get("report_required", True),
         "notices": {
             "received": len(notices),
             "by_category": dict(sorted(Counter(n["category"] for n in notices).items())),

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from moderation.dsa import roles
 from moderation.storage.tables import Appeal, Decision, Notice, Site, Statement
 
 
@@ -18,6 +19,7 @@ def rows(db, site_name: str, year: int) -> dict:
         site = s.scalar(select(Site).where(Site.name == site_name))
         if site is None:
             raise LookupError(f"no site named {site_name!r}; see 'moderation sites list'")
+        dsa = site.dsa
         notices = [
             {
                 "ground": n.ground,
@@ -72,6 +74,8 @@ def rows(db, site_name: str, year: int) -> dict:
     return {
         "site": site_name,
         "year": year,
+        "role": roles.settings(dsa)["role"],
+        "report_required": roles.duties(dsa)["report"],
         "notices": notices,
         "statements": bodies,
         "appeals": appeals,

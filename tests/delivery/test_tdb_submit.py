@@ -120,3 +120,21 @@ def test_an_unreachable_database_leaves_everything_to_retry_later(app):
     result = delivery.submit(db, Client(url, "t", timeout=2), [site["id"]], tries=2, pause=0, sleep=lambda s: None)
     assert result["retry_later"] == 1
     assert statements.counts(db, site["id"])["pending"] == 1
+
+
+def test_a_wrong_token_stops_the_run_and_changes_nothing(app, database_url):
+    site = _platform(app)
+    seed(app, site, "c1", status="rejected", score=0.95)
+    with StandIn() as tdb:
+        out = CliRunner().invoke(
+            main, ["dsa", "submit", "--url", tdb.url, "--token", "wrong"], env={"DATABASE_URL": database_url}
+        )
+        assert out.exit_code == 1 and "MODERATION_TDB_TOKEN" in out.output
+        assert statements.counts(db_of(app), site["id"])["pending"] == 1
+        out = CliRunner().invoke(
+            main,
+            ["dsa", "submit", "--url", tdb.url, "--token", tdb.token, "--json"],
+            env={"DATABASE_URL": database_url},
+        )
+        assert json.loads(out.output) == {"submitted": 1, "already_there": 0, "rejected": 0, "retry_later": 0}
+        assert list(tdb.statements) == [statements.ready(db_of(app), site["id"])[0]["puid"]]
