@@ -233,3 +233,22 @@ def test_erasing_a_comment_erases_the_notices_and_appeals_words_but_keeps_the_ou
         appeal = s.query(Appeal).one()
         assert (notice.explanation, notice.notifier_name, notice.notifier_email) == (None, None, None)
         assert notice.state == "upheld" and notice.notifier_key and appeal.text is None and appeal.state == "open"
+
+
+def test_the_appeal_window_is_six_months_by_default_and_configurable(app):
+    from datetime import timedelta
+
+    from moderation.storage.tables import utcnow
+
+    site = _site(app)
+    seed(app, site, "c-17", status="rejected")
+    body = {"comment_external_id": "c-17", "appellant": "author", "text": "Te laat?", "notice_id": None}
+    later = utcnow() + timedelta(days=200)
+    try:
+        appeals.create(db_of(app), site["id"], body, now=later)
+        raise AssertionError("an appeal after seven months was taken")
+    except appeals.AppealRefused as exc:
+        assert "6 months" in str(exc)
+    sites.update_dsa(db_of(app), "krant", appeal_months=12)
+    view, created = appeals.create(db_of(app), site["id"], body, now=later)
+    assert created and view["state"] == "open"
