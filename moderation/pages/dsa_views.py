@@ -19,7 +19,7 @@ from moderation.pages.auth import (
     login_required,
     require_admin,
 )
-from moderation.pages.queue import _answer
+from moderation.pages.queue import _answer, _canned_text
 from moderation.storage import appeals, canned, dsa_report, explanations, notices
 from moderation.storage import comments as records
 from moderation.storage import review_queue as review
@@ -97,9 +97,7 @@ def _form_decision(ids):
     except ValueError as exc:
         return None, _answer(400, f"De uitleg kan zo niet mee: {exc}.")
     if action == "reject" and not explanation:
-        site_ids = {review.get(_db(), _sites(), cid)["site_id"] for cid in ids}
-        if len(site_ids) == 1:
-            explanation = canned.text_for(_db(), site_ids.pop(), reason)
+        explanation = _canned_text(ids, reason)
     note = (form.get("note") or "").strip()[:2000] or None
     return (action, reason, explanation, note), None
 

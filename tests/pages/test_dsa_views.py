@@ -78,6 +78,14 @@ def test_a_canned_reason_is_what_the_writer_reads(app):
     )
     record = client.get(f"/api/v1/comments/{cid}", headers=auth(site)).get_json()
     assert record["decision"]["explanation"].startswith("Reclame plaatsen wij niet.")
+    queued = seed(app, site, "c2", score=0.6)  # the main queue uses the canned text too
+    client.post(
+        f"/comments/{queued}/decision",
+        data={"csrf_token": token, "action": "reject", "reason": "spam"},
+        headers={"Accept": "application/json"},
+    )
+    record = client.get(f"/api/v1/comments/{queued}", headers=auth(site)).get_json()
+    assert record["decision"]["explanation"].startswith("Reclame plaatsen wij niet.")
     bad = client.post(f"/admin/sites/{site['id']}/dsa", data={"csrf_token": token, "appeal_months": "3"})
     assert bad.status_code == 422 and "six" in bad.get_data(as_text=True)
 
