@@ -363,7 +363,8 @@ def test_gemeld_a_readers_notice_is_upheld_with_the_keyboard(page, server):
     page.keyboard.press("3")  # threat
     page.keyboard.press("Enter")
     item.wait_for(state="detached")
-    assert "melding toegekend" in page.locator("#messages").inner_text()
+    # the last item leaves, so the page reloads and carries its messages over: wait for it
+    page.locator("#messages", has_text="melding toegekend").wait_for()
     status = server.status("reported")
     assert status["status"] == "rejected" and status["decision"]["reason"] == "threat"
     statement = status["decision"]["statement"]
@@ -403,7 +404,7 @@ def test_bezwaren_a_writers_appeal_is_reversed_with_the_keyboard(page, server):
     page.keyboard.press("j")
     page.keyboard.press("a")
     item.wait_for(state="detached")
-    assert "Bezwaar bij reactie" in page.locator("#messages").inner_text()
+    page.locator("#messages", has_text="Bezwaar bij reactie").wait_for()
     status = server.status("appealed")
     assert status["status"] == "approved"
     assert status["decision"]["statement"]["decision_visibility"] == ["DECISION_VISIBILITY_OTHER"]
