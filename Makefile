@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+SOURCES := moderation plugins tests bench wsgi.py
 
-.PHONY: run test install test-deps browser models db demo bench contract clean
+.PHONY: run test check install test-deps browser cluster-deps cluster-test models db demo bench contract clean
 
 $(BIN)/moderation: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,17 +36,36 @@ browser:
 	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
 	   sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
 
-test-deps: install browser
+# Debian's haproxy and pgbouncer for the cluster test (PostgreSQL's server binaries are already there).
+cluster-deps:
+	@command -v haproxy >/dev/null 2>&1 && command -v pgbouncer >/dev/null 2>&1 || { \
+	  (apt-get update -qq || sudo apt-get update -qq) && \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy pgbouncer >/dev/null || \
+	   sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy pgbouncer >/dev/null); }
+
+test-deps: install browser cluster-deps
 	$(BIN)/pip install --quiet -e '.[test]'
 
-test: test-deps
+# lint, format, import contracts (pyproject.toml [tool.importlinter]) and types before the tests
+check: test-deps
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+test: check
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Three app hosts, two webhook workers, PgBouncer + PostgreSQL and haproxy, each in its own
+# network namespace (needs root; skipped with the reason otherwise). Also part of `make test`.
+cluster-test: test-deps
+	$(BIN)/python -m pytest -q -rs -m cluster tests/cluster $(PYTEST_ARGS)
 
 contract: install
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python ../shared/checks/contract_check.py
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache

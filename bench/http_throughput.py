@@ -120,54 +120,27 @@ def main():
     script = tmp / "post.lua"
     script.write_text(LUA % key)
     results = {}
-    port = free_port()
-    proc = start(
-        [
+    servers = {
+        "bare": lambda port: [
             str(BIN / "gunicorn"),
-            "--chdir",
-            str(ROOT / "bench"),
-            "-w",
-            str(args.workers),
-            "-k",
-            "gthread",
-            "--threads",
-            str(args.threads),
-            "-b",
-            f"127.0.0.1:{port}",
-            "bare_app:app",
+            *("--chdir", str(ROOT / "bench"), "-w", str(args.workers), "-k", "gthread"),
+            *("--threads", str(args.threads), "-b", f"127.0.0.1:{port}", "bare_app:app"),
         ],
-        env,
-        f"http://127.0.0.1:{port}/healthz",
-    )
-    try:
-        results["bare"] = run_wrk(
-            f"http://127.0.0.1:{port}/api/v1/comments", str(script), args.seconds, args.connections
-        )
-    finally:
-        stop(proc)
-    port = free_port()
-    proc = start(
-        [
+        "full": lambda port: [
             moderation,
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
+            *("serve", "--host", "127.0.0.1", "--port", str(port)),
+            *("--workers", str(args.workers), "--threads", str(args.threads)),
         ],
-        env,
-        f"http://127.0.0.1:{port}/healthz",
-    )
-    try:
-        results["full"] = run_wrk(
-            f"http://127.0.0.1:{port}/api/v1/comments", str(script), args.seconds, args.connections
-        )
-    finally:
-        stop(proc)
+    }
+    for name, command in servers.items():
+        port = free_port()
+        proc = start(command(port), env, f"http://127.0.0.1:{port}/healthz")
+        try:
+            results[name] = run_wrk(
+                f"http://127.0.0.1:{port}/api/v1/comments", str(script), args.seconds, args.connections
+            )
+        finally:
+            stop(proc)
     ratio = results["full"]["rps"] / results["bare"]["rps"]
     engine = "PostgreSQL" if args.database_url else "SQLite (WAL)"
     body = f"""## HTTP: POST /api/v1/comments under gunicorn

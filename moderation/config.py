@@ -6,16 +6,10 @@ Every setting has one name here; the rest of the code reads ``app.config``.
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# spelled in the vocabulary; kept importable here for code written against 0.1.0
+from moderation.vocabulary import DEFAULT_POLICY  # noqa: F401
 
-DEFAULT_POLICY = {
-    # incivility score below which a civil comment is published at once
-    "approve_below": 0.35,
-    # incivility score at or above which a comment is refused at once
-    "reject_above": 0.9,
-    # "pre": nothing goes online before a decision; "post": approve by default
-    "mode": "pre",
-}
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def from_environment(instance_path: str) -> dict:
@@ -23,6 +17,8 @@ def from_environment(instance_path: str) -> dict:
     env = os.environ
     return {
         "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'moderation.sqlite'}",
+        # "1": DATABASE_URL points at PgBouncer in transaction pooling mode (no server-side prepared statements)
+        "PGBOUNCER": env.get("MODERATION_PGBOUNCER", "0") == "1",
         "SECRET_KEY": env.get("MODERATION_SECRET_KEY") or "dev-only-change-me",
         # the moderator session cookie's Secure flag: "auto" (off only for plain http on localhost), "1" or "0"
         "SECURE_COOKIES": env.get("MODERATION_SECURE_COOKIES", "auto"),
@@ -35,11 +31,18 @@ def from_environment(instance_path: str) -> dict:
         "MAX_BATCH": int(env.get("MODERATION_MAX_BATCH", "500")),
         "MODEL_RELOAD_SECONDS": float(env.get("MODERATION_MODEL_RELOAD_SECONDS", "3")),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-        # webhooks: seconds per request; attempts before an event is parked; backoff base and cap
+        # when set, /metrics answers only to "Authorization: Bearer <token>" (Prometheus: bearer_token)
+        "METRICS_TOKEN": env.get("MODERATION_METRICS_TOKEN") or None,
+        # webhooks: a hard deadline in seconds for one delivery (connect, send, answer), a lease of
+        # that plus the margin per event; attempts before an event is parked; backoff base and cap
         "WEBHOOK_TIMEOUT": float(env.get("MODERATION_WEBHOOK_TIMEOUT", "10")),
+        "WEBHOOK_LEASE_MARGIN_SECONDS": float(env.get("MODERATION_WEBHOOK_LEASE_MARGIN_SECONDS", "5")),
+        # internal hosts and networks webhooks may go to anyway, e.g. "127.0.0.1,10.0.0.0/8,hooks.internal"
+        "WEBHOOK_ALLOW_HOSTS": env.get("MODERATION_WEBHOOK_ALLOW_HOSTS", ""),
         "WEBHOOK_MAX_ATTEMPTS": int(env.get("MODERATION_WEBHOOK_MAX_ATTEMPTS", "15")),
         "WEBHOOK_BACKOFF_SECONDS": float(env.get("MODERATION_WEBHOOK_BACKOFF_SECONDS", "30")),
         "WEBHOOK_BACKOFF_MAX_SECONDS": float(env.get("MODERATION_WEBHOOK_BACKOFF_MAX_SECONDS", "21600")),
+        # deliveries one worker has in flight at once (each to a different site)
         "WORKER_BATCH": int(env.get("MODERATION_WORKER_BATCH", "20")),
         "WORKER_POLL_SECONDS": float(env.get("MODERATION_WORKER_POLL_SECONDS", "2")),
         # GET /api/v1/decisions: page size, and how old a decision must be before it is listed

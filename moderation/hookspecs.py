@@ -11,18 +11,20 @@ added later without breaking anyone.
 
 import pluggy
 
+from moderation.analysis import Analysis, Decision, Finding
+
 hookspec = pluggy.HookspecMarker("moderation")
 hookimpl = pluggy.HookimplMarker("moderation")
 
 
 @hookspec
-def moderation_analyze(comments, models, config):
+def moderation_analyze(comments: list[dict], models, config) -> list[Finding | None]:
     """Look at a batch of comments and return one finding per comment.
 
     ``comments`` is a list (one comment for a single POST, up to the batch
     limit otherwise), so a model can score them all in one call.  Return a list
-    of the same length, each item None (abstain) or a dict with any of these keys (the shapes of DESIGN.md's analysis
-    object): ``"stance"`` ``{"label", "scores", "evidence"?}``,
+    of the same length, each item None (abstain) or a ``moderation.analysis.Finding``: a dict with any of these keys
+    (the shapes of DESIGN.md's analysis object, typed in ``moderation.analysis``): ``"stance"`` ``{"label", "scores", "evidence"?}``,
     ``"incivility"`` ``{"uncivil", "score", "categories", "spans"}``,
     ``"tags"`` (a list of lower-case strings), ``"models"`` (``{task:
     version}``).  ``models`` is the model store (``models.get("stance")``
@@ -39,11 +41,12 @@ def moderation_analyze(comments, models, config):
 
 
 @hookspec(firstresult=True)
-def moderation_decide(comment, analysis, policy):
+def moderation_decide(comment: dict, analysis: Analysis, policy: dict) -> Decision | None:
     """Turn an analysis into a decision.
 
-    Return ``{"status": "approved" | "rejected" | "pending", "urgent": bool,
-    "reason": str | None}`` or None to leave it to the next plugin.
+    Return a ``moderation.analysis.Decision``, ``{"status": one of
+    ``moderation.vocabulary.STATUSES``, "urgent": bool, "reason": str | None}``, or None to
+    leave it to the next plugin.
 
     Stops at the first non-None result (``firstresult``); the built-in threshold
     policy (``plugins.policy``) is ``trylast`` so any plugin can override it.

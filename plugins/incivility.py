@@ -2,30 +2,36 @@
 
 The lexicon finds the offending words (with categories, through obfuscation);
 the model scores the whole comment.  A lexicon hit makes the comment uncivil
-with at least the hit's confidence; without one, the model alone decides, and
+with at least the hit's confidence (lower for reported speech, quotes, news of
+violence and threats not aimed at a person: ``plugins.lexicon_context``); without one, the model alone decides, and
 its one-vs-rest category model names the categories (the spans stay empty:
 only the lexicon points at words).  Evidence (the words that pushed the model
 towards "uncivil") is given for uncivil comments.
 """
 
 from moderation import hookimpl
+from moderation import vocabulary as vocab
+from moderation.analysis import Finding, Incivility, Span
 from moderation.ml.evidence import evidence_rows
 from moderation.ml.textmodel import featurize, probabilities
 from plugins import lexicon
+from plugins.lexicon_context import CONFIDENCE as LEXICON_CONFIDENCE
 
-LEXICON_CONFIDENCE = {"threat": 0.97, "identity_attack": 0.97, "insult": 0.92, "profanity": 0.9}
 THRESHOLD = 0.5
 CATEGORY_THRESHOLD = 0.5
 
 
-def verdict(model_score: float, spans: list[dict], category_scores: dict) -> dict:
+def verdict(model_score: float, spans: list[Span], category_scores: dict) -> Incivility:
     """Combine the model's score, the lexicon's spans and the category model into the finding."""
-    score = max([model_score] + [LEXICON_CONFIDENCE[s["category"]] for s in spans])
+    confidences = [s.get("confidence", LEXICON_CONFIDENCE[s["category"]]) for s in spans]
+    score = max([model_score] + confidences)
     uncivil = score >= THRESHOLD
+    # a span the lexicon doubts (reported speech, a metaphor) names a category only with the model's support
+    spans = [s for s, c in zip(spans, confidences) if c >= THRESHOLD or model_score >= THRESHOLD]
     categories = sorted({s["category"] for s in spans})
     if uncivil and not categories and category_scores:
         categories = sorted(c for c, p in category_scores.items() if p >= CATEGORY_THRESHOLD) or [
-            max(category_scores, key=category_scores.get)
+            max(category_scores, key=category_scores.__getitem__)
         ]
     return {
         "uncivil": uncivil,
@@ -37,14 +43,14 @@ def verdict(model_score: float, spans: list[dict], category_scores: dict) -> dic
 
 
 @hookimpl
-def moderation_analyze(comments, models):
-    model = models.get("incivility")
+def moderation_analyze(comments, models) -> list[Finding]:
+    model = models.get(vocab.INCIVILITY)
     if model is None:
-        raise RuntimeError(f"no incivility model is being served: {models.errors.get('incivility', 'none loaded')}")
+        raise RuntimeError(f"no incivility model is being served: {models.errors.get(vocab.INCIVILITY, 'none loaded')}")
     estimator = model.estimator
     texts = [c["text"] for c in comments]
     x = featurize(estimator, texts)
-    uncivil_column = [str(c) for c in estimator.classes_].index("uncivil")
+    uncivil_column = [str(c) for c in estimator.classes_].index(vocab.UNCIVIL)
     scores = probabilities(estimator, x)[:, uncivil_column].tolist()
     find = lexicon.load().find
     spans = [find(text) for text in texts]
@@ -55,7 +61,7 @@ def moderation_analyze(comments, models):
     why = evidence_rows(estimator, texts, x, [uncivil_column] * len(texts), uncivil)
     for i in uncivil:
         results[i]["evidence"] = why[i]
-    return [{"incivility": result, "models": {"incivility": model.version}} for result in results]
+    return [{"incivility": result, "models": {vocab.INCIVILITY: model.version}} for result in results]
 
 
 def _category_scores(estimator, x, rows):

@@ -12,7 +12,16 @@ regular expressions over the lower-cased text (``phrases``).
 Innocent look-alikes are whole words (``innocent``: Kankerbestrijding,
 piketdienst, Kuttekoven) or phrases that shield what they cover
 (``innocent_phrases``: "de tering naar de nering", "heeft kanker").  A compound
-head or tail never matches a capitalised place or street name (Lulofsstraat).
+head or tail never matches a capitalised place or street name (Lulofsstraat),
+and a disease used as a compound head with a medical tail (kankerpreventie,
+tyfusuitbraak: ``innocent_compounds``) is not a curse.
+
+Before matching, Unicode disguises are undone (``lexicon_text.fold``: NFKC,
+zero-width and format characters, Cyrillic and Greek look-alikes, emoji used as
+a mask); after it, each span is weighed by its sentence
+(``lexicon_context.weigh``: reported speech, quotes, news of violence, threats
+not aimed at a person, disease meanings) and mapped back to the exact
+characters of the original text.
 Dictionary look-ups instead of one big regular expression keep this fast: a
 comment costs a few microseconds per word.
 """
@@ -20,31 +29,19 @@ comment costs a few microseconds per word.
 import json
 import re
 from functools import lru_cache
+from itertools import product
 from pathlib import Path
+from typing import cast
 
-CATEGORIES = ("insult", "profanity", "threat", "identity_attack")
-LEET = str.maketrans(
-    {
-        "0": "o",
-        "1": "i",
-        "3": "e",
-        "4": "a",
-        "5": "s",
-        "7": "t",
-        "8": "b",
-        "@": "a",
-        "$": "s",
-        "€": "e",
-        "!": "i",
-        "|": "i",
-        "#": "*",
-    }
-)
-TOKEN = re.compile(r"[\w*#@$€!|]+(?:-[\w*#@$€!|]+)*")
-EDGE = "!|@#*_-"
-SPACED = re.compile(r"(?<![\w*])(?:[^\W\d_][ .\-_]){2,}[^\W\d_](?![\w*])")
+from moderation.analysis import Span
+from moderation.vocabulary import CATEGORIES, IDENTITY_ATTACK
+from plugins.lexicon_context import weigh
+from plugins.lexicon_text import fold, key_of, normalise, tokens
+
+__all__ = ["CATEGORIES", "Lexicon", "key_of", "load", "normalise"]
+
 WORD_START = r"(?<![^\W\d_])(?=[^\W\d_])"
-RUN3 = re.compile(r"([^\W\d_])\1{2,}")
+RUN2 = re.compile(r"([^\W\d_])\1{2,}")
 FILLS = ("o", "u", "e", "a", "i", "oe", "ui", "ij", "ou", "ee", "oo", "aa")
 PLACE_ENDINGS = (
     "straat",
@@ -75,80 +72,6 @@ NEGATED_PREDICATES = re.compile(
     r"niet thuis|hier niet|niet hier|niet te vertrouwen|niet normaal|nergens goed voor|"
     r"niks waard|niets waard|geen recht|niet eens|niet in|niks te zoeken|geen klap"
 )
-
-
-def key_of(token: str) -> str:
-    """The normalised look-up key of one token."""
-    key = token.lower()
-    if not key.isalpha():
-        if any(c.isalpha() for c in key):
-            key = key.translate(LEET)
-        key = key.replace("_", "")
-    return RUN3.sub(r"\1", key) if RUN3.search(key) else key
-
-
-def normalise(text: str) -> tuple[str, list[int]]:
-    """The text as the matcher sees it: tokens normalised as in ``key_of``, spaced
-    letters joined, other characters lower-cased.  Returns the new text and, for
-    each of its characters, the offset of the original character it came from
-    (for inspection and tests; ``find`` works on tokens)."""
-    out, offsets, pos = [], [], 0
-    for start, end, _ in _tokens(text):
-        for i in range(pos, start):
-            out.append(text[i].lower())
-            offsets.append(i)
-        token = text[start:end]
-        leet = any(c.isalpha() for c in token) and not token.isalpha()
-        chars = [
-            ((text[i].lower().translate(LEET) if leet else text[i].lower()), i)
-            for i in range(start, end)
-            if text[i].isalnum() or text[i] in "*#@$€!|"
-        ]
-        for j, (ch, i) in enumerate(chars):
-            run = 1
-            while j - run >= 0 and chars[j - run][0] == ch:
-                run += 1
-            ahead = sum(1 for _ in _takewhile(chars[j:], ch))
-            if ch.isalpha() and run > 1 and run + ahead - 1 >= 3:
-                continue  # a run of three or more collapses to its first letter
-            out.append(ch)
-            offsets.append(i)
-        pos = end
-    for i in range(pos, len(text)):
-        out.append(text[i].lower())
-        offsets.append(i)
-    return "".join(out), offsets
-
-
-def _takewhile(chars, ch):
-    for c, _ in chars:
-        if c != ch:
-            return
-        yield c
-
-
-def _tokens(text):
-    """(start, end, key) per token, in text order; spaced-out letters make one token (with its
-    key; other tokens have None there: ``key_of`` of their text)."""
-    spaced = [(m.start(), m.end()) for m in SPACED.finditer(text)] if " " in text or "." in text else []
-    out = []
-    for start, end in spaced:
-        out.append((start, end, key_of("".join(c for c in text[start:end] if c.isalpha()))))
-    for m in TOKEN.finditer(text):
-        start, end = m.span()
-        if text[start] in EDGE or text[end - 1] in EDGE:
-            while start < end and text[start] in EDGE:
-                start += 1
-            while end > start and text[end - 1] in EDGE:
-                end -= 1
-            if start == end:
-                continue
-        if spaced and any(s <= start < e for s, e in spaced):
-            continue
-        out.append((start, end, None))  # the key is worked out only when the token is new to the cache
-    if spaced:
-        out.sort()
-    return out
 
 
 class Lexicon:
@@ -193,11 +116,25 @@ class Lexicon:
             for category in CATEGORIES
             if any(c == category for c, _ in self.phrase_patterns)
         ]
+        compounds = data.get("innocent_compounds", {})
+        self.innocent_heads = tuple(h.lower() for h in compounds.get("heads", []))
+        self.innocent_tails = frozenset(t.lower() for t in compounds.get("tails", []))
         self.prefix_lengths = sorted({len(p) for p in self.prefixes}, reverse=True)
         self.suffix_lengths = sorted({len(s) for s in self.suffixes}, reverse=True)
 
-    def find(self, text: str) -> list[dict]:
-        """Spans ``{"start", "end", "text", "category"}`` in the original text, in order."""
+    def find(self, text: str) -> list[Span]:
+        """Spans ``{"start", "end", "text", "category", "confidence"}`` (threats also ``targeted``)
+        in the original text, in order: the text is folded (``lexicon_text.fold``), matched, the
+        spans weighed by their sentence (``lexicon_context.weigh``) and mapped back."""
+        folded, back = fold(text)
+        spans = weigh(folded, self._find(folded))
+        if back is not None:
+            for span in spans:
+                span["start"], span["end"] = back[span["start"]], back[span["end"] - 1] + 1
+                span["text"] = text[span["start"] : span["end"]]
+        return cast(list[Span], spans)
+
+    def _find(self, text: str) -> list[dict]:
         lower = text.lower()
         if len(lower) != len(text):  # a few characters (İ) lower-case to two: keep offsets aligned
             lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
@@ -207,21 +144,23 @@ class Lexicon:
         hits = []
         for category, pattern in self.phrase_scans:
             for m in pattern.finditer(lower):
-                if category == "identity_attack" and _negated(m.group(0)):
+                if category == IDENTITY_ATTACK and _negated(m.group(0)):
+                    continue
+                if any(s <= m.start() and m.end() <= e for s, e in shielded):
                     continue
                 hits.append((m.start(), m.end(), category))
         cache = self.__dict__.setdefault("_categories", {})
         if len(cache) > 100_000:
             cache.clear()
-        for start, end, key in _tokens(text):
+        for start, end, key in tokens(text):
             original = text[start:end]
-            category = cache.get(original, "") if key is None else ""
-            if category == "":
-                category = self.classify(key or key_of(original), original)
+            found: str | None = cache.get(original, "") if key is None else ""
+            if found == "":
+                found = self.classify(key or key_of(original), original)
                 if key is None:
-                    cache[original] = category
-            if category and not any(s <= start and end <= e for s, e in shielded):
-                hits.append((start, end, category))
+                    cache[original] = found
+            if found and not any(s <= start and end <= e for s, e in shielded):
+                hits.append((start, end, found))
         return _resolve(text, hits) if hits else []
 
     def classify(self, key: str, original: str = "") -> str | None:
@@ -230,6 +169,11 @@ class Lexicon:
             return None
         if "*" in key:
             return self._masked(key, original)
+        if RUN2.search(original.lower()):  # kloootzaaak: each run may stand for one letter or two (klootzak)
+            for variant in _run_variants(original.lower()):
+                category = self._lookup(variant, original)
+                if category:
+                    return category
         if "-" in key:
             return self.words.get(key) or next(
                 (
@@ -248,6 +192,8 @@ class Lexicon:
         if category or len(key) < 3:
             return category
         place = original[:1].isupper() and key.endswith(PLACE_ENDINGS)
+        if key.startswith(self.innocent_heads) and self._medical(key):
+            return None
         for n in self.prefix_lengths:
             if n <= len(key) and key[:n] in self.prefixes:
                 return None if place and n < len(key) else self.prefixes[key[:n]]
@@ -255,6 +201,12 @@ class Lexicon:
             if n + 3 <= len(key) and key[-n:] in self.suffixes:
                 return None if place else self.suffixes[key[-n:]]
         return None
+
+    def _medical(self, key):
+        """kankerpreventie, tyfus-uitbraak: a disease head with a medical tail."""
+        head = next(h for h in self.innocent_heads if key.startswith(h))
+        tail = key[len(head) :].lstrip("-")
+        return tail in self.innocent_tails or (tail[:1] == "s" and tail[1:].lstrip("-") in self.innocent_tails)
 
     def _masked(self, key, original):
         """k*t, gel*l, g*dvergeten: try the usual vowels for each mask (at most two masks)."""
@@ -268,6 +220,17 @@ class Lexicon:
             if category and candidate not in self.innocent:
                 return category
         return None
+
+
+def _run_variants(word):
+    """The spellings with each run of three or more letters as one letter or two (at most three runs)."""
+    parts = RUN2.split(word)  # text, letter, text, letter, ...
+    runs = parts[1::2][:3]
+    for choice in product((1, 2), repeat=len(runs)):
+        out = [parts[0]]
+        for i, letter in enumerate(parts[1::2]):
+            out += [letter * (choice[i] if i < len(choice) else 1), parts[2 * i + 2]]
+        yield "".join(out)
 
 
 def _negated(phrase):
@@ -294,5 +257,5 @@ def _resolve(text, hits):
 
 @lru_cache(maxsize=4)
 def load(path: str | None = None) -> Lexicon:
-    path = Path(path) if path else Path(__file__).with_name("lexicon_nl.json")
-    return Lexicon(json.loads(path.read_text(encoding="utf-8")))
+    file = Path(path) if path else Path(__file__).with_name("lexicon_nl.json")
+    return Lexicon(json.loads(file.read_text(encoding="utf-8")))

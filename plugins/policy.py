@@ -8,25 +8,27 @@ and wait for a human afterwards).  Threats always wait for a human, urgently.
 """
 
 from moderation import hookimpl
-from moderation.config import DEFAULT_POLICY
+from moderation import vocabulary as vocab
+from moderation.analysis import Analysis, Decision
+from moderation.vocabulary import DEFAULT_POLICY
 
-SEVERITY = ("threat", "identity_attack", "insult", "profanity")  # the reason a rejection names
+SEVERITY = (vocab.THREAT, vocab.IDENTITY_ATTACK, vocab.INSULT, vocab.PROFANITY)  # the reason a rejection names
 
 
 @hookimpl(trylast=True)
-def moderation_decide(analysis, policy):
+def moderation_decide(analysis: Analysis, policy: dict) -> Decision:
     policy = dict(DEFAULT_POLICY, **(policy or {}))
     incivility = analysis.get("incivility") or {}
     if analysis.get("errors") or not incivility or not analysis.get("stance"):
-        return {"status": "pending", "urgent": False, "reason": "analysis incomplete"}
+        return {"status": vocab.PENDING, "urgent": False, "reason": vocab.REASON_ANALYSIS_INCOMPLETE}
     categories = incivility.get("categories") or []
     score = float(incivility.get("score", 0.0))
-    if "threat" in categories:
-        return {"status": "pending", "urgent": True, "reason": "threat"}
+    if vocab.THREAT in categories:
+        return {"status": vocab.PENDING, "urgent": True, "reason": vocab.THREAT}
     if score >= policy["reject_above"]:
-        reason = next((c for c in SEVERITY if c in categories), "uncivil")
-        return {"status": "rejected", "urgent": False, "reason": reason}
+        reason = next((c for c in SEVERITY if c in categories), vocab.UNCIVIL)
+        return {"status": vocab.REJECTED, "urgent": False, "reason": reason}
     if score < policy["approve_below"] and not incivility.get("uncivil"):
-        return {"status": "approved", "urgent": False, "reason": None}
-    status = "approved" if policy["mode"] == "post" else "pending"
-    return {"status": status, "urgent": False, "reason": "in doubt"}
+        return {"status": vocab.APPROVED, "urgent": False, "reason": None}
+    status = vocab.APPROVED if policy["mode"] == vocab.MODE_POST else vocab.PENDING
+    return {"status": status, "urgent": False, "reason": vocab.REASON_IN_DOUBT}

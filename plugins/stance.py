@@ -1,14 +1,16 @@
 """Built-in plugin: the writer's stance in the rules-versus-society debate."""
 
 from moderation import hookimpl
+from moderation.analysis import Finding
 from moderation.ml.textmodel import predict
+from moderation.vocabulary import STANCE
 
 
 @hookimpl
-def moderation_analyze(comments, models):
-    model = models.get("stance")
+def moderation_analyze(comments, models) -> list[Finding]:
+    model = models.get(STANCE)
     if model is None:
-        raise RuntimeError(f"no stance model is being served: {models.errors.get('stance', 'none loaded')}")
+        raise RuntimeError(f"no stance model is being served: {models.errors.get(STANCE, 'none loaded')}")
     probs, why = predict(model.estimator, [c["text"] for c in comments])
     classes = [str(c) for c in model.estimator.classes_]
     column = [classes.index(label) for label in model.labels]
@@ -19,7 +21,7 @@ def moderation_analyze(comments, models):
                 "scores": {label: round(float(row[j]), 4) for label, j in zip(model.labels, column)},
                 "evidence": ev,
             },
-            "models": {"stance": model.version},
+            "models": {STANCE: model.version},
         }
         for row, ev in zip(probs.tolist(), why)
     ]

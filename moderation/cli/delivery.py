@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import click
 
-from moderation.cli.context import app as _app
+from moderation import vocabulary as vocab
+from moderation.cli import context
 
 
 def _site_id(db, name):
@@ -15,10 +16,8 @@ def _site_id(db, name):
         return None
     from moderation.storage import sites as site_settings
 
-    try:
+    with context.refused(LookupError):
         return site_settings.get(db, name)["id"]
-    except LookupError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @click.command()
@@ -27,8 +26,7 @@ def worker(once):
     """Deliver webhook events: sign, send, retry with backoff, park after the last attempt."""
     from moderation.delivery.worker import Worker
 
-    app = _app()
-    w = Worker(app.extensions["moderation"].db, app.config)
+    w = Worker(context.database(), context.config())
     if once:
         stats = w.drain()
         click.echo(f"{stats['delivered']} delivered, {stats['failed']} to retry, {stats['parked']} parked")
@@ -52,7 +50,7 @@ def events():
 
 @events.command("list")
 @click.option("--parked", is_flag=True, help="only parked events (gave up after the last attempt)")
-@click.option("--state", type=click.Choice(["pending", "delivered", "parked"]))
+@click.option("--state", type=click.Choice(vocab.OUTBOX_STATES))
 @click.option("--site", help="only this site's events")
 @click.option("--limit", default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
@@ -60,8 +58,8 @@ def events_list(parked, state, site, limit, as_json):
     """Events, newest first."""
     from moderation.storage import outbox
 
-    db = _app().extensions["moderation"].db
-    rows = outbox.list_events(db, state="parked" if parked else state, site_id=_site_id(db, site), limit=limit)
+    db = context.database()
+    rows = outbox.list_events(db, state=vocab.PARKED if parked else state, site_id=_site_id(db, site), limit=limit)
     for row in rows:
         if as_json:
             click.echo(json.dumps(row, default=str))
@@ -80,7 +78,7 @@ def events_show(event_id):
     """One event: its payload and every delivery attempt."""
     from moderation.storage import outbox
 
-    event = outbox.get_event(_app().extensions["moderation"].db, event_id)
+    event = outbox.get_event(context.database(), event_id)
     if event is None:
         raise click.ClickException(f"no event with id {event_id}")
     click.echo(json.dumps(event, default=str, ensure_ascii=False, indent=2))
@@ -96,7 +94,7 @@ def events_resend(event_ids, all_parked, site):
 
     if not event_ids and not all_parked:
         raise click.UsageError("give event ids or --all-parked")
-    db = _app().extensions["moderation"].db
+    db = context.database()
     queued = outbox.resend(db, ids=event_ids, site_id=_site_id(db, site), all_parked=all_parked)
     missing = sorted(set(event_ids) - set(queued))
     click.echo(f"{len(queued)} event(s) queued again" + (f": {', '.join(map(str, queued))}" if queued else ""))
@@ -112,7 +110,7 @@ def purge(days, site):
     from moderation.storage import erasure
     from moderation.storage.tables import utcnow
 
-    db = _app().extensions["moderation"].db
+    db = context.database()
     n = erasure.purge(db, utcnow() - timedelta(days=days), site_id=_site_id(db, site))
     click.echo(f"{n} comment(s) erased")
 

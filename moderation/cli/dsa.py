@@ -1,11 +1,14 @@
-"""``moderation dsa statements | submit | report``: the Digital Services Act from the command line."""
+"""``moderation dsa statements | submit | report``: the Digital Services Act from the command line.
+
+Every command here opens the database alone (``context.database()``): no model is read and no
+plugin is loaded."""
 
 import json
 from datetime import date
 
 import click
 
-from moderation.cli.context import app as _app
+from moderation.cli import context
 
 
 @click.group("dsa")
@@ -13,17 +16,11 @@ def dsa():
     """Statements of reasons, their submission, the transparency report."""
 
 
-def _db():
-    return _app().extensions["moderation"].db
-
-
 def _site_id(db, name):
     from moderation.storage import sites as site_settings
 
-    try:
+    with context.refused(LookupError, quoted=False):
         return site_settings.get(db, name)["id"]
-    except LookupError as exc:
-        raise click.ClickException(str(exc).strip("'\"")) from None
 
 
 @dsa.command("statements")
@@ -35,7 +32,7 @@ def statements_command(site_name, since, batch_size):
     {"statements": [...]} (at most 100) per line."""
     from moderation.storage import statements
 
-    db = _db()
+    db = context.database()
     bodies = statements.ready(db, _site_id(db, site_name), since.date() if since else None)
     for start in range(0, len(bodies), batch_size):
         click.echo(json.dumps({"statements": bodies[start : start + batch_size]}, ensure_ascii=False))
@@ -54,11 +51,11 @@ def submit_command(site_names, url, token, tries, pause, as_json):
     from moderation.delivery import statements as delivery
     from moderation.dsa.client import Client, Refused
 
-    app = _app()
-    url, token = url or app.config["TDB_URL"], token or app.config["TDB_TOKEN"]
+    settings = context.config()
+    url, token = url or settings["TDB_URL"], token or settings["TDB_TOKEN"]
     if not url or not token:
         raise click.ClickException("set MODERATION_TDB_URL and MODERATION_TDB_TOKEN (or pass --url and --token)")
-    db = app.extensions["moderation"].db
+    db = context.database()
     sites = delivery.submitting_sites(db, set(site_names) or None)
     unknown = set(site_names) - {s["name"] for s in sites}
     if unknown:
@@ -88,10 +85,8 @@ def report_command(site_name, year, fmt):
     from moderation.dsa import report
     from moderation.storage import dsa_report
 
-    try:
-        figures = report.compute(dsa_report.rows(_db(), site_name, year))
-    except LookupError as exc:
-        raise click.ClickException(str(exc).strip("'\"")) from None
+    with context.refused(LookupError, quoted=False):
+        figures = report.compute(dsa_report.rows(context.database(), site_name, year))
     click.echo(
         report.to_csv(figures) if fmt == "csv" else json.dumps(figures, ensure_ascii=False, indent=2), nl=fmt == "json"
     )

@@ -2,24 +2,17 @@
 
 import sys
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 
-from moderation.storage.accounts import ROLES
+from moderation import vocabulary as vocab
+from moderation.cli import context
 
 
 @contextmanager
 def _database():
-    """The configured database alone (no models to load), closed afterwards."""
-    from moderation.config import from_environment
-    from moderation.storage.database import Database
-
-    db = Database(from_environment(str(Path.cwd() / "instance"))["DATABASE_URL"])
-    try:
-        yield db
-    finally:
-        db.dispose()
+    """The configured database alone (no models to load), closed when the command ends."""
+    yield context.database()
 
 
 def _password(from_stdin: bool) -> str:
@@ -35,7 +28,7 @@ def moderators():
 
 @moderators.command("add")
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), default="moderator", show_default=True)
+@click.option("--role", type=click.Choice(vocab.ROLES), default=vocab.MODERATOR, show_default=True)
 @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
 @click.option(
     "--site",
@@ -49,11 +42,9 @@ def moderators_add(email, role, password_stdin, sites):
     from moderation.storage import accounts
 
     password = _password(password_stdin)
-    try:
+    with context.refused(accounts.AccountError):
         with _database() as db:
             moderator = accounts.create(db, email, password, role=role, site_names=list(sites) or None)
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from None
     where = f"sites {', '.join(sites)}" if sites else "every site"
     click.echo(f"moderator {moderator['email']} created ({moderator['role']}, {where})")
 
@@ -79,11 +70,9 @@ def moderators_set_password(email, password_stdin):
     from moderation.storage import accounts
 
     password = _password(password_stdin)
-    try:
+    with context.refused(accounts.AccountError):
         with _database() as db:
             accounts.set_password(db, email, password)
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"password of {accounts.normalise_email(email)} changed")
 
 

@@ -1,10 +1,19 @@
-"""``moderation sites set | show | rotate-secret``: one site's settings from the command line."""
+"""``moderation sites add | list | rotate-key | set | show | rotate-secret``: the news sites.
+
+Every command here opens the database alone (``context.database()``): no model is read and no
+plugin is loaded, so they work where the models directory is empty or missing."""
 
 import json
 
 import click
 
-from moderation.cli.context import app as _app
+from moderation import vocabulary as vocab
+from moderation.cli import context
+
+
+@click.group()
+def sites():
+    """News sites that post comments."""
 
 
 def _print(view, as_json):
@@ -19,20 +28,65 @@ def _print(view, as_json):
         click.echo(f"{key:<20} {', '.join(value) if isinstance(value, list) else value}")
 
 
-@click.command("set")
+@sites.command("add")
+@click.argument("name")
+@click.option("--webhook-url", help="where decisions are posted")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def sites_add(name, webhook_url, as_json):
+    """Create a site and print its API key (shown only this once)."""
+    from moderation.delivery import targets
+    from moderation.storage import comments as records
+    from moderation.storage import sites as site_settings
+
+    with context.refused(ValueError):
+        if webhook_url:
+            check = targets.checker(context.config()["WEBHOOK_ALLOW_HOSTS"])
+            webhook_url = site_settings.check_url(webhook_url, check)
+        site = records.create_site(context.database(), name, webhook_url)
+    if as_json:
+        click.echo(json.dumps(site))
+        return
+    click.echo(f"site {name!r} created (id {site['id']})")
+    click.echo(f"API key (store it now, it is not shown again): {site['api_key']}")
+    if webhook_url:
+        click.echo(f"webhook secret: {site['webhook_secret']}")
+
+
+@sites.command("rotate-key")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def sites_rotate_key(name, as_json):
+    """Give a site a new API key; the old key stops working at once."""
+    from moderation.storage import comments as records
+
+    with context.refused(LookupError):
+        site = records.rotate_key(context.database(), name)
+    click.echo(json.dumps(site) if as_json else f"new API key for {name!r}: {site['api_key']}")
+
+
+@sites.command("list")
+def sites_list():
+    """The sites, without their keys."""
+    from moderation.storage import comments as records
+
+    for site in records.list_sites(context.database()):
+        click.echo(f"{site['id']}\t{site['name']}\t{site['webhook_url'] or '-'}")
+
+
+@sites.command("set")
 @click.argument("name")
 @click.option("--webhook-url", help="where decisions are posted; '' stops webhooks")
 @click.option("--approve-below", type=float, help="incivility score under which a civil comment is approved")
 @click.option("--reject-above", type=float, help="incivility score from which a comment is rejected")
 @click.option(
     "--mode",
-    type=click.Choice(["pre", "post"]),
+    type=click.Choice(vocab.MODES),
     help="pre: in-between comments wait offline; post: they go online and wait for a human",
 )
 @click.option("--plugins", help="comma-separated names of the plugins that apply, or 'all'")
 @click.option(
     "--dsa-role",
-    type=click.Choice(["hosting", "platform", "hosting-voluntary-platform"]),
+    type=click.Choice(vocab.DSA_ROLES),
     help="which DSA duties apply (README, section DSA)",
 )
 @click.option(
@@ -59,6 +113,8 @@ def sites_set(
     as_json,
 ):
     """Change a site's webhook URL, policy thresholds, mode, plugins or DSA role."""
+    from moderation.delivery import targets
+    from moderation.pipeline.host import available_names
     from moderation.storage import sites as site_settings
 
     dsa = {
@@ -68,30 +124,26 @@ def sites_set(
         "statements_for_withheld": statements_for_withheld,
     }
     if any(v is not None for v in dsa.values()):
-        try:
-            site_settings.update_dsa(_app().extensions["moderation"].db, name, **dsa)
-        except (LookupError, ValueError) as exc:
-            raise click.ClickException(str(exc).strip("'\"")) from None
+        with context.refused(LookupError, ValueError, quoted=False):
+            site_settings.update_dsa(context.database(), name, **dsa)
 
-    app = _app()
-    known = [n for n, p in app.extensions["moderation"].pm.list_name_plugin() if p is not None]
+    settings = context.config()
+    known = available_names(settings["PLUGINS"], settings["DISABLED_PLUGINS"])
     names = None
     if plugins is not None:
         names = "all" if plugins.strip() == "all" else [p.strip() for p in plugins.split(",") if p.strip()]
     url = site_settings.UNSET if webhook_url is None else webhook_url
-    try:
+    with context.refused(LookupError, ValueError, quoted=False):
+        thresholds = {"approve_below": approve_below, "reject_above": reject_above, "mode": mode}
         view = site_settings.update(
-            app.extensions["moderation"].db,
+            context.database(),
             name,
             webhook_url=url,
             known_plugins=known,
-            approve_below=approve_below,
-            reject_above=reject_above,
-            mode=mode,
+            url_check=targets.checker(settings["WEBHOOK_ALLOW_HOSTS"]),
             plugins=names,
+            **thresholds,
         )
-    except (LookupError, ValueError) as exc:
-        raise click.ClickException(str(exc).strip("'\"")) from None
     if isinstance(names, list) and "policy" not in names:
         click.echo("note: without the 'policy' plugin every comment waits for a moderator", err=True)
     _print(view, as_json)
@@ -99,21 +151,19 @@ def sites_set(
         click.echo("a webhook secret was created; store it now, it is not shown again", err=True)
 
 
-@click.command("show")
+@sites.command("show")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 def sites_show(name, as_json):
     """A site's settings (never its keys or secrets)."""
     from moderation.storage import sites as site_settings
 
-    try:
-        view = site_settings.get(_app().extensions["moderation"].db, name)
-    except LookupError as exc:
-        raise click.ClickException(str(exc).strip("'\"")) from None
+    with context.refused(LookupError, quoted=False):
+        view = site_settings.get(context.database(), name)
     _print(view, as_json)
 
 
-@click.command("rotate-secret")
+@sites.command("rotate-secret")
 @click.argument("name")
 @click.option(
     "--grace-hours",
@@ -127,10 +177,8 @@ def sites_rotate_secret(name, grace_hours, as_json):
     """Give a site a new webhook secret and print it (shown only this once)."""
     from moderation.storage import sites as site_settings
 
-    try:
-        out = site_settings.rotate_secret(_app().extensions["moderation"].db, name, grace_hours=grace_hours)
-    except LookupError as exc:
-        raise click.ClickException(str(exc).strip("'\"")) from None
+    with context.refused(LookupError, quoted=False):
+        out = site_settings.rotate_secret(context.database(), name, grace_hours=grace_hours)
     if as_json:
         click.echo(json.dumps(out))
         return
@@ -139,4 +187,4 @@ def sites_rotate_secret(name, grace_hours, as_json):
         click.echo(f"the old secret also signs until {out['previous_secret_valid_until']}")
 
 
-COMMANDS = (sites_set, sites_show, sites_rotate_secret)
+COMMANDS = (sites,)

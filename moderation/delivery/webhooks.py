@@ -9,9 +9,12 @@ the old secret sign, so a site can switch at its own pace.
 import hashlib
 import hmac
 import json
+import logging
 import time
-import urllib.error
-import urllib.request
+
+from moderation.delivery import http_post, targets
+
+log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Moderation-Signature"
 TOLERANCE_SECONDS = 300
@@ -47,55 +50,57 @@ def verify(header: str, body: bytes, secret: str, now: float | None = None, tole
     return any(hmac.compare_digest(expected, c) for c in candidates)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is reported, not followed: the webhook URL should be fixed instead."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
 def send(
-    url: str, payload: dict, secrets: list[str], timeout: float, attempt: int = 1, now: float | None = None
+    url: str,
+    payload: dict,
+    secrets: list[str],
+    timeout: float,
+    attempt: int = 1,
+    now: float | None = None,
+    allow=None,
+    deadline: float | None = None,
 ) -> tuple[int | None, str | None, float]:
     """POST one event.  Returns ``(status code or None, error or None, milliseconds)``;
-    any 2xx is a delivery, everything else an error worth retrying."""
+    any 2xx is a delivery, everything else an error worth retrying.  ``timeout`` is
+    a hard deadline for the whole exchange (or ``deadline``, a ``time.monotonic()``
+    value); ``allow`` the operator's allowed internal hosts (``targets.AllowList``).
+    Never raises: whatever goes wrong is this one event's failed attempt."""
     if not url:
         return None, "the site has no webhook URL; set one with 'moderation sites set'", 0.0
     if not secrets:
         return None, "the site has no webhook secret; create one with 'moderation sites rotate-secret'", 0.0
-    body = body_bytes(payload)
-    timestamp = int(time.time() if now is None else now)
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={
+    started = time.perf_counter()
+    deadline = deadline if deadline is not None else time.monotonic() + timeout
+    status = None
+    try:
+        target = targets.check(url, allow)
+        body = body_bytes(payload)
+        timestamp = int(time.time() if now is None else now)
+        headers = {
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": USER_AGENT,
             SIGNATURE_HEADER: signature_header(secrets, body, timestamp),
             "X-Moderation-Event-Id": str(payload.get("id", "")),
             "X-Moderation-Event-Type": str(payload.get("type", "")),
             "X-Moderation-Attempt": str(attempt),
-        },
-    )
-    opener = urllib.request.build_opener(_NoRedirect)
-    started = time.perf_counter()
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            response.read(1024)
-            status, error = response.status, None
-    except urllib.error.HTTPError as exc:
-        status = exc.code
-        location = exc.headers.get("Location") if exc.headers else None
-        error = f"HTTP {exc.code}" + (f": redirected to {location}; update the webhook URL" if location else "")
-        exc.close()
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        status, error = None, f"{type(reason).__name__}: {reason}"[:MAX_ERROR]
+        }
+        answer = http_post.post(target, headers, body, deadline)
+        status, error = answer.status, None
+        if not 200 <= status < 300:
+            error = f"HTTP {status}"
+            if 300 <= status < 400 and answer.location:
+                error += f": redirected to {answer.location}; update the webhook URL"
+    except targets.TargetRefused as exc:
+        error = f"refused: {exc}"
+    except http_post.PostError as exc:
+        error = str(exc)
+        if exc.connecting and target.internal:
+            error = "could not connect (details are not shown for internal addresses)"
+    except Exception as exc:  # noqa: BLE001 - one event's failure, never the worker's
+        log.exception("webhook to %s failed unexpectedly", url[:200])
+        error = f"unexpected error ({type(exc).__name__}); see the worker's log"
     elapsed = (time.perf_counter() - started) * 1000
-    if error is None and not 200 <= status < 300:
-        error = f"HTTP {status}"
-    return status, error, round(elapsed, 1)
+    return status, error[:MAX_ERROR] if error else None, round(elapsed, 1)
 
 
 def backoff(attempts: int, base: float, cap: float) -> float:

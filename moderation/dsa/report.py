@@ -10,6 +10,8 @@ import io
 from collections import Counter
 from statistics import median
 
+from moderation import vocabulary as vocab
+
 
 def _hours(start, end) -> float:
     return (end - start).total_seconds() / 3600
@@ -25,14 +27,14 @@ def compute(rows: dict) -> dict:
     ``automatic`` (policy decisions: comment_id, status) and ``overturned`` (comment ids
     whose automatic decision a moderator changed)."""
     notices = rows["notices"]
-    decided = [n for n in notices if n["state"] != "open"]
+    decided = [n for n in notices if n["state"] != vocab.NOTICE_OPEN]
     own = [
         s
         for s in rows["statements"]
         if s["source_type"] == "SOURCE_VOLUNTARY" and s["decision_visibility"] != ["DECISION_VISIBILITY_OTHER"]
     ]
     appeals = rows["appeals"]
-    closed = [a for a in appeals if a["state"] != "open"]
+    closed = [a for a in appeals if a["state"] != vocab.APPEAL_OPEN]
     automatic = rows["automatic"]
     overturned = [a for a in automatic if a["comment_id"] in rows["overturned"]]
     n_auto = len(automatic)
@@ -47,9 +49,9 @@ def compute(rows: dict) -> dict:
             "by_category": dict(sorted(Counter(n["category"] for n in notices).items())),
             "by_ground": dict(sorted(Counter(n["ground"] for n in notices).items())),
             "handled_by_automated_means": sum(1 for n in decided if n["automated"]),
-            "upheld": sum(1 for n in notices if n["state"] == "upheld"),
-            "dismissed": sum(1 for n in notices if n["state"] == "dismissed"),
-            "open": sum(1 for n in notices if n["state"] == "open"),
+            "upheld": sum(1 for n in notices if n["state"] == vocab.NOTICE_UPHELD),
+            "dismissed": sum(1 for n in notices if n["state"] == vocab.NOTICE_DISMISSED),
+            "open": sum(1 for n in notices if n["state"] == vocab.NOTICE_OPEN),
             "median_hours_to_action": _median([_hours(n["received_at"], n["decided_at"]) for n in decided]),
         },
         "own_initiative": {
@@ -68,7 +70,7 @@ def compute(rows: dict) -> dict:
             "by_basis": dict(sorted(Counter(a["appellant"] for a in appeals).items())),
             "by_outcome": dict(sorted(Counter(a["state"] for a in appeals).items())),
             "median_hours_to_decide": _median([_hours(a["received_at"], a["decided_at"]) for a in closed]),
-            "reversed": sum(1 for a in appeals if a["state"] == "reversed"),
+            "reversed": sum(1 for a in appeals if a["state"] == vocab.APPEAL_REVERSED),
         },
         "automated_means": {
             "automatic_decisions": n_auto,

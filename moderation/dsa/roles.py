@@ -9,9 +9,11 @@ service (a newspaper's comment section may be an ancillary feature, Recital 13)
 that follows the platform duties of its own accord.
 """
 
-ROLES = ("hosting", "platform", "hosting-voluntary-platform")
+from moderation import vocabulary as vocab
+
+ROLES = vocab.DSA_ROLES
 DEFAULTS = {
-    "role": "hosting",
+    "role": vocab.DSA_HOSTING,
     "small_enterprise": False,
     "appeal_months": 6,
     "territorial_scope": ["NL"],
@@ -33,7 +35,7 @@ def settings(stored: dict | None) -> dict:
 def duties(stored: dict | None) -> dict[str, bool]:
     """Which duties apply: ``{"notices": True, "statements": True, "report": ..., "appeals": ..., "submission": ...}``."""
     s = settings(stored)
-    platform_like = s["role"] in ("platform", "hosting-voluntary-platform")
+    platform_like = s["role"] in (vocab.DSA_PLATFORM, vocab.DSA_VOLUNTARY_PLATFORM)
     return {
         "notices": True,
         "statements": True,

@@ -7,7 +7,9 @@ API's (``mapping``).
 """
 
 from datetime import date
+from typing import Any
 
+from moderation import vocabulary as vocab
 from moderation.dsa import mapping
 
 KINDS = ("removed", "withheld", "reinstated")
@@ -21,7 +23,7 @@ def puid(comment_id: int, decision_id: int) -> str:
 
 def automated_decision(actor: str, flagged: bool) -> str:
     """FULLY for a policy decision, PARTIALLY when a moderator confirmed what the models flagged."""
-    if actor == "policy":
+    if actor == vocab.BY_POLICY:
         return "AUTOMATED_DECISION_FULLY"
     return "AUTOMATED_DECISION_PARTIALLY" if flagged else "AUTOMATED_DECISION_NOT_AUTOMATED"
 
@@ -49,7 +51,7 @@ def build(
     if kind not in KINDS:
         raise ValueError(f"unknown statement kind {kind!r}")
     terms = mapping.for_reason(reason)
-    illegal = [n for n in notices if n.get("ground") == "illegal" and n.get("legal_ground")]
+    illegal = [n for n in notices if n.get("ground") == vocab.GROUND_ILLEGAL and n.get("legal_ground")]
     ordered = illegal + [n for n in notices if n not in illegal]
     category = ordered[0]["category"] if ordered and ordered[0].get("category") else terms["category"]
     additions = sorted({n["category"] for n in ordered if n.get("category") and n["category"] != category})
@@ -78,7 +80,7 @@ def build(
         )
         if part
     )
-    statement = {
+    statement: dict[str, Any] = {
         "decision_visibility": [
             {
                 "removed": "DECISION_VISIBILITY_CONTENT_REMOVED",

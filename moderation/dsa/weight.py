@@ -15,6 +15,8 @@ The formula (README "DSA"), in the spirit of Discourse's flag score:
 
 import math
 
+from moderation import vocabulary as vocab
+
 
 def reliability(upheld: int, dismissed: int) -> float:
     return (upheld + 1) / (upheld + dismissed + 2)
@@ -34,6 +36,6 @@ def comment_weight(notices: list[dict], track: dict[str, tuple[int, int]]) -> fl
 
 def order_key(notices: list[dict], weight: float):
     """Sort key (ascending): illegal first, heavier first, older first."""
-    illegal = any(n.get("ground") == "illegal" for n in notices)
+    illegal = any(n.get("ground") == vocab.GROUND_ILLEGAL for n in notices)
     first = min(n["received_at"] for n in notices)
     return (0 if illegal else 1, -weight, first)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
+from moderation import vocabulary as vocab
 from moderation.ml import corpus
 
-LABELS = {"stance": list(corpus.STANCES), "incivility": list(corpus.INCIVILITY_LABELS)}
+LABELS = {vocab.STANCE: list(vocab.STANCES), vocab.INCIVILITY: list(vocab.INCIVILITY_LABELS)}
 HATECHECK_COLUMNS = {"functionality", "test_case", "label_gold"}
 # ../shared/data/README.md: what this project expects per HateCheck functionality
 HATECHECK_UNCIVIL_NH = {"target_indiv_nh", "target_group_nh", "profanity_nh"}
@@ -56,9 +57,9 @@ def analyses(model, texts: list[str]) -> list[dict]:
 
 
 def served_label(task, analysis) -> str:
-    if task == "stance":
+    if task == vocab.STANCE:
         return analysis["stance"]["label"]
-    return "uncivil" if analysis["incivility"]["uncivil"] else "civil"
+    return vocab.UNCIVIL if analysis["incivility"]["uncivil"] else vocab.CIVIL
 
 
 def metrics(task, y_true, y_pred) -> dict:
@@ -80,7 +81,7 @@ def metrics(task, y_true, y_pred) -> dict:
         },
         "confusion": {"labels": labels, "matrix": confusion_matrix(y_true, y_pred, labels=labels).tolist()},
     }
-    if task == "incivility":
+    if task == vocab.INCIVILITY:
         out["f1_uncivil"] = out["per_class"]["uncivil"]["f1"]
     return out
 
@@ -100,18 +101,18 @@ def evaluate(model, paths) -> dict:
     gold = [corpus.label_of(row, task) for row in rows]
     result = metrics(task, gold, [served_label(task, a) for a in found])
     result["model"] = model.version
-    if task == "stance":
+    if task == vocab.STANCE:
         result["accuracy_with_alt"] = round(
             sum(a["stance"]["label"] in (row["stance"], row.get("stance_alt")) for a, row in zip(found, rows))
             / len(rows),
             4,
         )
     else:
-        model_only = ["uncivil" if a["incivility"]["model_score"] >= 0.5 else "civil" for a in found]
+        model_only = [vocab.UNCIVIL if a["incivility"]["model_score"] >= 0.5 else vocab.CIVIL for a in found]
         result["f1_uncivil_model_only"] = round(
             float(f1_score(gold, model_only, pos_label="uncivil", zero_division=0)), 4
         )
-        lexicon_only = ["uncivil" if a["incivility"]["spans"] else "civil" for a in found]
+        lexicon_only = [vocab.UNCIVIL if a["incivility"]["spans"] else vocab.CIVIL for a in found]
         result["f1_uncivil_lexicon_only"] = round(
             float(f1_score(gold, lexicon_only, pos_label="uncivil", zero_division=0)), 4
         )
@@ -123,7 +124,7 @@ def evaluate(model, paths) -> dict:
 def category_figures(rows, found) -> dict:
     """Per category: precision, recall and F1 of the served categories against the rows' own."""
     out = {}
-    for category in corpus.CATEGORIES:
+    for category in vocab.CATEGORIES:
         gold = [category in (row.get("categories") or []) for row in rows]
         served = [category in a["incivility"]["categories"] for a in found]
         p, r, f, _ = precision_recall_fscore_support(gold, served, average="binary", zero_division=0)
@@ -174,7 +175,7 @@ def expected_uncivil(functionality: str) -> bool:
 
 def hatecheck(model, path) -> dict:
     """Share of HateCheck cases handled as expected, per functionality (incivility only)."""
-    if model.task != "incivility":
+    if model.task != vocab.INCIVILITY:
         raise corpus.DataError("the HateCheck file tests incivility: use --task incivility")
     with open(path, newline="", encoding="utf-8") as f:
         cases = [(row["functionality"], row["test_case"]) for row in csv.DictReader(f)]
@@ -196,7 +197,7 @@ def hatecheck(model, path) -> dict:
     total = sum(r["as_expected"] for r in per.values())
     below = sorted(f for f, r in per.items() if r["share"] < 0.6)
     return {
-        "task": "incivility",
+        "task": vocab.INCIVILITY,
         "data": "hatecheck",
         "model": model.version,
         "n": len(cases),

@@ -18,10 +18,12 @@ import os
 import tempfile
 from pathlib import Path
 
-from moderation.ml.corpus import CATEGORIES
+from moderation import vocabulary as vocab
+from moderation.ml.corpus import neutralise_cell
 from moderation.storage import audit as reports
+from moderation.vocabulary import CATEGORIES
 
-REASON_TAGS = {"spam": "spam", "off_topic": "off-topic", "personal_data": "contains-pii"}
+REASON_TAGS = {vocab.SPAM: "spam", vocab.OFF_TOPIC: "off-topic", vocab.PERSONAL_DATA: "contains-pii"}
 COLUMNS = ("id", "text", "stance", "uncivil", "categories", "spans", "tags")
 
 
@@ -29,15 +31,15 @@ def example(row) -> dict | None:
     """The labelled example for one reviewed comment, or None when it carries no label."""
     out = {"id": f"queue-{row['comment_id']}", "text": row["text"]}
     corrections, decision = row["corrections"], row["decision"] or {}
-    if "stance" in corrections and corrections["stance"].get("stance"):
-        out["stance"] = corrections["stance"]["stance"]
+    if vocab.STANCE in corrections and corrections[vocab.STANCE].get("stance"):
+        out["stance"] = corrections[vocab.STANCE]["stance"]
     uncivil, categories = None, []
-    if "incivility" in corrections:
-        uncivil = bool(corrections["incivility"].get("uncivil"))
-        categories = [c for c in corrections["incivility"].get("categories") or [] if c in CATEGORIES]
-    elif decision.get("status") == "rejected" and decision.get("reason") in CATEGORIES:
+    if vocab.INCIVILITY in corrections:
+        uncivil = bool(corrections[vocab.INCIVILITY].get("uncivil"))
+        categories = [c for c in corrections[vocab.INCIVILITY].get("categories") or [] if c in CATEGORIES]
+    elif decision.get("status") == vocab.REJECTED and decision.get("reason") in CATEGORIES:
         uncivil, categories = True, [decision["reason"]]
-    elif decision.get("status") == "approved":
+    elif decision.get("status") == vocab.APPROVED:
         uncivil = False
     if uncivil is not None and (categories or not uncivil):
         out.update(
@@ -47,7 +49,7 @@ def example(row) -> dict | None:
         )
         if not out["spans"]:
             out.pop("spans") if uncivil else None
-    tag = REASON_TAGS.get(decision.get("reason")) if decision.get("status") == "rejected" else None
+    tag = REASON_TAGS.get(decision.get("reason") or "") if decision.get("status") == vocab.REJECTED else None
     if tag:
         out["tags"] = [tag]
     return out if len(out) > 2 else None
@@ -68,6 +70,16 @@ def _spans(row, categories):
     return sorted(found)
 
 
+def _cell(value) -> str:
+    """One CSV cell; comment text starting with = + - @ gets a leading ' so no
+    spreadsheet runs it as a formula (``corpus.read_rows`` takes it off again)."""
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise_cell(str(value))
+
+
 def export(db, out_path) -> dict:
     """Write every labelled example to ``out_path`` (.jsonl, or .csv); returns counts."""
     out_path = Path(out_path)
@@ -86,14 +98,7 @@ def export(db, out_path) -> dict:
                 writer = csv.DictWriter(f, fieldnames=COLUMNS)
                 writer.writeheader()
                 for ex in examples:
-                    writer.writerow(
-                        {
-                            k: json.dumps(v, ensure_ascii=False)
-                            if isinstance(v, list)
-                            else ("true" if v is True else "false" if v is False else v)
-                            for k, v in ex.items()
-                        }
-                    )
+                    writer.writerow({k: _cell(v) for k, v in ex.items()})
             else:
                 for ex in examples:
                     f.write(json.dumps(ex, ensure_ascii=False) + "\n")

@@ -15,6 +15,7 @@ from pathlib import Path
 import joblib
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+from moderation import vocabulary as vocab
 from moderation.lab import evaluation
 from moderation.ml import corpus, textmodel
 from moderation.ml.model_store import (
@@ -29,7 +30,7 @@ from moderation.ml.model_store import (
 
 LABELS = evaluation.LABELS
 # the figure that decides promotion: macro-F1 for stance, F1 of "uncivil" (model + lexicon, as served) for incivility
-HEADLINE = {"stance": "macro_f1", "incivility": "f1_uncivil"}
+HEADLINE = {vocab.STANCE: "macro_f1", vocab.INCIVILITY: "f1_uncivil"}
 
 
 def metrics(task, y_true, y_pred) -> dict:
@@ -69,8 +70,8 @@ def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_
         progress(f"{task}: cross-validated {HEADLINE[task]} {cv[HEADLINE[task]]} ({time.perf_counter() - step:.1f} s)")
     progress(f"{task}: fitting on all {len(texts)} training comments…")
     step = time.perf_counter()
-    if task == "incivility":
-        pipeline = textmodel.WithCategories(textmodel.build(params), corpus.CATEGORIES, params["C"])
+    if task == vocab.INCIVILITY:
+        pipeline = textmodel.WithCategories(textmodel.build(params), vocab.CATEGORIES, params["C"])
         pipeline.fit(texts, labels, corpus.categories_of(data_paths))
     else:
         pipeline = textmodel.build(params).fit(texts, labels)

@@ -3,12 +3,25 @@
 import csv
 import hashlib
 import json
+import re
 from pathlib import Path
 
-STANCES = ("pro-participation", "pro-policy", "hostile", "neutral")
-CATEGORIES = ("insult", "profanity", "threat", "identity_attack")
-INCIVILITY_LABELS = ("civil", "uncivil")
+from moderation.vocabulary import CIVIL, INCIVILITY, STANCE, UNCIVIL
+
 LIST_COLUMNS = ("categories", "spans", "tags")
+# a spreadsheet runs a cell starting with one of these as a formula ("=HYPERLINK(...)")
+FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralise_cell(value: str) -> str:
+    """A CSV cell no spreadsheet runs as a formula: a leading ``'`` (shown as text)
+    when it starts with ``= + - @``, a tab or CR, after any apostrophes, so that
+    ``restore_cell`` gives back exactly the text (span offsets stay right)."""
+    return "'" + value if FORMULA_START.match(value) else value
+
+
+def restore_cell(value: str) -> str:
+    return value[1:] if value.startswith("'") and FORMULA_START.match(value[1:]) else value
 
 
 class DataError(ValueError):
@@ -41,6 +54,8 @@ def read_rows(path) -> list[dict]:
 
 def _from_csv(row, path, n):
     out = {k: v for k, v in row.items() if v not in (None, "")}
+    if isinstance(out.get("text"), str):
+        out["text"] = restore_cell(out["text"])
     for column in LIST_COLUMNS:
         if column in out:
             try:
@@ -57,11 +72,11 @@ def _from_csv(row, path, n):
 
 def label_of(row: dict, task: str):
     """The row's label for ``task``, or None when the row does not carry it."""
-    if task == "stance":
+    if task == STANCE:
         return row.get("stance")
-    if task == "incivility":
+    if task == INCIVILITY:
         value = row.get("uncivil")
-        return None if value is None else ("uncivil" if value else "civil")
+        return None if value is None else (UNCIVIL if value else CIVIL)
     raise ValueError(f"unknown task {task!r}")
 
 
@@ -87,7 +102,7 @@ def categories_of(paths) -> list[list[str]]:
         list(row.get("categories") or [])
         for path in paths
         for row in read_rows(path)
-        if label_of(row, "incivility") is not None and row.get("text")
+        if label_of(row, INCIVILITY) is not None and row.get("text")
     ]
 
 

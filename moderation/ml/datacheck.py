@@ -11,8 +11,10 @@ import math
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
-from moderation.ml.corpus import CATEGORIES, STANCES, DataError, read_rows
+from moderation.ml.corpus import DataError, read_rows
+from moderation.vocabulary import CATEGORIES, STANCES
 
 NGRAM = 8
 TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -169,7 +171,7 @@ def stats(paths) -> dict:
     rows, problems = load(paths)
     if problems:
         raise DataError("; ".join(problems))
-    out = {
+    out: dict[str, Any] = {
         "files": Counter(),
         "stance": Counter(),
         "stance_alt": 0,

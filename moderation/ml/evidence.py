@@ -11,6 +11,7 @@ import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.naive_bayes import ComplementNB
 
+from moderation.analysis import Evidence
 from moderation.ml.features import WORD, analyzer_of, feature_index, feature_names, featurize
 
 # Dutch function words: they carry weight in the model but tell a moderator nothing,
@@ -36,7 +37,7 @@ def _shown(per_word, k):
     ][:k]
 
 
-def evidence(model, texts: list[str], labels: list[str], k: int = 5) -> list[list[dict]]:
+def evidence(model, texts: list[str], labels: list[str], k: int = 5) -> list[list[Evidence]]:
     """For each text, the words that pushed it most towards ``labels[i]``."""
     classes = [str(c) for c in model.classes_]
     x = featurize(model, texts)
@@ -46,10 +47,10 @@ def evidence(model, texts: list[str], labels: list[str], k: int = 5) -> list[lis
     )
 
 
-def evidence_rows(model, texts, x, label_indices, wanted, k=5) -> list[list[dict]]:
+def evidence_rows(model, texts, x, label_indices, wanted, k=5) -> list[list[Evidence]]:
     """Evidence for the rows ``wanted`` of ``x``, each towards ``label_indices[row]``, in one pass:
     the positive contributions of each row, best first, ``3 * k`` at most, credited to their words."""
-    out = [[] for _ in texts]
+    out: list[list[Evidence]] = [[] for _ in texts]
     wanted = np.asarray(list(wanted), dtype=np.int64)
     analyzer = analyzer_of(model)
     if not len(wanted) or analyzer is None:  # not built by moderation.ml.textmodel: no evidence

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -22,8 +23,11 @@ from pathlib import Path
 import joblib
 import sklearn
 
+from moderation.vocabulary import TASKS
+
 log = logging.getLogger(__name__)
-TASKS = ("stance", "incivility")
+VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,150}")
 
 
 class ModelError(Exception):
@@ -68,14 +72,40 @@ class LoadedModel:
         return self.predict_proba([text])[0]
 
 
+def check_version(version) -> str:
+    """A version name is a plain identifier (``20261122T134149893971Z``): no path, no ``..``."""
+    if not isinstance(version, str) or not VERSION_NAME.fullmatch(version):
+        raise ModelError(f"{str(version)[:80]!r} is not a version name (letters, digits, '_' and '-' only)")
+    return version
+
+
+def inside(task_dir: Path, name) -> Path:
+    """``task_dir / name`` if ``name`` is a plain file name that stays in ``task_dir``
+    (symbolic links followed), else ModelError: nothing outside it is ever opened."""
+    if not isinstance(name, str) or not FILE_NAME.fullmatch(name):
+        raise ModelError(f"{task_dir.name}: {str(name)[:80]!r} is not a plain file name in the model folder")
+    path = task_dir / name
+    if not path.resolve().is_relative_to(task_dir.resolve()):
+        raise ModelError(f"{task_dir.name}: {name} points outside the model folder")
+    return path
+
+
 def load_verified(task_dir: Path, version: str) -> LoadedModel:
-    """Load ``version`` from ``task_dir`` or raise ModelError saying why not."""
-    meta_path = task_dir / f"{version}.json"
+    """Load ``version`` from ``task_dir`` or raise ModelError saying why not.
+    The version name and the artefact's file name are checked before anything is read."""
+    if not version:
+        raise ModelError(
+            f"no {task_dir.name} model: no version is active; train one (moderation train --task {task_dir.name})"
+        )
+    check_version(version)
+    meta_path = inside(task_dir, f"{version}.json")
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelError(f"{meta_path}: unreadable metadata ({exc})") from exc
-    artefact = task_dir / meta.get("file", f"{version}.joblib")
+    if not isinstance(meta, dict) or meta.get("version", version) != version:
+        raise ModelError(f"{meta_path}: the metadata is not that of version {version}")
+    artefact = inside(task_dir, meta.get("file", f"{version}.joblib"))
     if not artefact.is_file():
         raise ModelError(f"{artefact}: missing artefact")
     digest = sha256_file(artefact)
@@ -185,6 +215,8 @@ class ModelStore:
 
     def activate(self, task, version) -> LoadedModel:
         """Verify ``version`` and make it current; raises ModelError if it fails."""
+        if task not in TASKS:
+            raise ModelError(f"no task {task!r}; tasks: {', '.join(TASKS)}")
         model = load_verified(self.root / task, version)
         pointer = self.pointer(task)
         history = pointer.get("history", [])
@@ -196,7 +228,11 @@ class ModelStore:
     def rollback(self, task) -> str:
         """Return to the version active before the current one."""
         pointer = self.pointer(task)
-        history = [v for v in pointer.get("history", []) if (self.root / task / f"{v}.json").exists()]
+        history = [
+            v
+            for v in pointer.get("history", [])
+            if isinstance(v, str) and VERSION_NAME.fullmatch(v) and (self.root / task / f"{v}.json").exists()
+        ]
         if not history:  # versions deleted from disk since are skipped
             raise ModelError(f"{task}: no earlier version to roll back to")
         previous = history.pop()

@@ -40,7 +40,7 @@ TASK_PARAMS = {
 
 
 def params_for(task: str | None, overrides: dict | None = None) -> dict:
-    return dict(TASK_PARAMS.get(task, BASE_PARAMS), **(overrides or {}))
+    return dict(TASK_PARAMS.get(task or "", BASE_PARAMS), **(overrides or {}))
 
 
 def build(params: dict | None = None) -> Pipeline:

@@ -3,18 +3,32 @@
 Only moderators with the admin role; an admin limited to some sites sees only those.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from moderation.pages.auth import after_request, check_csrf, current_moderator, failure, login_required, require_admin
+from moderation import vocabulary as vocab
+from moderation.delivery import targets
+from moderation.pages import wording
+from moderation.pages.auth import (
+    after_request,
+    check_csrf,
+    current_moderator,
+    error_pages,
+    login_required,
+    require_admin,
+    visible_site_ids,
+)
+from moderation.storage import access, outbox
 from moderation.storage import comments as records
-from moderation.storage import outbox
 from moderation.storage import sites as site_settings
 from moderation.web import service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(check_csrf)
 bp.after_request(after_request)
-EVENT_STATES = {"parked": "Geparkeerd", "pending": "Wacht op verzending", "delivered": "Afgeleverd"}
+error_pages(
+    bp, "Deze pagina bestaat niet, of je hebt er geen toegang toe.", "Alleen beheerders kunnen deze pagina's gebruiken."
+)
+EVENT_STATES = wording.EVENT_STATES
 
 
 @bp.before_request
@@ -30,8 +44,8 @@ def _db():
 
 
 def _visible_sites() -> list[dict]:
-    allowed = current_moderator()["site_ids"]
-    return [s for s in records.list_sites(_db()) if allowed is None or s["id"] in allowed]
+    allowed = visible_site_ids()
+    return [s for s in records.list_sites(_db()) if access.allows(allowed, s["id"])]
 
 
 def _site(site_id) -> dict:
@@ -48,8 +62,10 @@ def _plugin_names() -> list[str]:
 @bp.get("/sites")
 @login_required
 def sites():
-    rows = [site_settings.get(_db(), s["name"]) for s in _visible_sites()]
-    return render_template("admin_sites.html", sites=rows, counts=outbox.count_by_state(_db()))
+    visible = _visible_sites()
+    rows = [site_settings.get(_db(), s["name"]) for s in visible]
+    counts = outbox.count_by_state(_db(), site_ids=[s["id"] for s in visible])
+    return render_template("admin_sites.html", sites=rows, counts=counts)
 
 
 @bp.route("/sites/<int:site_id>", methods=["GET", "POST"])
@@ -66,6 +82,7 @@ def site(site_id):
             name,
             webhook_url=form.get("webhook_url", "").strip() or None,
             known_plugins=_plugin_names(),
+            url_check=targets.checker(current_app.config["WEBHOOK_ALLOW_HOSTS"]),
             approve_below=_number(form, "approve_below"),
             reject_above=_number(form, "reject_above"),
             mode=form.get("mode") or None,
@@ -121,42 +138,39 @@ def rotate_secret(site_id):
 @bp.get("/events")
 @login_required
 def events():
-    state = request.args.get("staat", "parked")
-    state = state if state in EVENT_STATES else "parked"
+    state = request.args.get("staat", vocab.PARKED)
+    state = state if state in EVENT_STATES else vocab.PARKED
     site_ids = [s["id"] for s in _visible_sites()]
     rows = [e for e in outbox.list_events(_db(), state=state, limit=200, site_ids=site_ids)]
     return render_template(
-        "admin_events.html", events=rows, state=state, states=EVENT_STATES, counts=outbox.count_by_state(_db())
+        "admin_events.html",
+        events=rows,
+        state=state,
+        states=EVENT_STATES,
+        counts=outbox.count_by_state(_db(), site_ids=site_ids),
     )
 
 
 @bp.get("/events/<int:event_id>")
 @login_required
 def event(event_id):
+    return render_template("admin_event.html", event=_event(event_id))
+
+
+def _event(event_id) -> dict:
+    """An event of a site this admin may see, else 404."""
     found = outbox.get_event(_db(), event_id)
     if found is None or found["site"] not in {s["name"] for s in _visible_sites()}:
         abort(404)
-    return render_template("admin_event.html", event=found)
+    return found
 
 
 @bp.post("/events/<int:event_id>/resend")
 @login_required
 def resend(event_id):
-    found = outbox.get_event(_db(), event_id)
-    if found is None or found["site"] not in {s["name"] for s in _visible_sites()}:
-        abort(404)
+    _event(event_id)
     if outbox.resend(_db(), ids=[event_id]):
         flash(f"Gebeurtenis #{event_id} staat weer klaar; de worker verstuurt hem bij de volgende ronde.", "success")
     else:
         flash(f"Gebeurtenis #{event_id} wacht al op verzending.", "warning")
     return redirect(url_for("admin.event", event_id=event_id))
-
-
-@bp.errorhandler(404)
-def _not_found(_exc):
-    return failure(404, "Deze pagina bestaat niet, of je hebt er geen toegang toe.")
-
-
-@bp.errorhandler(403)
-def _forbidden(_exc):
-    return failure(403, "Alleen beheerders kunnen deze pagina's gebruiken.")

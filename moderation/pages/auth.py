@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
+from moderation import vocabulary as vocab
 from moderation.storage import accounts
 from moderation.web import service
 
@@ -121,6 +122,21 @@ def current_moderator() -> dict | None:
     return g.moderator
 
 
+def error_pages(bp, not_found: str, forbidden: str):
+    """A blueprint's 404 and 403 answers: the page (or JSON) with a Dutch message."""
+    bp.register_error_handler(404, lambda _exc: failure(404, not_found))
+    bp.register_error_handler(403, lambda _exc: failure(403, forbidden))
+
+
+def visible_site_ids() -> list[int] | None:
+    """The sites the signed-in moderator may see (None: every site), for ``storage.access``.
+    Only behind ``login_required``; without a moderator it refuses rather than show all."""
+    moderator = current_moderator()
+    if moderator is None:
+        abort(401)
+    return moderator["site_ids"]
+
+
 def login_required(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
@@ -185,5 +201,5 @@ def logout():
 
 
 def require_admin():
-    if (current_moderator() or {}).get("role") != "admin":
+    if (current_moderator() or {}).get("role") != vocab.ADMIN:
         abort(403)

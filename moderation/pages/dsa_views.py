@@ -18,9 +18,10 @@ from moderation.pages.auth import (
     failure,
     login_required,
     require_admin,
+    visible_site_ids,
 )
 from moderation.pages.queue import _answer, _canned_text
-from moderation.storage import appeals, canned, dsa_report, explanations, notices
+from moderation.storage import access, appeals, canned, dsa_report, explanations, notices
 from moderation.storage import comments as records
 from moderation.storage import review_queue as review
 from moderation.storage import sites as site_settings
@@ -36,7 +37,7 @@ def _db():
 
 
 def _sites():
-    return current_moderator()["site_ids"]
+    return visible_site_ids()
 
 
 def _actor():
@@ -163,9 +164,9 @@ def decide_appeals(comment_id=None):
 
 def _admin_site(site_id) -> dict:
     require_admin()
-    allowed = current_moderator()["site_ids"]
+    allowed = visible_site_ids()
     for site in records.list_sites(_db()):
-        if site["id"] == site_id and (allowed is None or site_id in allowed):
+        if site["id"] == site_id and access.allows(allowed, site_id):
             return site
     abort(404)
 

@@ -8,6 +8,7 @@ rather than trusted.
 
 from markupsafe import Markup, escape
 
+from moderation import vocabulary as vocab
 from moderation.pages.wording import CATEGORIES
 
 
@@ -42,7 +43,7 @@ def highlight(text: str, spans) -> Markup:
         out.append(escape(text[pos:start]))
         out.append(
             Markup('<mark class="span span-{}" title="{}">{}<span class="visually-hidden"> [{}]</span></mark>').format(
-                known[0] if known else "other", names, text[start:end], names
+                known[0] if known else vocab.OTHER, names, text[start:end], names
             )
         )
         pos = end

@@ -8,16 +8,20 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
+from moderation import vocabulary as vocab
 from moderation.pages import wording
 from moderation.pages.auth import (
     after_request,
     check_csrf,
     current_moderator,
+    error_pages,
     failure,
     login_required,
     safe_next,
+    visible_site_ids,
     wants_json,
 )
+from moderation.pages.charts import chart_rows
 from moderation.pages.highlight import highlight, safe_url
 from moderation.storage import audit as reports
 from moderation.storage import canned, explanations
@@ -27,6 +31,7 @@ from moderation.web import service
 bp = Blueprint("queue", __name__)
 bp.before_request(check_csrf)
 bp.after_request(after_request)
+error_pages(bp, "Deze pagina of reactie bestaat niet, of je hebt er geen toegang toe.", "Daar heb je geen toegang toe.")
 for _name, _filter in wording.FILTERS.items():
     bp.add_app_template_filter(_filter, _name)
 PAGE_SIZE = 25
@@ -54,7 +59,7 @@ def _db():
 
 
 def _sites():
-    return current_moderator()["site_ids"]
+    return visible_site_ids()
 
 
 def _actor():
@@ -79,7 +84,7 @@ def _filters() -> review.Filters:
         site_id=a.get("site", type=int),
         article_id=a.get("artikel", type=int),
         stance=a.get("stance") if a.get("stance") in wording.STANCES else None,
-        uncivil={"ja": True, "nee": False}.get(a.get("onbeschoft")),
+        uncivil={"ja": True, "nee": False}.get(a.get("onbeschoft", "")),
         category=a.get("categorie") if a.get("categorie") in wording.CATEGORIES else None,
         tag=(a.get("tag") or "").strip().lower()[:100] or None,
         since=_local_midnight(since) if since else None,
@@ -96,7 +101,7 @@ def home():
 @bp.get("/queue")
 @login_required
 def pending():
-    return _listing("pending")
+    return _listing(vocab.PENDING)
 
 
 @bp.get("/queue/<any(escalated, approved, rejected):view>")
@@ -279,38 +284,3 @@ def article(article_id):
     return render_template(
         "article.html", article=stats, chart=chart_rows(stats), counts=review.counts(_db(), _sites())
     )
-
-
-def chart_rows(stats, width=420):
-    """Bars for the article chart: one per stance, civil and uncivil parts, widths in pixels."""
-    largest = max([s["total"] for s in stats["stances"].values()] + [1])
-    rows = []
-    for _i, label in enumerate(list(wording.STANCES) + ["unknown"]):
-        entry = stats["stances"].get(label)
-        if entry is None and label == "unknown":
-            continue
-        entry = entry or {"total": 0, "uncivil": 0}
-        total_w = round(width * entry["total"] / largest)
-        uncivil_w = round(width * entry["uncivil"] / largest)
-        rows.append(
-            {
-                "label": label,
-                "name": wording.STANCES.get(label, "Onbekend"),
-                "total": entry["total"],
-                "uncivil": entry["uncivil"],
-                "civil_w": total_w - uncivil_w,
-                "uncivil_w": uncivil_w,
-                "share": wording.percent(entry["total"], stats["total"]),
-            }
-        )
-    return rows
-
-
-@bp.errorhandler(404)
-def _not_found(_exc):
-    return failure(404, "Deze pagina of reactie bestaat niet, of je hebt er geen toegang toe.")
-
-
-@bp.errorhandler(403)
-def _forbidden(_exc):
-    return failure(403, "Daar heb je geen toegang toe.")

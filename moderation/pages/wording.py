@@ -1,7 +1,11 @@
 """The Dutch words of the moderator pages: labels, reasons, statuses, dates."""
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
 
+from moderation import vocabulary as vocab
+
+LOCAL: tzinfo
 try:
     from zoneinfo import ZoneInfo
 
@@ -10,29 +14,33 @@ except Exception:  # no time zone database: show UTC rather than fail
     LOCAL = UTC
 
 STANCES = {
-    "pro-participation": "Pro-participatie",
-    "pro-policy": "Pro-beleid",
-    "hostile": "Vijandig",
-    "neutral": "Neutraal",
+    vocab.PRO_PARTICIPATION: "Pro-participatie",
+    vocab.PRO_POLICY: "Pro-beleid",
+    vocab.HOSTILE: "Vijandig",
+    vocab.NEUTRAL: "Neutraal",
 }
 CATEGORIES = {
-    "insult": "Belediging",
-    "profanity": "Grof taalgebruik",
-    "threat": "Bedreiging",
-    "identity_attack": "Aanval op identiteit",
+    vocab.INSULT: "Belediging",
+    vocab.PROFANITY: "Grof taalgebruik",
+    vocab.THREAT: "Bedreiging",
+    vocab.IDENTITY_ATTACK: "Aanval op identiteit",
 }
+# the rejection reasons, in vocabulary.REJECT_REASONS order (the keys 1-8 of the queue)
 REASONS = {
-    "insult": "Belediging",
-    "profanity": "Grof taalgebruik",
-    "threat": "Bedreiging",
-    "identity_attack": "Aanval op identiteit",
-    "personal_data": "Persoonsgegevens",
-    "spam": "Spam",
-    "off_topic": "Off-topic",
-    "other": "Anders",
+    **CATEGORIES,
+    vocab.PERSONAL_DATA: "Persoonsgegevens",
+    vocab.SPAM: "Spam",
+    vocab.OFF_TOPIC: "Off-topic",
+    vocab.OTHER: "Anders",
 }
-STATUSES = {"pending": "Wacht op beoordeling", "approved": "Goedgekeurd", "rejected": "Afgewezen"}
-VIEWS = {"pending": "Wachtrij", "escalated": "Geëscaleerd", "approved": "Goedgekeurd", "rejected": "Afgewezen"}
+STATUSES = {vocab.PENDING: "Wacht op beoordeling", vocab.APPROVED: "Goedgekeurd", vocab.REJECTED: "Afgewezen"}
+VIEWS = {
+    vocab.PENDING: "Wachtrij",
+    vocab.ESCALATED: "Geëscaleerd",
+    **{s: STATUSES[s] for s in (vocab.APPROVED, vocab.REJECTED)},
+}
+# the Dutch names of webhook event states (the admin's events page)
+EVENT_STATES = {vocab.PARKED: "Geparkeerd", vocab.OUTBOX_PENDING: "Wacht op verzending", vocab.DELIVERED: "Afgeleverd"}
 ACTIONS_DONE = {"approve": "goedgekeurd", "reject": "afgewezen", "escalate": "geëscaleerd"}
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
@@ -68,4 +76,4 @@ def label_of(kind: str, value) -> str:
     return table.get(value, value or "–")
 
 
-FILTERS = {"when": when, "number": number, "stance": stance}
+FILTERS: dict[str, Callable] = {"when": when, "number": number, "stance": stance}

@@ -64,3 +64,15 @@ def describe(pm: pluggy.PluginManager) -> list[dict]:
         source = getattr(plugin, "__name__", type(plugin).__name__)
         rows.append({"name": name, "module": source, "hooks": hooks})
     return rows
+
+
+def available_names(enabled=(), disabled=()) -> list[str]:
+    """The names ``build_manager(enabled, disabled)`` would register, found without importing a
+    plugin (built-ins by name, installed ones from their entry points' metadata): for the site
+    settings, which check plugin names but run none."""
+    from importlib.metadata import entry_points
+
+    keep, blocked = set(enabled), set(disabled)
+    names = [short_name(m) for m in DEFAULT_PLUGINS]
+    names += [ep.name for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name not in names]
+    return [n for n in names if (not keep or n in keep) and n not in blocked]

@@ -9,7 +9,7 @@ still run, and the comment goes to a human.
 import concurrent.futures
 import time
 
-STATUSES = ("approved", "rejected", "pending")
+from moderation.vocabulary import STATUSES
 
 
 class PluginFailure(Exception):

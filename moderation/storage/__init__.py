@@ -1,4 +1,9 @@
-"""The database: engine and sessions, table definitions, Alembic migrations and one module per
-aggregate (sites, comments, review queue, audit, decision feed, erasure, accounts, outbox).
-Imports SQLAlchemy and the top-level vocabulary only: never Flask, the models
-(moderation.ml) nor the plugin pipeline."""
+"""The database: engine and sessions (``database``), table definitions (``tables``, with the
+UTC datetime column type), Alembic ``migrations/``, and one module per aggregate: ``sites``,
+``comments``, ``review_queue`` (with ``review_items`` and ``paging``), ``audit``,
+``decision_feed``, ``erasure``, ``accounts``, ``outbox`` (the one place that builds a webhook
+payload) and ``explanations``; ``access`` is the rule for which sites a moderator may see.
+Functions take a ``Database`` and return plain dicts. Imports SQLAlchemy (and werkzeug's password
+hashing), the vocabulary and
+the analysis types only: never Flask, the models (``moderation.ml``) nor the pipeline
+(enforced by ``lint-imports``)."""

@@ -11,9 +11,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from moderation import vocabulary as vocab
 from moderation.storage.tables import Moderator, Site
 
-ROLES = ("moderator", "admin")
+ROLES = vocab.ROLES
 MIN_PASSWORD_LENGTH = 10
 FREE_ATTEMPTS = 5
 FIRST_LOCK = timedelta(seconds=30)
@@ -35,7 +36,7 @@ def check_password_strength(password: str):
         raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
 
 
-def create(db, email, password, role="moderator", site_names=None) -> dict:
+def create(db, email, password, role=vocab.MODERATOR, site_names=None) -> dict:
     """A new moderator; ``site_names`` limits them to those sites (None: every site)."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 320:
@@ -98,7 +99,7 @@ def authenticate(db, email, password, now=None) -> tuple[dict | None, datetime |
         if moderator is None:
             check_password_hash(_DUMMY_HASH, password or "")
             return None, None
-        locked = _aware(moderator.locked_until)
+        locked = moderator.locked_until
         if locked and locked > now:
             return None, locked
         if check_password_hash(moderator.password_hash, password or ""):
@@ -109,13 +110,7 @@ def authenticate(db, email, password, now=None) -> tuple[dict | None, datetime |
         extra = moderator.failed_logins - FREE_ATTEMPTS
         if extra >= 0:
             moderator.locked_until = now + min(FIRST_LOCK * (2 ** min(extra, 16)), MAX_LOCK)
-        return None, _aware(moderator.locked_until) if extra >= 0 else None
-
-
-def _aware(value):
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+        return None, moderator.locked_until if extra >= 0 else None
 
 
 def _view(moderator) -> dict:
@@ -125,7 +120,7 @@ def _view(moderator) -> dict:
         "role": moderator.role,
         "site_ids": list(moderator.site_ids) if moderator.site_ids is not None else None,
         "failed_logins": moderator.failed_logins or 0,
-        "locked_until": _aware(moderator.locked_until),
+        "locked_until": moderator.locked_until,
         # changes with the password: sessions opened under an old password end
         "password_stamp": hashlib.sha256(moderator.password_hash.encode()).hexdigest()[:16],
     }

@@ -7,15 +7,17 @@ original decision.  A reversal raises ``appeal.decided`` first, then changes the
 status through ``record_decision``: a new statement of reasons and the status event.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 
+from moderation import vocabulary as vocab
 from moderation.dsa import roles
-from moderation.storage import dsa_hooks, statements
+from moderation.storage import access, dsa_hooks, statements
 from moderation.storage.comments import record_decision
 from moderation.storage.dsa_events import APPEAL_DECIDED, queue_event, redress_options
-from moderation.storage.review_queue import NotVisible, hydrate, visible
+from moderation.storage.review_items import hydrate
+from moderation.storage.review_queue import NotVisible, visible
 from moderation.storage.tables import Appeal, Comment, Decision, Moderator, Notice, Site, utcnow
 
 REPLIES = {
@@ -39,10 +41,6 @@ def add_months(value: datetime, months: int) -> datetime:
     return value.replace(year=year, month=month, day=min(value.day, days[month - 1]))
 
 
-def _aware(value):
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
 def create(db, site_id: int, data: dict, now=None) -> tuple[dict, bool]:
     """Store a validated appeal: ``(view, created)``; the same open appeal again is returned as it is."""
     now = now or utcnow()
@@ -60,21 +58,21 @@ def create(db, site_id: int, data: dict, now=None) -> tuple[dict, bool]:
         if comment is None:
             raise LookupError(data["comment_external_id"])
         notice = None
-        if data["appellant"] == "notifier":
+        if data["appellant"] == vocab.APPELLANT_NOTIFIER:
             notice = s.scalar(select(Notice).where(Notice.id == data["notice_id"], Notice.comment_id == comment.id))
             if notice is None:
                 raise AppealRefused(f"notice {data['notice_id']} is not a notice on comment {comment.external_id!r}")
-            if notice.state == "open":
+            if notice.state == vocab.NOTICE_OPEN:
                 raise AppealRefused(f"notice {notice.id} has not been decided yet; an appeal is against a decision")
             decision = (
                 s.get(Decision, notice.decision_id) if notice.decision_id else dsa_hooks.last_decision(s, comment.id)
             )
-            actor, decided_at = notice.decided_by or decision.actor, _aware(notice.decided_at)
+            actor, decided_at = notice.decided_by or decision.actor, notice.decided_at
         else:
             decision = dsa_hooks.last_decision(s, comment.id)
-            if decision is None or comment.status != "rejected":
+            if decision is None or comment.status != vocab.REJECTED:
                 raise AppealRefused(f"comment {comment.external_id!r} is not refused; a writer appeals a refusal")
-            actor, decided_at = decision.actor, _aware(decision.created_at)
+            actor, decided_at = decision.actor, decision.created_at
         if add_months(decided_at, settings["appeal_months"]) < now:
             raise AppealRefused(
                 f"the decision was taken on {decided_at.date()}; appeals are open for "
@@ -84,7 +82,7 @@ def create(db, site_id: int, data: dict, now=None) -> tuple[dict, bool]:
             select(Appeal).where(
                 Appeal.comment_id == comment.id,
                 Appeal.appellant == data["appellant"],
-                Appeal.state == "open",
+                Appeal.state == vocab.APPEAL_OPEN,
                 Appeal.notice_id.is_(None) if notice is None else Appeal.notice_id == notice.id,
             )
         )
@@ -99,7 +97,7 @@ def create(db, site_id: int, data: dict, now=None) -> tuple[dict, bool]:
             decision_id=decision.id,
             original_actor=actor,
             received_at=now,
-            state="open",
+            state=vocab.NOTICE_OPEN,
         )
         s.add(appeal)
         s.flush()
@@ -128,7 +126,7 @@ def view(session, appeal, comment=None) -> dict:
                 else None,
                 "redress": redress_options(False),
             }
-            if appeal.state != "open"
+            if appeal.state != vocab.APPEAL_OPEN
             else None
         ),
     }
@@ -148,14 +146,14 @@ def count(db, site_ids) -> int:
         return s.scalar(
             select(func.count(func.distinct(Appeal.comment_id)))
             .join(Comment, Comment.id == Appeal.comment_id)
-            .where(Appeal.state == "open", visible(site_ids))
+            .where(Appeal.state == vocab.APPEAL_OPEN, visible(site_ids))
         )
 
 
 def others_can_decide(session, site_id, email) -> bool:
     """Is there a moderator other than ``email`` who can see this site?"""
     for other_email, site_ids in session.execute(select(Moderator.email, Moderator.site_ids)):
-        if other_email != email and (site_ids is None or site_id in site_ids):
+        if other_email != email and access.allows(site_ids, site_id):
             return True
     return False
 
@@ -168,7 +166,7 @@ def bezwaren(db, site_ids, me, limit=25) -> dict:
         rows = s.execute(
             select(Appeal, Comment)
             .join(Comment, Comment.id == Appeal.comment_id)
-            .where(Appeal.state == "open", visible(site_ids))
+            .where(Appeal.state == vocab.APPEAL_OPEN, visible(site_ids))
             .order_by(Appeal.received_at, Appeal.id)
         ).all()
         grouped = {}
@@ -201,12 +199,12 @@ def _moderator_view(session, appeal) -> dict:
         "appellant": appeal.appellant,
         "notice_id": appeal.notice_id,
         "text": appeal.text or "",
-        "received_at": _aware(appeal.received_at),
+        "received_at": appeal.received_at,
         "original": {
             "status": decision.status,
             "reason": decision.reason,
             "actor": appeal.original_actor,
-            "at": _aware(decision.created_at),
+            "at": decision.created_at,
             "explanation": decision.explanation,
             "statement": statements.for_decision(session, decision.id),
         },
@@ -216,7 +214,7 @@ def _moderator_view(session, appeal) -> dict:
 def decide(db, site_ids, comment_ids, action, actor, reply=None, reason=None, explanation=None) -> dict:
     """Decide every open appeal on these comments: the comment ends ``approved`` or
     ``rejected``; an appeal whose decision that changes is reversed, otherwise upheld."""
-    status = {"approve": "approved", "reject": "rejected"}.get(action)
+    status = {"approve": vocab.APPROVED, "reject": vocab.REJECTED}.get(action)
     if status is None:
         raise ValueError("an appeal ends with the comment approved or rejected")
     done, skipped = [], []
@@ -237,7 +235,7 @@ def decide(db, site_ids, comment_ids, action, actor, reply=None, reason=None, ex
                 continue
             if any(a.original_actor == actor for a in appeals) and others_can_decide(s, comment.site_id, actor):
                 raise SameModerator(cid)
-            outcome = "upheld" if comment.status == status else "reversed"
+            outcome = vocab.APPEAL_UPHELD if comment.status == status else vocab.APPEAL_REVERSED
             now = utcnow()
             for appeal in appeals:
                 appeal.state, appeal.decided_at, appeal.decided_by = outcome, now, actor
@@ -245,16 +243,16 @@ def decide(db, site_ids, comment_ids, action, actor, reply=None, reason=None, ex
             s.flush()
             for appeal in appeals:
                 queue_event(s, comment.site_id, cid, APPEAL_DECIDED, {"appeal": view(s, appeal, comment)})
-            if outcome == "reversed":
+            if outcome == vocab.APPEAL_REVERSED:
                 notices = [s.get(Notice, a.notice_id) for a in appeals if a.notice_id]
                 decision = record_decision(
                     s,
                     cid,
                     status,
                     actor=actor,
-                    reason=(reason or "other") if status == "rejected" else "appeal",
-                    explanation=explanation if status == "rejected" else None,
-                    statement_kind="reinstated" if status == "approved" else None,
+                    reason=(reason or vocab.OTHER) if status == vocab.REJECTED else "appeal",
+                    explanation=explanation if status == vocab.REJECTED else None,
+                    statement_kind="reinstated" if status == vocab.APPROVED else None,
                     notices=notices,
                     after_appeal=True,
                 )

@@ -1,8 +1,11 @@
 """Read-only SQL for the moderator pages: the audit log, articles, and the feedback export."""
 
-from sqlalchemy import case, func, select, true, union
+from sqlalchemy import case, func, select, union
 
-from moderation.storage.review_queue import aware, decode_cursor, encode_cursor, visible
+from moderation import vocabulary as vocab
+from moderation.storage.access import may_see
+from moderation.storage.paging import decode_cursor, encode_cursor
+from moderation.storage.review_queue import visible
 from moderation.storage.tables import Analysis, Article, Comment, Correction, Decision, Site, unpack_labels
 
 # --- the audit log -------------------------------------------------------------------
@@ -14,7 +17,7 @@ def audit(db, site_ids, before=None, limit=50, actor=None, include_policy=False,
     Two id-keyset streams merged by time; ``before`` is the ``next`` cursor of the previous page.
     """
     d_before, c_before = decode_cursor(before, (int, int)) or (None, None)
-    decision_site = true() if site_ids is None else Decision.site_id.in_(list(site_ids))
+    decision_site = may_see(site_ids, Decision.site_id)
     dq = (
         select(Decision, Comment.text, Site.name)
         .join(Comment, Comment.id == Decision.comment_id)
@@ -32,7 +35,7 @@ def audit(db, site_ids, before=None, limit=50, actor=None, include_policy=False,
         .limit(limit + 1)
     )
     if not include_policy:
-        dq = dq.where(Decision.actor != "policy")
+        dq = dq.where(Decision.actor != vocab.BY_POLICY)
     if actor:
         dq, cq = dq.where(Decision.actor == actor), cq.where(Correction.actor == actor)
     if comment_id is not None:
@@ -54,43 +57,26 @@ def audit(db, site_ids, before=None, limit=50, actor=None, include_policy=False,
     return {"entries": merged, "next": encode_cursor([cursor[0] or 0, cursor[1] or 0]) if more else None}
 
 
+def _entry(kind, row, text, site, **details):
+    """One line of the audit log: a decision or a label correction, who, when and on what."""
+    head = {"kind": kind, "row": row.id, "at": row.created_at, "actor": row.actor, "comment_id": row.comment_id}
+    return {**head, "site": site, "text": text or "", **details}
+
+
 def _decision_entry(d, text, site):
-    return {
-        "kind": "decision",
-        "row": d.id,
-        "at": aware(d.created_at),
-        "actor": d.actor,
-        "comment_id": d.comment_id,
-        "site": site,
-        "text": text or "",
-        "before": d.previous_status,
-        "after": d.status,
-        "reason": d.reason,
-        "note": d.note,
-    }
+    return _entry("decision", d, text, site, before=d.previous_status, after=d.status, reason=d.reason, note=d.note)
 
 
 def _correction_entry(c, text, site):
-    return {
-        "kind": "correction",
-        "row": c.id,
-        "at": aware(c.created_at),
-        "actor": c.actor,
-        "comment_id": c.comment_id,
-        "site": site,
-        "text": text or "",
-        "field": c.field,
-        "before": c.before,
-        "after": c.after,
-    }
+    return _entry("correction", c, text, site, field=c.field, before=c.before, after=c.after)
 
 
 def audit_actors(db, site_ids) -> list[str]:
     """Who decided or corrected anything on these sites (for the filter)."""
-    decision_site = true() if site_ids is None else Decision.site_id.in_(list(site_ids))
+    decision_site = may_see(site_ids, Decision.site_id)
     with db.session() as s:
         q = union(
-            select(Decision.actor).where(decision_site, Decision.actor != "policy"),
+            select(Decision.actor).where(decision_site, Decision.actor != vocab.BY_POLICY),
             select(Correction.actor).join(Comment, Comment.id == Correction.comment_id).where(visible(site_ids)),
         )
         return sorted(s.scalars(q))
@@ -100,7 +86,7 @@ def audit_actors(db, site_ids) -> list[str]:
 
 
 def _article_visible(site_ids):
-    return true() if site_ids is None else Article.site_id.in_(list(site_ids))
+    return may_see(site_ids, Article.site_id)
 
 
 def articles(db, site_ids, before=None, limit=30) -> dict:
@@ -119,7 +105,7 @@ def articles(db, site_ids, before=None, limit=30) -> dict:
                     select(
                         Comment.article_id,
                         func.count(),
-                        func.sum(case((Comment.status == "pending", 1), else_=0)),
+                        func.sum(case((Comment.status == vocab.PENDING, 1), else_=0)),
                         func.sum(case((Comment.uncivil.is_(True), 1), else_=0)),
                     )
                     .where(Comment.article_id.in_(ids), Comment.erased_at.is_(None))
@@ -136,7 +122,7 @@ def articles(db, site_ids, before=None, limit=30) -> dict:
             "url": a.url,
             "site": site,
             "total": int((stats.get(a.id) or (0, 0, 0))[0]),
-            "pending": int((stats.get(a.id) or (0, 0, 0))[1] or 0),
+            vocab.PENDING: int((stats.get(a.id) or (0, 0, 0))[1] or 0),
             "uncivil": int((stats.get(a.id) or (0, 0, 0))[2] or 0),
         }
         for a, site in rows
@@ -189,7 +175,7 @@ def article_stats(db, site_ids, article_id) -> dict | None:
 def feedback(db, chunk=500):
     """Every comment a moderator decided or corrected, with what they said; yields dicts, oldest first."""
     reviewed = union(
-        select(Decision.comment_id.label("cid")).where(Decision.actor != "policy"),
+        select(Decision.comment_id.label("cid")).where(Decision.actor != vocab.BY_POLICY),
         select(Correction.comment_id.label("cid")),
     ).subquery()
     with db.session() as s:
@@ -216,7 +202,7 @@ def feedback(db, chunk=500):
                 d.comment_id: d
                 for d in s.scalars(
                     select(Decision)
-                    .where(Decision.comment_id.in_(part), Decision.actor != "policy")
+                    .where(Decision.comment_id.in_(part), Decision.actor != vocab.BY_POLICY)
                     .order_by(Decision.id)
                 )
             }

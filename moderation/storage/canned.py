@@ -55,14 +55,14 @@ def save(db, site_id: int, entries: dict[str, tuple[str, str]]) -> None:
     for code, (title, text) in entries.items():
         if code not in DEFAULT_TITLES:
             raise ValueError(f"onbekende reden {code!r}")
-        title, text = (title or "").strip(), explanations.clean(text)
+        title, cleaned_text = (title or "").strip(), explanations.clean(text)
         if not title or len(title) > MAX_TITLE:
             raise ValueError(f"de titel bij {DEFAULT_TITLES[code]} moet 1 tot {MAX_TITLE} tekens zijn")
-        if not text:
+        if not cleaned_text:
             raise ValueError(f"de tekst bij {DEFAULT_TITLES[code]} mag niet leeg zijn")
-        if (title, text) == (DEFAULT_TITLES[code], default_text(code)):
+        if (title, cleaned_text) == (DEFAULT_TITLES[code], default_text(code)):
             continue
-        cleaned[code] = (title, text)
+        cleaned[code] = (title, cleaned_text)
     with db.session() as s:
         s.execute(delete(CannedReason).where(CannedReason.site_id == site_id))
         for code, (title, text) in cleaned.items():

@@ -6,16 +6,14 @@ callers never hold ORM objects past a transaction.
 
 import hashlib
 import secrets
-import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from moderation.storage import dsa_hooks, explanations, statements
-from moderation.storage.tables import Analysis, Article, Comment, Decision, OutboxEvent, Site, pack_labels, utcnow
-
-EVENT_TYPES = {"approved": "comment.approved", "rejected": "comment.rejected"}
+from moderation import analysis as typed
+from moderation import vocabulary as vocab
+from moderation.storage import dsa_hooks, explanations, outbox, statements
+from moderation.storage.tables import Analysis, Article, Comment, Decision, Site, pack_labels, utcnow
 
 
 def hash_key(key: str) -> str:
@@ -98,7 +96,7 @@ def _article_id(session, site_id, article):
     )
 
 
-def store_comment(db, site_id, data, analysis, decision) -> tuple[dict, bool]:
+def store_comment(db, site_id, data, analysis: typed.Analysis, decision: typed.Decision) -> tuple[dict | None, bool]:
     """Store a comment with its analysis and decision in one transaction.
 
     Idempotent on (site, external_id): returns ``(record, True)`` when stored
@@ -132,15 +130,15 @@ def store_comment(db, site_id, data, analysis, decision) -> tuple[dict, bool]:
                 Analysis(
                     comment_id=comment_id,
                     result=analysis,
-                    stance_model=analysis.get("models", {}).get("stance"),
-                    incivility_model=analysis.get("models", {}).get("incivility"),
+                    stance_model=analysis.get("models", {}).get(vocab.STANCE),
+                    incivility_model=analysis.get("models", {}).get(vocab.INCIVILITY),
                 )
             )
             record_decision(
                 s,
                 comment_id,
                 decision["status"],
-                actor="policy",
+                actor=vocab.BY_POLICY,
                 reason=decision.get("reason"),
                 urgent=bool(decision.get("urgent")),
                 initial=True,
@@ -157,7 +155,7 @@ def _denormalised(analysis):
         "stance": stance.get("label"),
         "uncivil": incivility.get("uncivil"),
         "incivility_score": float(incivility.get("score") or 0.0),
-        "hostility": float((stance.get("scores") or {}).get("hostile") or 0.0),
+        "hostility": float((stance.get("scores") or {}).get(vocab.HOSTILE) or 0.0),
         "categories": pack_labels(incivility.get("categories")),
         "tags": pack_labels(analysis.get("tags")),
     }
@@ -179,7 +177,7 @@ def record_decision(
     """
     comment = session.get(Comment, comment_id)
     previous = None if initial else comment.status
-    if status == "rejected" and not explanation:
+    if status == vocab.REJECTED and not explanation:
         analysis = session.scalar(
             select(Analysis.result).where(Analysis.comment_id == comment_id).order_by(Analysis.id.desc()).limit(1)
         )
@@ -201,24 +199,12 @@ def record_decision(
     dsa_hooks.after_decision(session, comment, decision, initial=initial, **dsa)
     if urgent:
         comment.urgent = True
-    event_type = "comment.escalated" if urgent and status == "pending" else EVENT_TYPES.get(status)
+    event_type = vocab.EVENT_ESCALATED if urgent and status == vocab.PENDING else vocab.EVENT_FOR_STATUS.get(status)
     if event_type:
         site = session.get(Site, comment.site_id)
         if site.webhook_url:
             session.flush()
-            session.add(
-                OutboxEvent(
-                    site_id=site.id,
-                    comment_id=comment_id,
-                    event_type=event_type,
-                    payload={
-                        "id": str(uuid.uuid4()),
-                        "type": event_type,
-                        "created_at": datetime.now(UTC).isoformat(),
-                        "comment": _comment_view(session, comment),
-                    },
-                )
-            )
+            outbox.queue_event(session, site.id, comment_id, event_type, _comment_view(session, comment))
     return decision
 
 
@@ -263,7 +249,7 @@ def _comment_view(session, comment, analysis=None) -> dict:
                 "status": decision.status,
                 "reason": decision.reason,
                 "explanation": decision.explanation,
-                "by": "policy" if decision.actor == "policy" else "moderator",
+                "by": vocab.BY_POLICY if decision.actor == vocab.BY_POLICY else vocab.BY_MODERATOR,
                 "at": _iso(decision.created_at),
                 "statement": statements.for_decision(session, decision.id),
             }
@@ -276,8 +262,6 @@ def _comment_view(session, comment, analysis=None) -> dict:
 def _iso(value):
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
     return value.isoformat().replace("+00:00", "Z")
 
 

@@ -18,15 +18,21 @@ def normalise_url(url: str) -> str:
 
 
 class Database:
-    def __init__(self, url: str):
+    def __init__(self, url: str, pgbouncer: bool = False):
+        """``pgbouncer``: the URL is a PgBouncer in transaction pooling mode, where a
+        server-side prepared statement would outlive the transaction that made it."""
         self.url = normalise_url(url)
         if self.url.startswith("sqlite:///"):
             Path(self.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_engine(self.url, connect_args={"timeout": 30})
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
-            self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+            connect_args = {"prepare_threshold": None} if pgbouncer else {}
+            self.engine = create_engine(
+                self.url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args
+            )
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        self._facts = {}  # what this database can do, learnt once (e.g. whether trigram indexes exist)
 
     @property
     def is_sqlite(self) -> bool:
@@ -39,11 +45,18 @@ class Database:
             with session.begin():
                 yield session
 
+    def remember(self, name, probe):
+        """``probe()``'s answer, asked once per Database: facts about the schema that only a migration changes."""
+        if name not in self._facts:
+            self._facts[name] = probe()
+        return self._facts[name]
+
     def upgrade(self):
         """Bring the schema to the newest migration."""
         from alembic import command
 
         command.upgrade(alembic_config(self.url), "head")
+        self._facts.clear()
 
     def dispose(self):
         self.engine.dispose()

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from moderation.storage.outbox import aware
+from moderation import vocabulary as vocab
 from moderation.storage.tables import Comment, Decision, Notice, utcnow
 
 
@@ -52,8 +52,8 @@ def _view(decision, external_id, erased_at) -> dict:
         "previous_status": decision.previous_status,
         "reason": decision.reason,
         "explanation": decision.explanation,
-        "by": "policy" if decision.actor == "policy" else "moderator",
-        "at": _iso(aware(decision.created_at)),
+        "by": vocab.BY_POLICY if decision.actor == vocab.BY_POLICY else vocab.BY_MODERATOR,
+        "at": _iso(decision.created_at),
         "comment_erased": erased_at is not None,
     }
 

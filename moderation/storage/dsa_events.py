@@ -1,13 +1,12 @@
 """Webhook events of the DSA flows (``notice.decided``, ``appeal.decided``), written to the
 outbox in the caller's transaction, like the comment events of ``comments.record_decision``."""
 
-import uuid
-from datetime import UTC, datetime
+from moderation import vocabulary as vocab
+from moderation.storage import outbox
+from moderation.storage.tables import Site
 
-from moderation.storage.tables import OutboxEvent, Site
-
-NOTICE_DECIDED = "notice.decided"
-APPEAL_DECIDED = "appeal.decided"
+NOTICE_DECIDED = vocab.EVENT_NOTICE_DECIDED
+APPEAL_DECIDED = vocab.EVENT_APPEAL_DECIDED
 
 # what the site can tell a notifier or writer about redress (Art. 16(5), 17(3)(f), 20, 21 DSA)
 REDRESS = {
@@ -27,12 +26,5 @@ def queue_event(session, site_id: int, comment_id: int | None, event_type: str, 
     site = session.get(Site, site_id)
     if not site.webhook_url:
         return
-    session.add(
-        OutboxEvent(
-            site_id=site_id,
-            comment_id=comment_id,
-            event_type=event_type,
-            payload={"id": str(uuid.uuid4()), "type": event_type, "created_at": datetime.now(UTC).isoformat(), **body},
-        )
-    )
+    outbox.queue_event(session, site_id, comment_id, event_type, sections=body)
     session.flush()

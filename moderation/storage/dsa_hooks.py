@@ -2,17 +2,16 @@
 reasons for a restriction (Art. 17) and an answer to the open notices on the comment (Art. 16),
 each notice with a ``notice.decided`` event.  Called by ``comments.record_decision``."""
 
-from datetime import UTC
-
 from sqlalchemy import select
 
+from moderation import vocabulary as vocab
 from moderation.dsa import roles
 from moderation.dsa.statements import automated_decision
 from moderation.storage import statements
 from moderation.storage.dsa_events import NOTICE_DECIDED, queue_event, redress_options
 from moderation.storage.tables import Appeal, Comment, Decision, Notice, Site, utcnow
 
-OUTCOMES = {"rejected": "upheld", "approved": "dismissed"}
+OUTCOMES = {vocab.REJECTED: vocab.NOTICE_UPHELD, vocab.APPROVED: vocab.NOTICE_DISMISSED}
 
 
 def after_decision(session, comment, decision, initial=False, statement_kind=None, notices=None, after_appeal=False):
@@ -34,7 +33,7 @@ def resolve(session, comment, notices, outcome, actor, decision=None, automated=
         notice.state = outcome
         notice.decided_at = now
         notice.decided_by = actor
-        notice.automated = actor == "policy" if automated is None else automated
+        notice.automated = actor == vocab.BY_POLICY if automated is None else automated
         notice.decision_id = decision.id if decision is not None else None
     session.flush()
     site = session.get(Site, comment.site_id)
@@ -52,8 +51,6 @@ def resolve(session, comment, notices, outcome, actor, decision=None, automated=
 def iso(value):
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
     return value.isoformat().replace("+00:00", "Z")
 
 
@@ -62,7 +59,7 @@ def notice_view(session, notice, comment=None, used=None, appeals=None) -> dict:
     comment = comment or session.get(Comment, notice.comment_id)
     if appeals is None:
         appeals = roles.duties(session.get(Site, notice.site_id).dsa)["appeals"]
-    decided = notice.state != "open"
+    decided = notice.state != vocab.NOTICE_OPEN
     if decided and used is None:
         used = (
             "AUTOMATED_DECISION_FULLY"
@@ -86,7 +83,7 @@ def notice_view(session, notice, comment=None, used=None, appeals=None) -> dict:
                 "outcome": notice.state,
                 "comment_status": comment.status,
                 "at": iso(notice.decided_at),
-                "by": "policy" if notice.decided_by == "policy" else "moderator",
+                "by": vocab.BY_POLICY if notice.decided_by == vocab.BY_POLICY else vocab.BY_MODERATOR,
                 "automated_means": {
                     "detection": statements.flagged(session, comment.id),
                     "decision": used,
@@ -107,7 +104,9 @@ def last_decision(session, comment_id):
 
 
 def open_appeals(session, comment_id):
-    return list(session.scalars(select(Appeal).where(Appeal.comment_id == comment_id, Appeal.state == "open")))
+    return list(
+        session.scalars(select(Appeal).where(Appeal.comment_id == comment_id, Appeal.state == vocab.APPEAL_OPEN))
+    )
 
 
 def notices_of(session, comment_id):

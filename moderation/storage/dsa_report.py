@@ -5,12 +5,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from moderation import vocabulary as vocab
 from moderation.dsa import roles
 from moderation.storage.tables import Appeal, Decision, Notice, Site, Statement
-
-
-def _aware(value):
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def rows(db, site_name: str, year: int) -> dict:
@@ -26,8 +23,8 @@ def rows(db, site_name: str, year: int) -> dict:
                 "category": n.category,
                 "state": n.state,
                 "automated": bool(n.automated),
-                "received_at": _aware(n.received_at),
-                "decided_at": _aware(n.decided_at),
+                "received_at": n.received_at,
+                "decided_at": n.decided_at,
             }
             for n in s.scalars(
                 select(Notice).where(Notice.site_id == site.id, Notice.received_at >= start, Notice.received_at < end)
@@ -42,8 +39,8 @@ def rows(db, site_name: str, year: int) -> dict:
             {
                 "appellant": a.appellant,
                 "state": a.state,
-                "received_at": _aware(a.received_at),
-                "decided_at": _aware(a.decided_at),
+                "received_at": a.received_at,
+                "decided_at": a.decided_at,
             }
             for a in s.scalars(
                 select(Appeal).where(Appeal.site_id == site.id, Appeal.received_at >= start, Appeal.received_at < end)
@@ -54,8 +51,8 @@ def rows(db, site_name: str, year: int) -> dict:
             for cid, status, at in s.execute(
                 select(Decision.comment_id, Decision.status, Decision.created_at).where(
                     Decision.site_id == site.id,
-                    Decision.actor == "policy",
-                    Decision.status.in_(("approved", "rejected")),
+                    Decision.actor == vocab.BY_POLICY,
+                    Decision.status.in_((vocab.APPROVED, vocab.REJECTED)),
                     Decision.created_at >= start,
                     Decision.created_at < end,
                 )
@@ -66,10 +63,10 @@ def rows(db, site_name: str, year: int) -> dict:
             first = {a["comment_id"]: a["status"] for a in automatic}
             for cid, status in s.execute(
                 select(Decision.comment_id, Decision.status)
-                .where(Decision.comment_id.in_(list(first)), Decision.actor != "policy")
+                .where(Decision.comment_id.in_(list(first)), Decision.actor != vocab.BY_POLICY)
                 .order_by(Decision.id)
             ):
-                if status in ("approved", "rejected") and status != first[cid]:
+                if status in (vocab.APPROVED, vocab.REJECTED) and status != first[cid]:
                     overturned.add(cid)
     return {
         "site": site_name,

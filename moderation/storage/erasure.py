@@ -13,9 +13,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from moderation.storage import explanations
-from moderation.storage.outbox import aware
-from moderation.storage.tables import Analysis, Appeal, Comment, Correction, Decision, Notice, OutboxEvent, utcnow
+from moderation.storage import explanations, outbox
+from moderation.storage.tables import Analysis, Appeal, Comment, Correction, Decision, Notice, utcnow
 
 # keys whose values are text from the comment or about its writer, wherever they sit in stored JSON
 REDACTED_KEYS = {"text", "evidence", "term", "terms", "note", "snippet", "excerpt", "author_id", "author_name"}
@@ -67,7 +66,7 @@ def _receipt(comment) -> dict:
         "external_id": comment.external_id,
         "status": comment.status,
         "erased": True,
-        "erased_at": aware(comment.erased_at).isoformat().replace("+00:00", "Z"),
+        "erased_at": comment.erased_at.isoformat().replace("+00:00", "Z"),
     }
 
 
@@ -93,14 +92,7 @@ def _erase(session, comment, now):
         notice.explanation = notice.notifier_name = notice.notifier_email = None
     for appeal in session.scalars(select(Appeal).where(Appeal.comment_id == comment.id)):
         appeal.text = appeal.reply = None
-    for event in session.scalars(select(OutboxEvent).where(OutboxEvent.comment_id == comment.id)):
-        decision = ((event.payload or {}).get("comment") or {}).get("decision") or {}
-        payload = scrub(event.payload, needles)
-        view = payload.get("comment") or {}
-        view.update(text=None, author={"id": None, "name": None}, erased=True)
-        if decision.get("explanation"):
-            view["decision"]["explanation"] = explanations.draft(decision.get("reason"), words=[])
-        event.payload = payload  # a new object: JSON columns do not track changes inside
+    outbox.erase_events(session, comment.id, lambda value: scrub(value, needles))
     session.flush()
 
 

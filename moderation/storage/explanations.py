@@ -9,6 +9,8 @@ after ``clean``).  Pure functions: no database, no state.
 
 import re
 
+from moderation import vocabulary as vocab
+
 MAX_LENGTH = 1000
 MAX_WORDS = 3
 MAX_WORD_LENGTH = 40
@@ -19,27 +21,27 @@ CLOSING = "U mag uw reactie aanpassen en opnieuw plaatsen."
 # One or two short sentences per reason: why the comment was refused.  The keys are the
 # reasons of the policy plugin and of the moderator pages (wording.REASONS).
 REASONS = {
-    "insult": "U scheldt iemand uit of maakt iemand belachelijk. Kritiek is welkom, maar beledigen mag niet.",
-    "profanity": "Er staan grove woorden in. Schrijf uw mening op zonder te vloeken of te schelden.",
-    "threat": "Er staat een bedreiging in. Iemand bedreigen mag nooit, ook niet als grap.",
-    "identity_attack": "U valt mensen aan om wie ze zijn, zoals hun afkomst, geloof, geslacht of geaardheid. "
+    vocab.INSULT: "U scheldt iemand uit of maakt iemand belachelijk. Kritiek is welkom, maar beledigen mag niet.",
+    vocab.PROFANITY: "Er staan grove woorden in. Schrijf uw mening op zonder te vloeken of te schelden.",
+    vocab.THREAT: "Er staat een bedreiging in. Iemand bedreigen mag nooit, ook niet als grap.",
+    vocab.IDENTITY_ATTACK: "U valt mensen aan om wie ze zijn, zoals hun afkomst, geloof, geslacht of geaardheid. "
     "Dat mag niet.",
-    "uncivil": "De toon is niet respectvol. Kritiek is welkom, maar blijf beleefd.",
-    "spam": "Het lijkt op reclame of spam. Dat plaatsen wij niet.",
-    "off_topic": "De reactie gaat niet over het artikel. Reageer graag op het onderwerp.",
-    "personal_data": "Er staan persoonlijke gegevens in, zoals een adres of telefoonnummer. Die plaatsen wij niet.",
-    "other": "De reactie past niet bij onze regels voor reacties.",
+    vocab.UNCIVIL: "De toon is niet respectvol. Kritiek is welkom, maar blijf beleefd.",
+    vocab.SPAM: "Het lijkt op reclame of spam. Dat plaatsen wij niet.",
+    vocab.OFF_TOPIC: "De reactie gaat niet over het artikel. Reageer graag op het onderwerp.",
+    vocab.PERSONAL_DATA: "Er staan persoonlijke gegevens in, zoals een adres of telefoonnummer. Die plaatsen wij niet.",
+    vocab.OTHER: "De reactie past niet bij onze regels voor reacties.",
 }
 ALIASES = {
-    "off-topic": "off_topic",
-    "offtopic": "off_topic",
-    "privacy": "personal_data",
-    "identity-attack": "identity_attack",
-    "hate": "identity_attack",
-    "in doubt": "uncivil",
+    "off-topic": vocab.OFF_TOPIC,
+    "offtopic": vocab.OFF_TOPIC,
+    "privacy": vocab.PERSONAL_DATA,
+    "identity-attack": vocab.IDENTITY_ATTACK,
+    "hate": vocab.IDENTITY_ATTACK,
+    vocab.REASON_IN_DOUBT: vocab.UNCIVIL,
 }
 # Reasons whose offending words are worth quoting back to the writer.
-QUOTED = {"insult", "profanity", "threat", "identity_attack", "uncivil"}
+QUOTED = {*vocab.CATEGORIES, vocab.UNCIVIL}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -47,7 +49,7 @@ def reason_key(reason: str | None) -> str:
     """The template a decision's reason maps to ("other" when unknown)."""
     key = (reason or "").strip().lower()
     key = ALIASES.get(key, key.replace(" ", "_").replace("-", "_"))
-    return key if key in REASONS else "other"
+    return key if key in REASONS else vocab.OTHER
 
 
 def offending_words(analysis: dict | None, reason: str | None = None) -> list[str]:

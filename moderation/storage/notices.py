@@ -10,10 +10,12 @@ import hashlib
 
 from sqlalchemy import func, select
 
+from moderation import vocabulary as vocab
 from moderation.dsa import weight
 from moderation.storage import dsa_hooks
 from moderation.storage.comments import record_decision
-from moderation.storage.review_queue import NotVisible, hydrate, visible
+from moderation.storage.review_items import hydrate
+from moderation.storage.review_queue import NotVisible, visible
 from moderation.storage.tables import Comment, Decision, Notice, utcnow
 
 GEMELD_PAGE = 25
@@ -53,19 +55,19 @@ def create(db, site_id: int, data: dict) -> dict:
             notifier_key=notifier_key(notifier.get("email")),
             bona_fide=bool(data["bona_fide"]),
             received_at=utcnow(),
-            state="open",
+            state=vocab.NOTICE_OPEN,
             automated=False,
         )
         s.add(notice)
         s.flush()
         earlier = list(s.scalars(select(Notice).where(Notice.comment_id == comment.id, Notice.id != notice.id)))
-        if comment.status == "rejected":
+        if comment.status == vocab.REJECTED:
             last = dsa_hooks.last_decision(s, comment.id)
-            dsa_hooks.resolve(s, comment, [notice], "upheld", "policy", last, automated=True)
+            dsa_hooks.resolve(s, comment, [notice], vocab.NOTICE_UPHELD, vocab.BY_POLICY, last, automated=True)
         elif _cleared(s, comment) and _signature(notice) not in {_signature(n) for n in earlier}:
             pass  # new grounds: back to Gemeld
         elif _cleared(s, comment):
-            dsa_hooks.resolve(s, comment, [notice], "dismissed", "policy", None, automated=True)
+            dsa_hooks.resolve(s, comment, [notice], vocab.NOTICE_DISMISSED, vocab.BY_POLICY, None, automated=True)
         return dsa_hooks.notice_view(s, notice, comment)
 
 
@@ -74,14 +76,18 @@ def _cleared(session, comment) -> bool:
     approved = session.scalar(
         select(func.count())
         .select_from(Decision)
-        .where(Decision.comment_id == comment.id, Decision.actor != "policy", Decision.status == "approved")
+        .where(Decision.comment_id == comment.id, Decision.actor != vocab.BY_POLICY, Decision.status == vocab.APPROVED)
     )
     dismissed = session.scalar(
         select(func.count())
         .select_from(Notice)
-        .where(Notice.comment_id == comment.id, Notice.state == "dismissed", Notice.decided_by != "policy")
+        .where(
+            Notice.comment_id == comment.id,
+            Notice.state == vocab.NOTICE_DISMISSED,
+            Notice.decided_by != vocab.BY_POLICY,
+        )
     )
-    return comment.status == "approved" and bool(approved or dismissed)
+    return comment.status == vocab.APPROVED and bool(approved or dismissed)
 
 
 def get(db, site_id: int, notice_id: int) -> dict | None:
@@ -97,7 +103,7 @@ def _open_by_comment(session, site_ids):
     rows = session.execute(
         select(Notice, Comment)
         .join(Comment, Comment.id == Notice.comment_id)
-        .where(Notice.state == "open", visible(site_ids), Comment.erased_at.is_(None))
+        .where(Notice.state == vocab.NOTICE_OPEN, visible(site_ids), Comment.erased_at.is_(None))
         .order_by(Notice.id)
     )
     grouped = {}
@@ -111,7 +117,7 @@ def count(db, site_ids) -> int:
         return s.scalar(
             select(func.count(func.distinct(Notice.comment_id)))
             .join(Comment, Comment.id == Notice.comment_id)
-            .where(Notice.state == "open", visible(site_ids), Comment.erased_at.is_(None))
+            .where(Notice.state == vocab.NOTICE_OPEN, visible(site_ids), Comment.erased_at.is_(None))
         )
 
 
@@ -121,11 +127,11 @@ def _track(session, keys) -> dict:
     out = {}
     for key, state, n in session.execute(
         select(Notice.notifier_key, Notice.state, func.count())
-        .where(Notice.notifier_key.in_(list(keys)), Notice.state.in_(("upheld", "dismissed")))
+        .where(Notice.notifier_key.in_(list(keys)), Notice.state.in_(vocab.NOTICE_OUTCOMES))
         .group_by(Notice.notifier_key, Notice.state)
     ):
         upheld, dismissed = out.get(key, (0, 0))
-        out[key] = (upheld + n, dismissed) if state == "upheld" else (upheld, dismissed + n)
+        out[key] = (upheld + n, dismissed) if state == vocab.NOTICE_UPHELD else (upheld, dismissed + n)
     return out
 
 
@@ -159,7 +165,7 @@ def _moderator_view(n, track) -> dict:
     return {
         "id": n.id,
         "ground": n.ground,
-        "law": n.legal_ground if n.ground == "illegal" else n.terms_ground,
+        "law": n.legal_ground if n.ground == vocab.GROUND_ILLEGAL else n.terms_ground,
         "category": n.category,
         "explanation": n.explanation or "",
         "notifier": n.notifier_name or ("anoniem" if not n.notifier_key else "lezer"),
@@ -174,7 +180,7 @@ def _decided(session, comment_id) -> list[dict]:
     return [
         _moderator_view(n, {})
         for n in session.scalars(
-            select(Notice).where(Notice.comment_id == comment_id, Notice.state != "open").order_by(Notice.id)
+            select(Notice).where(Notice.comment_id == comment_id, Notice.state != vocab.NOTICE_OPEN).order_by(Notice.id)
         )
     ]
 
@@ -183,7 +189,7 @@ def decide(db, site_ids, comment_ids, action, actor, reason=None, note=None, exp
     """Uphold (``reject``) or dismiss (``approve``) the open notices on these comments.  A
     status that changes goes through ``record_decision`` (statement, events); a comment
     already in that status only has its notices answered."""
-    status = {"approve": "approved", "reject": "rejected"}.get(action)
+    status = {"approve": vocab.APPROVED, "reject": vocab.REJECTED}.get(action)
     if status is None:
         raise ValueError("in Gemeld a notice is upheld (reject) or dismissed (approve)")
     done, skipped = [], []
@@ -200,7 +206,7 @@ def decide(db, site_ids, comment_ids, action, actor, reason=None, note=None, exp
             raise NotVisible(sorted(set(comment_ids) - set(rows)))
         for cid in dict.fromkeys(comment_ids):
             comment = rows[cid]
-            open_ = s.scalars(select(Notice).where(Notice.comment_id == cid, Notice.state == "open")).all()
+            open_ = s.scalars(select(Notice).where(Notice.comment_id == cid, Notice.state == vocab.NOTICE_OPEN)).all()
             if not open_:
                 skipped.append({"id": cid, "status": comment.status, "by": None})
                 continue
@@ -210,9 +216,9 @@ def decide(db, site_ids, comment_ids, action, actor, reason=None, note=None, exp
                     cid,
                     status,
                     actor=actor,
-                    reason=reason if status == "rejected" else None,
+                    reason=reason if status == vocab.REJECTED else None,
                     note=note,
-                    explanation=explanation if status == "rejected" else None,
+                    explanation=explanation if status == vocab.REJECTED else None,
                 )
             else:
                 outcome = dsa_hooks.OUTCOMES[status]

@@ -6,20 +6,22 @@ paged on the order of the ``ix_comments_queue`` index, so the hundredth page
 costs what the first does.
 """
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, or_, select, true, tuple_
+from sqlalchemy import func, or_, select, tuple_
 
+from moderation import vocabulary as vocab
+from moderation.storage import search
+from moderation.storage.access import may_see
 from moderation.storage.comments import record_decision
-from moderation.storage.tables import Analysis, Article, Comment, Correction, Decision, Site, pack_labels, unpack_labels
+from moderation.storage.paging import decode_cursor, encode_cursor
+from moderation.storage.review_items import hydrate
+from moderation.storage.tables import Article, Comment, Correction, Decision, Site, pack_labels, unpack_labels
 
-VIEWS = ("pending", "escalated", "approved", "rejected")
+VIEWS = vocab.VIEWS
 RISK_ORDER = (Comment.urgent, Comment.incivility_score, Comment.hostility, Comment.id)
-ACTIONS = {"approve": "approved", "reject": "rejected", "escalate": "pending"}
+ACTIONS = {"approve": vocab.APPROVED, "reject": vocab.REJECTED, "escalate": vocab.PENDING}
 
 
 class NotVisible(LookupError):
@@ -40,15 +42,15 @@ class Filters:
 
 
 def visible(site_ids):
-    return true() if site_ids is None else Comment.site_id.in_(list(site_ids))
+    return may_see(site_ids, Comment.site_id)
 
 
-def _conditions(view, site_ids, f: Filters):
+def _conditions(view, site_ids, f: Filters, search_clause=None):
     conds = [visible(site_ids), Comment.erased_at.is_(None)]
-    if view == "pending":
-        conds += [Comment.status == "pending", Comment.escalated_at.is_(None)]
-    elif view == "escalated":
-        conds += [Comment.status == "pending", Comment.escalated_at.is_not(None)]
+    if view == vocab.PENDING:
+        conds += [Comment.status == vocab.PENDING, Comment.escalated_at.is_(None)]
+    elif view == vocab.ESCALATED:
+        conds += [Comment.status == vocab.PENDING, Comment.escalated_at.is_not(None)]
     else:
         conds.append(Comment.status == view)
     if f.site_id is not None:
@@ -70,48 +72,26 @@ def _conditions(view, site_ids, f: Filters):
     if f.until:
         conds.append(Comment.received_at < f.until)
     if f.q:
-        conds.append(
-            or_(Comment.text.icontains(f.q, autoescape=True), Comment.author_name.icontains(f.q, autoescape=True))
-        )
+        conds.append(search_clause if search_clause is not None else search.condition("sqlite", f.q, False))
     return conds
 
 
 def _order(view):
-    return RISK_ORDER if view in ("pending", "escalated") else (Comment.id,)
-
-
-def encode_cursor(values) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+    return RISK_ORDER if view in (vocab.PENDING, vocab.ESCALATED) else (Comment.id,)
 
 
 def cursor_types(view):
     return (bool, float, float, int) if len(_order(view)) == 4 else (int,)
 
 
-def decode_cursor(token, types):
-    """The key values in a cursor, or None for a missing or malformed one."""
-    if not token:
-        return None
-    try:
-        values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (ValueError, binascii.Error):
-        return None
-    if not isinstance(values, list) or len(values) != len(types):
-        return None
-    try:
-        return [bool(v) if t is bool else t(v) for t, v in zip(types, values)]
-    except (TypeError, ValueError):
-        return None
-
-
 def _key(comment, view):
     return [getattr(comment, column.key) for column in _order(view)]
 
 
-def page_queries(view, site_ids, filters, after=None, before=None):
+def page_queries(view, site_ids, filters, after=None, before=None, search_clause=None):
     """The keyset query for one page (descending, or ascending when going back) and the count."""
     order = _order(view)
-    conds = _conditions(view, site_ids, filters)
+    conds = _conditions(view, site_ids, filters, search_clause)
     query = select(Comment).where(*conds)
     if before is not None and after is None:
         query = query.where(tuple_(*order) > tuple_(*before)).order_by(*[c.asc() for c in order])
@@ -127,8 +107,13 @@ def page(db, view, site_ids, filters: Filters, after=None, before=None, limit=25
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}")
     after, before = decode_cursor(after, cursor_types(view)), decode_cursor(before, cursor_types(view))
-    query, count = page_queries(view, site_ids, filters, after, before)
     with db.session() as s:
+        clause = None
+        if filters.q:
+            engine = s.bind.dialect.name
+            trigram = engine == "postgresql" and db.remember("trigram", lambda: search.has_trigram_index(s))
+            clause = search.condition(engine, filters.q, trigram)
+        query, count = page_queries(view, site_ids, filters, after, before, clause)
         rows = list(s.scalars(query.limit(limit + 1)))
         more = len(rows) > limit
         rows = rows[:limit]
@@ -152,11 +137,11 @@ def counts(db, site_ids) -> dict:
     with db.session() as s:
         rows = s.execute(
             select(Comment.escalated_at.is_not(None), func.count())
-            .where(visible(site_ids), Comment.status == "pending", Comment.erased_at.is_(None))
+            .where(visible(site_ids), Comment.status == vocab.PENDING, Comment.erased_at.is_(None))
             .group_by(Comment.escalated_at.is_not(None))
         )
         found = {bool(escalated): n for escalated, n in rows}
-    return {"pending": found.get(False, 0), "escalated": found.get(True, 0)}
+    return {vocab.PENDING: found.get(False, 0), vocab.ESCALATED: found.get(True, 0)}
 
 
 def get(db, site_ids, comment_id) -> dict:
@@ -165,149 +150,6 @@ def get(db, site_ids, comment_id) -> dict:
         if comment is None:
             raise NotVisible(comment_id)
         return hydrate(s, [comment])[0]
-
-
-def aware(value):
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
-def hydrate(session, comments) -> list[dict]:
-    """Everything the page shows about each comment, in a fixed number of queries."""
-    if not comments:
-        return []
-    ids = [c.id for c in comments]
-    analyses = {
-        cid: result
-        for cid, result in session.execute(
-            select(Analysis.comment_id, Analysis.result).where(Analysis.comment_id.in_(ids)).order_by(Analysis.id)
-        )
-    }
-    article_ids = {c.article_id for c in comments if c.article_id}
-    articles = (
-        {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(article_ids)))} if article_ids else {}
-    )
-    sites = dict(session.execute(select(Site.id, Site.name).where(Site.id.in_({c.site_id for c in comments}))).all())
-    parents = _parents(session, comments)
-    history = _history(session, comments)
-    decisions = {}
-    for d in session.scalars(select(Decision).where(Decision.comment_id.in_(ids)).order_by(Decision.id)):
-        decisions[d.comment_id] = d
-    corrections = {}
-    for c in session.scalars(select(Correction).where(Correction.comment_id.in_(ids)).order_by(Correction.id)):
-        corrections.setdefault(c.comment_id, []).append(
-            {"field": c.field, "actor": c.actor, "before": c.before, "after": c.after, "at": aware(c.created_at)}
-        )
-    return [
-        _item(
-            c,
-            analyses.get(c.id) or {},
-            articles.get(c.article_id),
-            sites.get(c.site_id),
-            parents.get((c.site_id, c.parent_external_id)),
-            history.get((c.site_id, c.author_id), {}),
-            decisions.get(c.id),
-            corrections.get(c.id, []),
-        )
-        for c in comments
-    ]
-
-
-def _per_site(comments, column, attribute):
-    """``(site = s AND column IN (...)) OR ...``: an index seek per value on both databases
-    (SQLite scans a whole index for a row-value IN)."""
-    wanted = {}
-    for c in comments:
-        if getattr(c, attribute):
-            wanted.setdefault(c.site_id, set()).add(getattr(c, attribute))
-    return (
-        or_(*[and_(Comment.site_id == site_id, column.in_(sorted(values))) for site_id, values in wanted.items()])
-        if wanted
-        else None
-    )
-
-
-def _parents(session, comments):
-    condition = _per_site(comments, Comment.external_id, "parent_external_id")
-    if condition is None:
-        return {}
-    return {
-        (p.site_id, p.external_id): {
-            "id": p.id,
-            "text": p.text,
-            "author_name": p.author_name,
-            "status": p.status,
-            "erased": p.erased_at is not None,
-        }
-        for p in session.scalars(select(Comment).where(condition))
-    }
-
-
-def _history(session, comments):
-    condition = _per_site(comments, Comment.author_id, "author_id")
-    if condition is None:
-        return {}
-    out = {}
-    for site_id, author_id, status, n in session.execute(
-        select(Comment.site_id, Comment.author_id, Comment.status, func.count())
-        .where(condition)
-        .group_by(Comment.site_id, Comment.author_id, Comment.status)
-    ):
-        out.setdefault((site_id, author_id), {})[status] = n
-    return out
-
-
-def _item(c, analysis, article, site_name, parent, history, decision, corrections) -> dict:
-    stance = analysis.get("stance") or {}
-    incivility = analysis.get("incivility") or {}
-    return {
-        "id": c.id,
-        "site_id": c.site_id,
-        "site": site_name,
-        "external_id": c.external_id,
-        "text": c.text or "",
-        "author": {"id": c.author_id, "name": c.author_name},
-        "created_at": aware(c.created_at),
-        "received_at": aware(c.received_at),
-        "status": c.status,
-        "urgent": bool(c.urgent),
-        "escalated_at": aware(c.escalated_at),
-        "stance": c.stance,
-        "model_stance": stance.get("label"),
-        "stance_scores": stance.get("scores") or {},
-        "stance_evidence": stance.get("evidence") or [],
-        "uncivil": c.uncivil,
-        "incivility_score": c.incivility_score,
-        "hostility": c.hostility,
-        "categories": unpack_labels(c.categories),
-        "spans": incivility.get("spans") or [],
-        "incivility_evidence": incivility.get("evidence") or [],
-        "tags": unpack_labels(c.tags),
-        "errors": analysis.get("errors") or [],
-        "article": ({"id": article.id, "title": article.title, "url": article.url} if article else None),
-        "parent": parent,
-        "parent_external_id": c.parent_external_id,
-        "history": {
-            "approved": history.get("approved", 0),
-            "rejected": history.get("rejected", 0),
-            "pending": history.get("pending", 0),
-        },
-        "decision": (
-            {
-                "status": decision.status,
-                "previous": decision.previous_status,
-                "actor": decision.actor,
-                "reason": decision.reason,
-                "note": decision.note,
-                "at": aware(decision.created_at),
-            }
-            if decision
-            else None
-        ),
-        "corrections": corrections,
-    }
-
-
-# --- decisions and corrections ---------------------------------------------------------
 
 
 def _lock(session, site_ids, comment_ids):
@@ -376,7 +218,7 @@ def correct(db, site_ids, comment_id, actor, stance=None, uncivil=None, categori
                 Correction(
                     comment_id=comment_id,
                     actor=actor,
-                    field="stance",
+                    field=vocab.STANCE,
                     before={"stance": comment.stance},
                     after={"stance": stance},
                 )
@@ -390,7 +232,7 @@ def correct(db, site_ids, comment_id, actor, stance=None, uncivil=None, categori
                     Correction(
                         comment_id=comment_id,
                         actor=actor,
-                        field="incivility",
+                        field=vocab.INCIVILITY,
                         before=old,
                         after={"uncivil": uncivil, "categories": new_categories},
                     )
@@ -406,16 +248,14 @@ def filter_options(db, site_ids) -> dict:
     """The sites this moderator can filter on."""
     with db.session() as s:
         query = select(Site.id, Site.name).order_by(Site.name)
-        if site_ids is not None:
-            query = query.where(Site.id.in_(list(site_ids)))
+        query = query.where(may_see(site_ids, Site.id))
         return {"sites": [{"id": i, "name": n} for i, n in s.execute(query)]}
 
 
 def article_ref(db, site_ids, article_id) -> dict | None:
     with db.session() as s:
         query = select(Article).where(Article.id == article_id)
-        if site_ids is not None:
-            query = query.where(Article.site_id.in_(list(site_ids)))
+        query = query.where(may_see(site_ids, Article.site_id))
         article = s.scalar(query)
         return (
             {"id": article.id, "title": article.title, "url": article.url, "site_id": article.site_id}

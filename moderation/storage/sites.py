@@ -11,12 +11,11 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from moderation.config import DEFAULT_POLICY
 from moderation.dsa import roles
 from moderation.storage.comments import new_secret
 from moderation.storage.tables import Site, utcnow
+from moderation.vocabulary import DEFAULT_POLICY, MODES
 
-MODES = ("pre", "post")
 UNSET = object()
 
 
@@ -24,13 +23,27 @@ class SettingsError(ValueError):
     pass
 
 
-def check_url(url: str) -> str:
+def check_url(url: str, url_check=None) -> str:
+    """The URL without surrounding blanks, or SettingsError.  Spaces and control
+    characters (a CR/LF would split the request's header) are refused;
+    ``url_check(url)`` checks the rest (``delivery.targets.checker``: no internal addresses)."""
     url = (url or "").strip()
-    parts = urlsplit(url)
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        raise SettingsError("the webhook URL must not contain spaces or control characters (such as CR or LF)")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError as exc:
+        raise SettingsError(f"the webhook URL is not a valid URL ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SettingsError(f"the webhook URL must be an http(s) URL with a host, not {url!r}")
     if len(url) > 2000:
         raise SettingsError("the webhook URL is longer than 2,000 characters")
+    if url_check is not None:
+        try:
+            url_check(url)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
     return url
 
 
@@ -46,7 +59,7 @@ def check_policy(policy: dict, known_plugins=None) -> dict:
             f"approve_below ({merged['approve_below']}) must not be above reject_above ({merged['reject_above']})"
         )
     if merged["mode"] not in MODES:
-        raise SettingsError(f"mode must be 'pre' or 'post', not {merged['mode']!r}")
+        raise SettingsError(f"mode must be {' or '.join(map(repr, MODES))}, not {merged['mode']!r}")
     plugins = merged.get("plugins")
     if plugins is not None:
         if not isinstance(plugins, list) or not all(isinstance(p, str) and p for p in plugins):
@@ -62,9 +75,10 @@ def get(db, name: str) -> dict:
         return _view(_site(s, name))
 
 
-def update(db, name: str, webhook_url=UNSET, known_plugins=None, **changes) -> dict:
+def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None, **changes) -> dict:
     """Change some settings.  ``webhook_url=None`` stops webhooks; a URL on a site
-    without a secret creates one, returned once as ``webhook_secret``.
+    without a secret creates one, returned once as ``webhook_secret``; ``url_check``
+    as in ``check_url``.
     ``changes``: approve_below, reject_above, mode, plugins (a list, or "all")."""
     with db.session() as s:
         site = _site(s, name)
@@ -82,7 +96,7 @@ def update(db, name: str, webhook_url=UNSET, known_plugins=None, **changes) -> d
         site.policy = policy
         created_secret = None
         if webhook_url is not UNSET:
-            site.webhook_url = check_url(webhook_url) if webhook_url else None
+            site.webhook_url = check_url(webhook_url, url_check) if webhook_url else None
             if site.webhook_url and not site.webhook_secret:
                 site.webhook_secret = created_secret = new_secret("whsec_")
         view = _view(site)

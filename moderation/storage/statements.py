@@ -7,11 +7,12 @@ from datetime import UTC, timedelta
 
 from sqlalchemy import select
 
+from moderation import vocabulary as vocab
 from moderation.dsa import roles
 from moderation.dsa import statements as sor
 from moderation.storage.tables import Decision, Notice, Site, Statement, utcnow
 
-SUBMIT_STATES = ("pending", "submitted", "rejected", "parked")
+SUBMIT_STATES = vocab.STATEMENT_STATES
 
 
 def _day(value):
@@ -27,11 +28,15 @@ def flagged(session, comment_id) -> bool:
     first = session.scalar(select(Decision).where(Decision.comment_id == comment_id).order_by(Decision.id).limit(1))
     if first is None:
         return False
-    return first.status == "rejected" or (first.status == "pending" and first.reason != "analysis incomplete")
+    return first.status == vocab.REJECTED or (
+        first.status == vocab.PENDING and first.reason != vocab.REASON_ANALYSIS_INCOMPLETE
+    )
 
 
 def open_notices(session, comment_id) -> list[Notice]:
-    return list(session.scalars(select(Notice).where(Notice.comment_id == comment_id, Notice.state == "open")))
+    return list(
+        session.scalars(select(Notice).where(Notice.comment_id == comment_id, Notice.state == vocab.NOTICE_OPEN))
+    )
 
 
 def notice_terms(notices) -> list[dict]:
@@ -44,9 +49,9 @@ def notice_terms(notices) -> list[dict]:
 def kind_for(session, comment, decision, initial) -> str | None:
     """Which statement a decision needs: a rejection always; withholding in pre-moderation
     when the site asks for it; nothing for an approval."""
-    if decision.status == "rejected":
+    if decision.status == vocab.REJECTED:
         return "removed"
-    if decision.status == "pending" and initial:
+    if decision.status == vocab.PENDING and initial:
         site = session.get(Site, comment.site_id)
         if roles.settings(site.dsa)["statements_for_withheld"] and (site.policy or {}).get("mode", "pre") == "pre":
             return "withheld"
@@ -98,7 +103,9 @@ def claim(db, site_ids: list[int], limit: int, now=None) -> list[dict]:
         rows = s.scalars(
             select(Statement)
             .where(
-                Statement.site_id.in_(site_ids), Statement.submit_state == "pending", Statement.next_attempt_at <= now
+                Statement.site_id.in_(site_ids),
+                Statement.submit_state == vocab.STATEMENT_PENDING,
+                Statement.next_attempt_at <= now,
             )
             .order_by(Statement.id)
             .limit(limit)
@@ -124,7 +131,7 @@ def mark_failed(db, statement_id, error: str, *, final: bool, max_attempts: int,
         row.attempts += 1
         row.last_error = error[:4000]
         if final:
-            row.submit_state = "rejected"
+            row.submit_state = vocab.STATEMENT_REJECTED
         elif row.attempts >= max_attempts:
             row.submit_state = "parked"
         else:

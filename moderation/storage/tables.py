@@ -4,10 +4,35 @@ from datetime import UTC, datetime
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from moderation.vocabulary import MODERATOR, OUTBOX_PENDING
 
 
 def utcnow():
     return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment in UTC, aware on the way in and out on every database.
+
+    PostgreSQL stores ``timestamp with time zone``; SQLite stores the text without a zone
+    and hands back naive values. Both are UTC here: naive values going in are taken as
+    UTC, aware ones are converted to it, and every value read back carries ``UTC``, so
+    no caller has to "make it aware"."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and isinstance(value, datetime):
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None:
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -35,11 +60,11 @@ class Site(Base):
     webhook_secret: Mapped[str | None] = mapped_column(String(200))
     # after a rotation the old secret also signs, until this moment, so a site can switch without losing events
     webhook_secret_previous: Mapped[str | None] = mapped_column(String(200))
-    webhook_secret_previous_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    webhook_secret_previous_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     policy: Mapped[dict] = mapped_column(JSON, default=dict)
     # the EU Digital Services Act settings (moderation/dsa/roles.py): role, small enterprise, appeal window
     dsa: Mapped[dict | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Article(Base):
@@ -69,20 +94,20 @@ class Comment(Base):
     author_id: Mapped[str | None] = mapped_column(String(200))
     author_name: Mapped[str | None] = mapped_column(String(500))
     text: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     status: Mapped[str] = mapped_column(String(20))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     stance: Mapped[str | None] = mapped_column(String(40))
     uncivil: Mapped[bool | None] = mapped_column(Boolean)
     incivility_score: Mapped[float] = mapped_column(Float, default=0.0)
     hostility: Mapped[float] = mapped_column(Float, default=0.0)
-    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # the queue filters on these; packed by pack_labels ("|insult|profanity|"), corrected by moderators
     categories: Mapped[str | None] = mapped_column(String(500))
     tags: Mapped[str | None] = mapped_column(String(2000))
     # set when a moderator escalates: the comment leaves the queue for the escalated list
-    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Analysis(Base):
@@ -92,7 +117,7 @@ class Analysis(Base):
     result: Mapped[dict] = mapped_column(JSON)
     stance_model: Mapped[str | None] = mapped_column(String(100))
     incivility_model: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Decision(Base):
@@ -109,7 +134,7 @@ class Decision(Base):
     reason: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
     explanation: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Correction(Base):
@@ -122,7 +147,7 @@ class Correction(Base):
     field: Mapped[str] = mapped_column(String(40))  # "stance" or "incivility"
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Moderator(Base):
@@ -130,12 +155,12 @@ class Moderator(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
-    role: Mapped[str] = mapped_column(String(20), default="moderator")
+    role: Mapped[str] = mapped_column(String(20), default=MODERATOR)
     # None: every site; otherwise the site ids this moderator may see
     site_ids: Mapped[list | None] = mapped_column(JSON)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class OutboxEvent(Base):
@@ -148,15 +173,15 @@ class OutboxEvent(Base):
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
     event_type: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict] = mapped_column(JSON)
-    state: Mapped[str] = mapped_column(String(20), default="pending")  # pending, delivered, parked
+    state: Mapped[str] = mapped_column(String(20), default=OUTBOX_PENDING)  # see vocabulary.OUTBOX_STATES
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # the worker delivering it, and until when it may: a crashed worker's events are picked up after this
     locked_by: Mapped[str | None] = mapped_column(String(100))
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Delivery(Base):
@@ -165,7 +190,7 @@ class Delivery(Base):
     __tablename__ = "deliveries"
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
-    attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[float | None] = mapped_column(Float)
@@ -189,9 +214,9 @@ class Notice(Base):
     # sha256 of the lower-cased e-mail: the notifier's track record, also after erasure
     notifier_key: Mapped[str | None] = mapped_column(String(64), index=True)
     bona_fide: Mapped[bool] = mapped_column(Boolean, default=False)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     state: Mapped[str] = mapped_column(String(20), default="open")  # open, upheld, dismissed
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by: Mapped[str | None] = mapped_column(String(320))  # "policy" or a moderator's e-mail
     automated: Mapped[bool] = mapped_column(Boolean, default=False)
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
@@ -211,9 +236,9 @@ class Appeal(Base):
     # the decision appealed against, and who took it (the appeal goes to someone else where possible)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
     original_actor: Mapped[str] = mapped_column(String(320))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     state: Mapped[str] = mapped_column(String(20), default="open")  # open, upheld, reversed
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by: Mapped[str | None] = mapped_column(String(320))
     reply: Mapped[str | None] = mapped_column(Text)
     new_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
@@ -234,11 +259,11 @@ class Statement(Base):
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), unique=True)
     puid: Mapped[str] = mapped_column(String(500))
     body: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submit_state: Mapped[str] = mapped_column(String(20), default="pending")  # pending, submitted, rejected, parked
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
 
 

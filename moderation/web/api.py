@@ -4,6 +4,7 @@ import hmac
 
 from flask import Blueprint, current_app, jsonify, request
 
+from moderation import vocabulary as vocab
 from moderation.storage import comments as records
 from moderation.storage import decision_feed, erasure
 from moderation.web import service, validation
@@ -173,7 +174,7 @@ def classify():
 @bp.get("/healthz")
 def healthz():
     svc = service.current()
-    models = {task: svc.models.get(task) for task in ("stance", "incivility")}
+    models = {task: svc.models.get(task) for task in vocab.TASKS}
     try:
         records.count_rows(svc.db, records.Site)
         database = "ok"
@@ -182,13 +183,19 @@ def healthz():
     body = {
         "status": "ok" if database == "ok" and all(models.values()) else "degraded",
         "database": database,
-        "models": {t: (m.version if m else svc.models.errors.get(t)) for t, m in models.items()},
+        # a version, or only that it is missing: the reason names files, see 'moderation models list'
+        "models": {t: (m.version if m else "not loaded") for t, m in models.items()},
     }
     return jsonify(body), 200 if database == "ok" else 503
 
 
 @bp.get("/metrics")
 def metrics():
+    token = current_app.config.get("METRICS_TOKEN")
+    if token:
+        scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(sent.strip().encode(), token.encode()):
+            raise Problem(401, "/metrics needs 'Authorization: Bearer <MODERATION_METRICS_TOKEN>'", "unauthorized")
     return service.current().metrics.render()
 
 

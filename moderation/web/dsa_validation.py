@@ -2,12 +2,13 @@
 
 import re
 
+from moderation import vocabulary as vocab
 from moderation.dsa.mapping import CATEGORIES
 from moderation.web.validation import _string
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-GROUNDS = ("illegal", "terms")
-APPELLANTS = ("author", "notifier")
+GROUNDS = vocab.NOTICE_GROUNDS
+APPELLANTS = vocab.APPELLANTS
 MAX_EXPLANATION = 5000
 
 
@@ -38,11 +39,11 @@ def notice(data) -> tuple[dict, list[dict]]:
             }
         )
     out["ground"] = ground
-    if ground == "illegal":
+    if ground == vocab.GROUND_ILLEGAL:
         out["legal_ground"] = _string(errors, "legal_ground", data.get("legal_ground"), required=True, max_length=500)
         if data.get("terms_ground") is not None:
             errors.append({"field": "terms_ground", "message": "goes with ground 'terms', not 'illegal'"})
-    elif ground == "terms":
+    elif ground == vocab.GROUND_TERMS:
         out["terms_ground"] = _string(errors, "terms_ground", data.get("terms_ground"), required=True, max_length=500)
         if data.get("legal_ground") is not None:
             errors.append({"field": "legal_ground", "message": "goes with ground 'illegal', not 'terms'"})
@@ -93,13 +94,13 @@ def appeal(data) -> tuple[dict, list[dict]]:
     notice_id = data.get("notice_id")
     if isinstance(notice_id, float) and notice_id.is_integer():  # JSON has one number type: 12.0 is 12
         notice_id = int(notice_id)
-    if appellant == "notifier":
+    if appellant == vocab.APPELLANT_NOTIFIER:
         if isinstance(notice_id, bool) or not isinstance(notice_id, int) or not 1 <= notice_id <= 2**63 - 1:
             errors.append(
                 {"field": "notice_id", "message": "is required for a notifier: the id POST /api/v1/notices gave"}
             )
     elif notice_id is not None:
         errors.append({"field": "notice_id", "message": "goes with appellant 'notifier' only"})
-    out["notice_id"] = notice_id if appellant == "notifier" else None
+    out["notice_id"] = notice_id if appellant == vocab.APPELLANT_NOTIFIER else None
     out["text"] = _text(errors, "text", data.get("text"), MAX_EXPLANATION)
     return out, errors

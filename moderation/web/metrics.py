@@ -1,10 +1,22 @@
-"""Prometheus metrics for one app: its own registry, never the global one."""
+"""Prometheus metrics for one app: its own registry, never the global one.
 
+Under ``moderation serve`` several worker processes answer requests, each with
+its own counters; a scrape reaches one of them.  So the server runs
+prometheus_client's multiprocess mode: ``prepare_multiprocess`` (in the master,
+before any worker starts, see ``metrics_dir``) points ``PROMETHEUS_MULTIPROC_DIR`` at a fresh
+directory where every worker keeps its values, and ``/metrics`` sums them over
+all workers, exited ones included, so counters never run backwards.  Gauges
+read from the database (comments, webhook events) are read at scrape time.
+"""
+
+import os
 import time
 
 from flask import Response, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
+
+from moderation.web.metrics_dir import MULTIPROC_ENV
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
 
@@ -37,10 +49,23 @@ class Metrics:
             ["plugin"],
             registry=self.registry,
         )
-        self.registry.register(_StoredComments(records_counter))
+        self.scraped = []  # collectors read at scrape time
+        self.add_collector(_StoredComments(records_counter))
+
+    def add_collector(self, collector):
+        self.scraped.append(collector)
+        self.registry.register(collector)
 
     def render(self) -> Response:
-        return Response(generate_latest(self.registry), mimetype="text/plain; version=0.0.4")
+        registry = self.registry
+        if os.environ.get(MULTIPROC_ENV):
+            from prometheus_client import multiprocess
+
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+            for collector in self.scraped:
+                registry.register(collector)
+        return Response(generate_latest(registry), mimetype="text/plain; version=0.0.4")
 
 
 class _StoredComments:

@@ -1,173 +1,7 @@
 """The OpenAPI 3.1 description of the site-facing API (what the tests fuzz)."""
 
-from moderation.ml.corpus import CATEGORIES, STANCES
 from moderation.web import openapi_dsa
-
-STR = {"type": "string"}
-NULLABLE_STR = {"type": ["string", "null"]}
-
-
-# What validation.py accepts, said as patterns: no control characters (text may
-# hold newlines and tabs) and not only white space. (Unpaired surrogates, which
-# JSON allows and the API refuses, are beyond what a pattern can say.)
-_CONTROL = r"\u0000-\u001f\u007f"
-_CONTROL_BUT_LINES = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f"
-# every character Python's str.strip() removes, spelled out (\s alone is ASCII in some engines)
-_SPACE = r"\s\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-LINE = rf"^[^{_CONTROL}]*$"
-REQUIRED_LINE = rf"^[^{_CONTROL}]*[^{_SPACE}{_CONTROL}][^{_CONTROL}]*$"
-TEXT = rf"^[^{_CONTROL_BUT_LINES}]*[^{_SPACE}{_CONTROL}][^{_CONTROL_BUT_LINES}]*$"
-
-
-def _line(max_length, required=False, integer=False):
-    schema = {"type": "string", "maxLength": max_length, "pattern": REQUIRED_LINE if required else LINE}
-    if required:
-        schema["minLength"] = 1
-    return {"anyOf": [schema, {"type": "integer"}]} if integer else schema
-
-
-def _comment_in(max_text):
-    return {
-        "type": "object",
-        "required": ["external_id", "text"],
-        "properties": {
-            "external_id": {
-                **_line(200, required=True),
-                "description": "Your id for the comment; posting it again returns the stored record.",
-            },
-            "text": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": max_text,
-                "pattern": TEXT,
-                "description": "The comment exactly as written; no control characters except newline, "
-                "carriage return and tab; not only white space.",
-            },
-            "article": {
-                "type": "object",
-                "required": ["id"],
-                "properties": {
-                    "id": _line(200, required=True, integer=True),
-                    "title": _line(1000),
-                    "url": {
-                        "type": "string",
-                        "maxLength": 2000,
-                        "pattern": rf"^https?://[^{_SPACE}/{_CONTROL}]+[^{_CONTROL}]*$",
-                    },
-                },
-            },
-            "author": {"type": "object", "properties": {"id": _line(200, integer=True), "name": _line(500)}},
-            "parent_external_id": {"anyOf": [_line(200), {"type": "null"}]},
-            "created_at": {"type": "string", "format": "date-time"},
-        },
-    }
-
-
-ANALYSIS = {
-    "type": "object",
-    "required": ["stance", "incivility", "tags", "models", "errors"],
-    "properties": {
-        "stance": {
-            "type": ["object", "null"],
-            "properties": {
-                "label": {"enum": list(STANCES)},
-                "scores": {"type": "object", "additionalProperties": {"type": "number"}},
-                "evidence": {"type": "array", "items": {"type": "object"}},
-            },
-        },
-        "incivility": {
-            "type": ["object", "null"],
-            "properties": {
-                "uncivil": {"type": "boolean"},
-                "score": {"type": "number"},
-                "categories": {"type": "array", "items": {"enum": list(CATEGORIES)}},
-                "spans": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "start": {"type": "integer"},
-                            "end": {"type": "integer"},
-                            "text": STR,
-                            "category": {"enum": list(CATEGORIES)},
-                        },
-                    },
-                },
-            },
-        },
-        "tags": {"type": "array", "items": STR},
-        "models": {"type": "object", "additionalProperties": STR},
-        "errors": {
-            "type": "array",
-            "items": {"type": "object"},
-            "description": "Plugins that failed; when not empty the comment waits for a human.",
-        },
-    },
-}
-
-RECORD = {
-    "type": "object",
-    "required": ["id", "status", "analysis"],
-    "properties": {
-        "id": {"type": "integer"},
-        "external_id": STR,
-        "status": {"enum": ["approved", "rejected", "pending"]},
-        "urgent": {"type": "boolean"},
-        "analysis": {"$ref": "#/components/schemas/Analysis"},
-        "text": {"type": ["string", "null"], "description": "null once the comment was erased"},
-        "decision": {
-            "type": ["object", "null"],
-            "properties": {
-                "status": STR,
-                "reason": NULLABLE_STR,
-                "by": {"enum": ["policy", "moderator"]},
-                "explanation": {
-                    "type": ["string", "null"],
-                    "description": "For a rejection: the reason for the writer, in plain Dutch",
-                },
-                "statement": {
-                    "anyOf": [{"$ref": "#/components/schemas/Statement"}, {"type": "null"}],
-                    "description": "For a restriction: the statement of reasons (Art. 17 DSA)",
-                },
-            },
-        },
-        "erased_at": {"type": ["string", "null"], "format": "date-time"},
-    },
-}
-
-DECISION = {
-    "type": "object",
-    "required": ["id", "comment_id", "external_id", "status", "at"],
-    "properties": {
-        "id": {"type": "integer", "description": "The cursor: pass the last id you saw as ?since="},
-        "comment_id": {"type": "integer"},
-        "external_id": STR,
-        "status": {"enum": ["approved", "rejected", "pending"]},
-        "previous_status": {"type": ["string", "null"]},
-        "reason": NULLABLE_STR,
-        "explanation": {"type": ["string", "null"], "description": "For a rejection: the reason for the writer"},
-        "by": {"enum": ["policy", "moderator"]},
-        "at": {"type": "string", "format": "date-time"},
-        "comment_erased": {"type": "boolean"},
-        "notices": {
-            "type": "array",
-            "items": {"type": "object", "properties": {"id": {"type": "integer"}, "outcome": {"type": "string"}}},
-            "description": "The notices (POST /api/v1/notices) this decision answered: upheld or dismissed",
-        },
-    },
-}
-
-ERASED = {
-    "type": "object",
-    "required": ["id", "erased", "erased_at"],
-    "properties": {
-        "id": {"type": "integer"},
-        "external_id": STR,
-        "status": STR,
-        "erased": {"const": True},
-        "erased_at": {"type": "string", "format": "date-time"},
-    },
-}
+from moderation.web.schemas import ANALYSIS, DECISION, ERASED, RECORD, STR, TEXT, comment_in, line
 
 PROBLEM = {
     "description": "A problem (RFC 9457)",
@@ -194,7 +28,7 @@ def spec(config) -> dict:
         "components": {
             "securitySchemes": {"siteKey": {"type": "http", "scheme": "bearer"}},
             "schemas": {
-                "Comment": _comment_in(max_text),
+                "Comment": comment_in(max_text),
                 "Analysis": ANALYSIS,
                 "Record": RECORD,
                 "Problem": {
@@ -210,7 +44,7 @@ def spec(config) -> dict:
                 },
                 "Decision": DECISION,
                 "Erased": ERASED,
-                **openapi_dsa.schemas(_line, TEXT),
+                **openapi_dsa.schemas(line, TEXT),
             },
         },
         "security": [{"siteKey": []}],
@@ -272,7 +106,7 @@ def spec(config) -> dict:
                 "delete": {
                     "summary": "Erase every comment this site received from one author (author.id)",
                     "parameters": [
-                        {"name": "author_id", "in": "path", "required": True, "schema": _line(200, required=True)}
+                        {"name": "author_id", "in": "path", "required": True, "schema": line(200, required=True)}
                     ],
                     "responses": {
                         "200": ok(
@@ -362,8 +196,12 @@ def spec(config) -> dict:
             "/metrics": {
                 "get": {
                     "security": [],
-                    "summary": "Prometheus metrics",
-                    "responses": {"200": {"description": "Text format", "content": {"text/plain": {"schema": STR}}}},
+                    "summary": "Prometheus metrics, summed over all server workers",
+                    "description": "Needs `Authorization: Bearer <token>` when MODERATION_METRICS_TOKEN is set.",
+                    "responses": {
+                        "200": {"description": "Text format", "content": {"text/plain": {"schema": STR}}},
+                        **_errors(401),
+                    },
                 }
             },
             "/api/v1/openapi.json": {

@@ -1,6 +1,7 @@
 """The OpenAPI description of the DSA endpoints (notices, appeals) and the statement of
 reasons; merged into ``openapi.spec``."""
 
+from moderation import vocabulary as vocab
 from moderation.dsa.mapping import (
     AUTOMATED_DECISIONS,
     CATEGORIES,
@@ -44,13 +45,13 @@ def _strings(line, text):
             {
                 "type": "object",
                 "required": [*required, "legal_ground"],
-                "properties": {**common, "ground": {"const": "illegal"}, "legal_ground": line(500, True)},
+                "properties": {**common, "ground": {"const": vocab.GROUND_ILLEGAL}, "legal_ground": line(500, True)},
                 "not": {"required": ["terms_ground"]},
             },
             {
                 "type": "object",
                 "required": [*required, "terms_ground"],
-                "properties": {**common, "ground": {"const": "terms"}, "terms_ground": line(500, True)},
+                "properties": {**common, "ground": {"const": vocab.GROUND_TERMS}, "terms_ground": line(500, True)},
                 "not": {"required": ["legal_ground"]},
             },
         ],
@@ -62,7 +63,7 @@ def _strings(line, text):
             {
                 "type": "object",
                 "required": ["comment_external_id", "appellant", "text"],
-                "properties": {**appeal_common, "appellant": {"const": "author"}},
+                "properties": {**appeal_common, "appellant": {"const": vocab.APPELLANT_AUTHOR}},
                 "not": {"required": ["notice_id"]},
             },
             {
@@ -70,7 +71,7 @@ def _strings(line, text):
                 "required": ["comment_external_id", "appellant", "text", "notice_id"],
                 "properties": {
                     **appeal_common,
-                    "appellant": {"const": "notifier"},
+                    "appellant": {"const": vocab.APPELLANT_NOTIFIER},
                     "notice_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
                 },
             },
@@ -126,16 +127,16 @@ NOTICE = {
         "id": {"type": "integer"},
         "comment_id": {"type": "integer"},
         "comment_external_id": {"type": "string"},
-        "ground": {"enum": ["illegal", "terms"]},
+        "ground": {"enum": list(vocab.NOTICE_GROUNDS)},
         "legal_ground": NULLABLE_STR,
         "terms_ground": NULLABLE_STR,
         "category": {"type": "string"},
         "received_at": {**DATE_TIME, "description": "The confirmation of receipt"},
-        "state": {"enum": ["open", "upheld", "dismissed"]},
+        "state": {"enum": list(vocab.NOTICE_STATES)},
         "decision": {
             "type": ["object", "null"],
             "properties": {
-                "outcome": {"enum": ["upheld", "dismissed"]},
+                "outcome": {"enum": list(vocab.NOTICE_OUTCOMES)},
                 "automated_means": {"type": "object"},
                 "statement_puid": NULLABLE_STR,
                 "redress": REDRESS,
@@ -150,10 +151,10 @@ APPEAL = {
         "id": {"type": "integer"},
         "comment_id": {"type": "integer"},
         "comment_external_id": {"type": "string"},
-        "appellant": {"enum": ["author", "notifier"]},
+        "appellant": {"enum": list(vocab.APPELLANTS)},
         "notice_id": {"type": ["integer", "null"]},
         "received_at": DATE_TIME,
-        "state": {"enum": ["open", "upheld", "reversed"]},
+        "state": {"enum": list(vocab.APPEAL_STATES)},
         "decision": {"type": ["object", "null"]},
     },
 }

@@ -5,6 +5,7 @@ Lives in ``app.extensions["moderation"]``; nothing here is module-global.
 
 from dataclasses import dataclass
 
+import pluggy
 from flask import current_app
 
 from moderation.ml.model_store import ModelStore
@@ -17,7 +18,7 @@ from moderation.web.metrics import Metrics
 class Service:
     db: Database
     models: ModelStore
-    pm: object
+    pm: pluggy.PluginManager
     pipeline: Pipeline
     metrics: Metrics
 
@@ -32,13 +33,13 @@ def build(config, extra_plugins=(), models=None) -> Service:
     from moderation.storage import outbox
     from moderation.web.metrics import StateGauge
 
-    db = Database(config["DATABASE_URL"])
+    db = Database(config["DATABASE_URL"], pgbouncer=config["PGBOUNCER"])
     if models is None:
         models = ModelStore(config["MODELS_DIR"], reload_seconds=config["MODEL_RELOAD_SECONDS"])
         models.poll(force=True)  # load and verify at start-up, not on the first comment
     pm = plugin_host.build_manager(config["PLUGINS"], config["DISABLED_PLUGINS"], extra_plugins)
     metrics = Metrics(lambda: records.count_comments(db))
-    metrics.registry.register(
+    metrics.add_collector(
         StateGauge(
             "moderation_webhook_events",
             "Webhook events by state; alert on parked",

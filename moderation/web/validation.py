@@ -157,7 +157,7 @@ def classify_text(data, max_text_length: int) -> str:
         errors.append({"field": "text", "message": _bad_chars(text, allow_newlines=True)})
     if errors:
         raise Problem(422, summarise(errors), "validation-failed", errors=errors)
-    return text
+    return str(text)
 
 
 def summarise(errors) -> str:

@@ -17,6 +17,7 @@ STANCES = {"pro-participation", "pro-policy", "hostile", "neutral"}
 @pytest.fixture
 def env(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.setenv("MODERATION_WEBHOOK_ALLOW_HOSTS", "127.0.0.1")
     runner = CliRunner()
     assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
     return runner
@@ -108,3 +109,41 @@ def test_console_script_is_installed():
     exe = Path(sys.executable).with_name("moderation")
     result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "classify" in result.stdout and "serve" in result.stdout
+
+
+def test_site_commands_read_no_models_and_load_no_plugins(tmp_path):
+    """``sites list`` (and the other storage-only commands) work with an empty models
+    directory, and import neither the models nor the plugin pipeline."""
+    empty = tmp_path / "no-models"
+    empty.mkdir()
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'light.sqlite'}", MODERATION_MODELS_DIR=str(empty))
+    probe = (
+        "import sys\n"
+        "from moderation.cli.main import main\n"
+        "for args in (['db', 'upgrade'], ['sites', 'add', 'licht'], ['sites', 'set', 'licht', '--plugins', 'policy'],"
+        " ['sites', 'list'], ['sites', 'show', 'licht'], ['moderators', 'list'], ['worker', '--once']):\n"
+        "    try:\n"
+        "        main(args, standalone_mode=False)\n"
+        "    except SystemExit as exc:\n"
+        "        assert not exc.code, (args, exc.code)\n"
+        "heavy = ('sklearn', 'joblib', 'moderation.ml', 'moderation.pipeline.runner', 'plugins', 'flask')\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "licht" in result.stdout and "policy" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "LOADED []"
+    assert not list(empty.iterdir())
+
+
+def test_commands_work_on_an_explicit_app(app):
+    """``app.test_cli_runner()`` hands the commands this app instead of one from the environment."""
+    runner = app.test_cli_runner()
+    added = runner.invoke(main, ["sites", "add", "expliciet", "--json"])
+    assert added.exit_code == 0, added.output
+    assert "expliciet" in runner.invoke(main, ["sites", "list"]).output
+    from moderation.storage import comments as records
+
+    assert "expliciet" in {s["name"] for s in records.list_sites(app.extensions["moderation"].db)}

@@ -133,6 +133,7 @@ def test_parked_then_resent_from_the_command_line(fast_app, receiver, database_u
     assert parked["attempts"] == 3 and parked["last_error"] == "HTTP 500"
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("MODERATION_PLUGINS", "policy")
+    monkeypatch.setenv("MODERATION_WEBHOOK_ALLOW_HOSTS", "127.0.0.1")
     runner = CliRunner()
     listed = runner.invoke(main, ["events", "list", "--parked", "--json"])
     assert listed.exit_code == 0, listed.output
@@ -184,6 +185,7 @@ def test_done_when_a_new_site_hears_of_a_rejection_and_of_everything_after_an_ou
 ):
     """The issue's acceptance test, with the real models, plugins and command line."""
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("MODERATION_WEBHOOK_ALLOW_HOSTS", "127.0.0.1")
     runner = CliRunner()
     added = runner.invoke(main, ["sites", "add", "gemeente-nu", "--webhook-url", receiver.url, "--json"])
     assert added.exit_code == 0, added.output
@@ -204,7 +206,7 @@ def test_done_when_a_new_site_hears_of_a_rejection_and_of_everything_after_an_ou
     post(app, site, "c3", f"Wat een {INSULT}.")
     assert "2 to retry" in runner.invoke(main, ["worker", "--once"]).output
     receiver.start()
-    w = worker(app)
+    w = worker(app, WEBHOOK_ALLOW_HOSTS="127.0.0.1")
     assert w.drain(now=utcnow() + timedelta(minutes=5))["delivered"] == 2
     types = sorted((e["type"], e["comment"]["external_id"]) for e in receiver.events())
     assert types == [("comment.escalated", "c2"), ("comment.rejected", "c1"), ("comment.rejected", "c3")]

@@ -15,6 +15,8 @@ from moderation import hookimpl
 from moderation.storage import comments as records
 
 INSULT = "zakkenvullers"
+# the receivers listen on loopback, which webhooks may only reach when the operator allows it
+LOOPBACK = "127.0.0.1"
 THREAT = "ik maak je dood"
 
 
@@ -64,6 +66,7 @@ def fast_app(make_app, tmp_path):
             "PLUGINS": ["policy"],
             "MODELS_DIR": str(tmp_path / "no-models"),
             "DECISIONS_SETTLE_SECONDS": 0,
+            "WEBHOOK_ALLOW_HOSTS": LOOPBACK,
             **config,
         }
         return make_app(extra_plugins=[Stub()], **config)
@@ -77,6 +80,7 @@ def pg_app(postgres_url, app_for, tmp_path):
 
     def factory(**config):
         (tmp_path / "no-models").mkdir(exist_ok=True)
+        config = {"WEBHOOK_ALLOW_HOSTS": LOOPBACK, **config}
         return app_for(postgres_url, [Stub()], PLUGINS=["policy"], MODELS_DIR=str(tmp_path / "no-models"), **config)
 
     return factory
@@ -86,7 +90,8 @@ class Receiver:
     """A site's webhook endpoint on 127.0.0.1.  ``status`` is what it answers;
     ``stop()`` then ``start()`` takes it down and brings it back on the same port."""
 
-    def __init__(self):
+    def __init__(self, host="127.0.0.1"):
+        self.host = host
         self.requests = []
         self.status = 200
         self.on_request = None  # called with (headers, body) before answering
@@ -96,7 +101,7 @@ class Receiver:
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.port}/hooks/moderation"
+        return f"http://{self.host}:{self.port}/hooks/moderation"
 
     def start(self):
         receiver = self
@@ -119,7 +124,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, daemon=True).start()

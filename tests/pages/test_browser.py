@@ -190,6 +190,15 @@ def _item(tab, server, name):
     return tab.locator(f"#c-{server.ids[name]}")
 
 
+def _posted_and_found(page, server, name, text, query):
+    """Post a comment, search the queue for it and wait until its item is shown."""
+    server.post(name, text)
+    page.goto(server.url + f"/queue?q={query}")
+    item = _item(page, server, name)
+    item.wait_for()
+    return item
+
+
 def test_login_shows_the_comment_with_its_words_highlighted(page, server):
     server.post("insult", INSULT)
     page.goto(server.url + "/queue?q=zakkenvullers")
@@ -206,10 +215,13 @@ def test_login_shows_the_comment_with_its_words_highlighted(page, server):
 
 
 def test_approve_with_the_keyboard(page, server):
-    server.post("keyboard", "Laat de wijkteams zelf beslissen, minder regels graag. toetsenbordtest")
-    page.goto(server.url + "/queue?q=toetsenbordtest")
-    item = _item(page, server, "keyboard")
-    item.wait_for()
+    item = _posted_and_found(
+        page,
+        server,
+        "keyboard",
+        "Laat de wijkteams zelf beslissen, minder regels graag. toetsenbordtest",
+        "toetsenbordtest",
+    )
     page.keyboard.press("?")
     assert page.locator("#keys-help").is_visible()
     page.keyboard.press("Escape")
@@ -253,10 +265,9 @@ def test_reject_several_at_once_with_a_reason(page, server):
 
 
 def test_correct_a_label_and_find_it_in_the_audit_log(page, server):
-    server.post("label", "Ik ben niet tegen participatie, maar de raad moet beslissen. labeltest")
-    page.goto(server.url + "/queue?q=labeltest")
-    item = _item(page, server, "label")
-    item.wait_for()
+    item = _posted_and_found(
+        page, server, "label", "Ik ben niet tegen participatie, maar de raad moet beslissen. labeltest", "labeltest"
+    )
     page.keyboard.press("j")
     page.keyboard.press("c")
     stance = item.get_by_label("Standpunt", exact=True)

@@ -339,31 +339,23 @@ def test_home_goes_to_the_queue(client):
 def test_a_moderator_can_write_the_explanation_the_writer_gets(app, client, site, moderator):
     own, drafted, bad = (seed(app, site, ext) for ext in ("own", "drafted", "bad"))
     text = "Uw reactie noemt ambtenaren zakkenvullers. Dat is een belediging; zonder dat woord mag hij terug."
-    for cid, explanation in ((own, f"  {text}  "), (drafted, "")):
-        r = client.post(
-            f"/comments/{cid}/decision",
-            data={
-                "action": "reject",
-                "reason": "insult",
-                "expected": "pending",
-                "explanation": explanation,
-                "csrf_token": moderator,
-            },
-        )
-        assert r.status_code == 302
-    decision = lambda cid: client.get(f"/api/v1/comments/{cid}", headers=auth(site)).get_json()["decision"]  # noqa: E731
-    assert decision(own)["explanation"] == text
-    assert decision(drafted)["explanation"] and decision(drafted)["explanation"] != text  # the draft, in Dutch
-    r = client.post(
-        f"/comments/{bad}/decision",
+    reject = lambda cid, explanation: client.post(  # noqa: E731
+        f"/comments/{cid}/decision",
         data={
             "action": "reject",
             "reason": "insult",
             "expected": "pending",
-            "explanation": "x" * 1001,
+            "explanation": explanation,
             "csrf_token": moderator,
         },
     )
+    for cid, explanation in ((own, f"  {text}  "), (drafted, "")):
+        r = reject(cid, explanation)
+        assert r.status_code == 302
+    decision = lambda cid: client.get(f"/api/v1/comments/{cid}", headers=auth(site)).get_json()["decision"]  # noqa: E731
+    assert decision(own)["explanation"] == text
+    assert decision(drafted)["explanation"] and decision(drafted)["explanation"] != text  # the draft, in Dutch
+    r = reject(bad, "x" * 1001)
     assert r.status_code == 400 and "uitleg" in r.get_data(as_text=True)
     assert api_status(client, site, bad) == "pending"
     assert 'name="explanation"' in html(client.get("/queue"))

@@ -26,6 +26,21 @@ def found(text):
         ("ik weet waar je woont, Kees", [("ik weet waar je woont", "threat")]),
         ("Die wethouder zou opgehangen moeten worden", [("zou opgehangen", "threat")]),
         ("die moslims moeten het land uit", [("die moslims moeten het land uit", "identity_attack")]),
+        ("Die regels zijn kut, laat mensen gewoon zelf beslissen", [("kut", "profanity")]),
+        ("Wat een k*t-gemeente", [("k*t-gemeente", "profanity")]),
+        ("KLOTEEEE regels", [("KLOTEEEE", "profanity")]),
+        ("die kl0tezooi", [("kl0tezooi", "profanity")]),
+        ("Stelletje w@nkers", [("w@nkers", "insult")]),
+        ("hou je bek", [("hou je bek", "profanity")]),
+        ("g.v.d. wat een gedoe", [("g.v.d", "profanity")]),
+        ("f*ck die regels", [("f*ck", "profanity")]),
+        ("Wat een sukkels daar", [("sukkels", "insult")]),
+        ("die regeltjesneukers van de gemeente", [("regeltjesneukers", "insult")]),
+        ("beleidsparasieten allemaal", [("beleidsparasieten", "insult")]),
+        ("ik weet waar die projectleider woont", [("ik weet waar die projectleider woont", "threat")]),
+        ("dan sla ik hem verrot", [("sla ik hem verrot", "threat")]),
+        ("Asielzoekers horen hier niet", [("Asielzoekers horen hier niet", "identity_attack")]),
+        ("Die vrouwen horen gewoon niet in de politiek", [("Die vrouwen horen gewoon niet", "identity_attack")]),
     ],
 )
 def test_finds_offending_words(text, expected):
@@ -48,6 +63,19 @@ def test_finds_offending_words(text, expected):
         "Hoera, eindelijk een besluit over het dorpshuis!",
         "De regels zijn dom en de uitvoering is slecht.",
         "Het voorstel werd in de raad afgeschoten.",
+        "Het project sukkelt al jaren voort.",
+        "Schijndel en Sexbierum doen mee aan de pilot.",
+        "De klootschietclub vraagt subsidie aan.",
+        "Kuttekoven is een mooi dorp.",
+        "Het buurthuis staat aan de Lulofsstraat.",
+        "Ik word gek van de regels, maar ik blijf beleefd.",
+        "Tyfusvaccinaties bij de GGD zijn weer beschikbaar.",
+        "Integraal werken is een hoera-woord geworden.",
+        "Opa werkte veertig jaar bij Fokker.",
+        "Daar zijn we met 80k aan subsidie mee geholpen, @Sanne_K",
+        "De vorm mag wat losser.",
+        "Vroeger lagen hier mensen met de tering.",
+        "Asielzoekers zijn niet gevaarlijk, dat blijkt uit elk onderzoek.",
     ],
 )
 def test_leaves_innocent_text_alone(text):
@@ -69,52 +97,6 @@ def test_spans_are_in_text_order_without_nesting():
     assert starts == sorted(starts)
     for a, b in zip(spans, spans[1:]):
         assert a["end"] <= b["start"]
-
-
-@pytest.mark.parametrize(
-    "text,expected",
-    [
-        ("Die regels zijn kut, laat mensen gewoon zelf beslissen", [("kut", "profanity")]),
-        ("Wat een k*t-gemeente", [("k*t-gemeente", "profanity")]),
-        ("KLOTEEEE regels", [("KLOTEEEE", "profanity")]),
-        ("die kl0tezooi", [("kl0tezooi", "profanity")]),
-        ("Stelletje w@nkers", [("w@nkers", "insult")]),
-        ("hou je bek", [("hou je bek", "profanity")]),
-        ("g.v.d. wat een gedoe", [("g.v.d", "profanity")]),
-        ("f*ck die regels", [("f*ck", "profanity")]),
-        ("Wat een sukkels daar", [("sukkels", "insult")]),
-        ("die regeltjesneukers van de gemeente", [("regeltjesneukers", "insult")]),
-        ("beleidsparasieten allemaal", [("beleidsparasieten", "insult")]),
-        ("ik weet waar die projectleider woont", [("ik weet waar die projectleider woont", "threat")]),
-        ("dan sla ik hem verrot", [("sla ik hem verrot", "threat")]),
-        ("Asielzoekers horen hier niet", [("Asielzoekers horen hier niet", "identity_attack")]),
-        ("Die vrouwen horen gewoon niet in de politiek", [("Die vrouwen horen gewoon niet", "identity_attack")]),
-    ],
-)
-def test_finds_obfuscated_and_compound_offences(text, expected):
-    assert found(text) == expected
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Het project sukkelt al jaren voort.",
-        "Schijndel en Sexbierum doen mee aan de pilot.",
-        "De klootschietclub vraagt subsidie aan.",
-        "Kuttekoven is een mooi dorp.",
-        "Het buurthuis staat aan de Lulofsstraat.",
-        "Ik word gek van de regels, maar ik blijf beleefd.",
-        "Tyfusvaccinaties bij de GGD zijn weer beschikbaar.",
-        "Integraal werken is een hoera-woord geworden.",
-        "Opa werkte veertig jaar bij Fokker.",
-        "Daar zijn we met 80k aan subsidie mee geholpen, @Sanne_K",
-        "De vorm mag wat losser.",
-        "Vroeger lagen hier mensen met de tering.",
-        "Asielzoekers zijn niet gevaarlijk, dat blijkt uit elk onderzoek.",
-    ],
-)
-def test_leaves_more_innocent_look_alikes_alone(text):
-    assert found(text) == []
 
 
 def test_harsh_criticism_is_not_in_the_lexicon():

@@ -4,26 +4,28 @@ import pytest
 
 from plugins.tags import contains_pii, is_shouting, passes_11_proef, signal_tags, topic_tags
 
+# (text, tag): the tag is found / the tag is not found
+TAGGED = [
+    ("@Niels dat klopt niet", "reply"),
+    ("Beste Henk, je vergeet iets", "reply"),
+    ("Weet iemand waar het rapport staat?", "question"),
+    ("Lees https://www.example.nl/rapport eens", "contains-link"),
+    ("Zie www.gemeente.nl/inspraak", "contains-link"),
+    ("Bel me op 06-12345678", "contains-pii"),
+    ("Bel 010 123 4567", "contains-pii"),
+    ("mail j.devries@voorbeeld.nl", "contains-pii"),
+    ("Ik woon op Dorpsstraat 12 in Ede", "contains-pii"),
+    ("DIT IS ECHT SCHANDALIG GEWOON", "shouting"),
+]
+NOT_TAGGED = [
+    ("mail me op info@gemeente.nl", "reply"),
+    ("Wat een prutsers", "question"),
+    ("In 2023 kwamen er 1200 reacties", "contains-pii"),
+    ("Dit is de WGR en de GGD", "shouting"),
+]
 
-@pytest.mark.parametrize(
-    "text,tag,present",
-    [
-        ("@Niels dat klopt niet", "reply", True),
-        ("Beste Henk, je vergeet iets", "reply", True),
-        ("mail me op info@gemeente.nl", "reply", False),
-        ("Weet iemand waar het rapport staat?", "question", True),
-        ("Wat een prutsers", "question", False),
-        ("Lees https://www.example.nl/rapport eens", "contains-link", True),
-        ("Zie www.gemeente.nl/inspraak", "contains-link", True),
-        ("Bel me op 06-12345678", "contains-pii", True),
-        ("Bel 010 123 4567", "contains-pii", True),
-        ("mail j.devries@voorbeeld.nl", "contains-pii", True),
-        ("Ik woon op Dorpsstraat 12 in Ede", "contains-pii", True),
-        ("In 2023 kwamen er 1200 reacties", "contains-pii", False),
-        ("DIT IS ECHT SCHANDALIG GEWOON", "shouting", True),
-        ("Dit is de WGR en de GGD", "shouting", False),
-    ],
-)
+
+@pytest.mark.parametrize("text,tag,present", [(t, g, True) for t, g in TAGGED] + [(t, g, False) for t, g in NOT_TAGGED])
 def test_signal_tags(text, tag, present):
     assert (tag in signal_tags(text)) is present
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy
 from helpers.api import auth, comment
-from helpers.delivery import Receiver, webhook_site
+from helpers.delivery import Receiver, decide, webhook_site
 
 from moderation.delivery import webhooks
 from moderation.delivery.worker import Worker
@@ -24,9 +24,20 @@ def make_events(app, site, n):
     return app.extensions["moderation"].db
 
 
+def sites_with_events(app, receiver, n_sites, per_site=1):
+    """``n_sites`` sites on ``receiver`` with ``per_site`` events each; the sites in order."""
+    sites = [webhook_site(app, receiver, name=f"site{i}") for i in range(n_sites)]
+    for i, site in enumerate(sites):
+        for j in range(per_site):
+            body = comment(f"s{i}c{j}", f"Reactie {j}.")
+            assert app.test_client().post("/api/v1/comments", json=body, headers=auth(site)).status_code == 201
+    return sites
+
+
 def test_a_claimed_event_is_not_claimed_again_until_its_lease_ends(fast_app, receiver):
     app = fast_app()
-    db = make_events(app, webhook_site(app, receiver), 6)
+    sites_with_events(app, receiver, 6)
+    db = app.extensions["moderation"].db
     now = utcnow()
     first = outbox.claim(db, "w1", 4, lease_seconds=60, now=now)
     second = outbox.claim(db, "w2", 4, lease_seconds=60, now=now)
@@ -95,7 +106,8 @@ def test_skip_locked_passes_over_rows_another_transaction_holds(pg_app):
     app = pg_app()
     r = Receiver()
     r.port = 9  # never contacted
-    db = make_events(app, webhook_site(app, r), 4)
+    sites_with_events(app, r, 4)
+    db = app.extensions["moderation"].db
     with db.Session() as holder:
         with holder.begin():
             held = list(
@@ -107,13 +119,18 @@ def test_skip_locked_passes_over_rows_another_transaction_holds(pg_app):
 
 @pytest.mark.postgres
 def test_two_workers_at_once_deliver_every_event_exactly_once(pg_app, receiver):
-    app = pg_app(WORKER_BATCH=5)
-    db = make_events(app, webhook_site(app, receiver), 40)
-    both_in_flight = threading.Barrier(2, timeout=20)
-    overlapped = []
+    # one delivery in flight per worker: two requests in flight at once come from both workers
+    app = pg_app(WORKER_BATCH=1)
+    sites_with_events(app, receiver, 8, per_site=5)
+    db = app.extensions["moderation"].db
+    both_in_flight = threading.Barrier(2, timeout=5)
+    overlapped, arrived, lock = [], [], threading.Lock()
 
     def first_requests_meet(headers, body):
-        if len(overlapped) < 2:  # the first request of each worker waits for the other's
+        with lock:
+            arrived.append(True)
+            first_two = len(arrived) <= 2
+        if first_two:  # the first request of each worker waits for the other's
             try:
                 both_in_flight.wait()
                 overlapped.append(True)
@@ -134,7 +151,7 @@ def test_two_workers_at_once_deliver_every_event_exactly_once(pg_app, receiver):
         t.join(timeout=120)
     assert overlapped[:2] == [True, True], "the two workers never had requests in flight together"
     ids = [e["id"] for e in receiver.events()]
-    assert len(ids) == 40 and len(set(ids)) == 40
+    assert len(ids) == 40, (results, outbox.list_events(db, state="pending")) and len(set(ids)) == 40
     assert results[0]["delivered"] + results[1]["delivered"] == 40
     assert results[0]["delivered"] > 0 and results[1]["delivered"] > 0
     assert outbox.count_by_state(db) == {"pending": 0, "delivered": 40, "parked": 0}
@@ -162,3 +179,36 @@ def test_the_worker_loop_delivers_and_stops_when_told(fast_app, receiver):
     Worker(db, app.config).run(stop, report=report)
     assert rounds == [{"claimed": 3, "delivered": 3, "failed": 0, "parked": 0}]
     assert len(receiver.requests) == 3
+
+
+def test_one_event_per_site_in_flight_and_one_comments_events_in_order(fast_app, receiver):
+    """A site's events go one at a time (a dead receiver holds up only its own site), and
+    a comment's later event waits while an earlier one is still being retried."""
+    app = fast_app()
+    site, other = webhook_site(app, receiver), webhook_site(app, receiver, name="other")
+    client = app.test_client()
+    first = client.post("/api/v1/comments", json=comment("c1", "Prima."), headers=auth(site)).get_json()
+    decide(app, first["id"], "rejected", reason="off_topic")
+    client.post("/api/v1/comments", json=comment("c2", "Goed."), headers=auth(site))
+    client.post("/api/v1/comments", json=comment("c1", "Ook goed."), headers=auth(other))
+    db, now = app.extensions["moderation"].db, utcnow()
+    claimed = outbox.claim(db, "w1", 10, 15, now=now)
+    assert [(e["site"], e["payload"]["comment"]["external_id"], e["type"]) for e in claimed] == [
+        ("alpha", "c1", "comment.approved"),
+        ("other", "c1", "comment.approved"),
+    ]
+    assert outbox.claim(db, "w2", 10, 15, now=now) == []  # both sites have an event in flight
+    approved = claimed[0]
+    outbox.record_attempt(
+        db, approved["id"], "w1", status_code=500, error="HTTP 500", duration_ms=1, max_attempts=5, backoff=lambda n: 60
+    )
+    # c1's rejection waits for c1's approval (retried in 60 s); c2's event may go
+    [next_one] = outbox.claim(db, "w2", 10, 15, now=now + timedelta(seconds=1))
+    assert next_one["payload"]["comment"]["external_id"] == "c2"
+    outbox.record_attempt(
+        db, next_one["id"], "w2", status_code=200, error=None, duration_ms=1, max_attempts=5, backoff=lambda n: 60
+    )
+    assert outbox.claim(db, "w2", 10, 15, now=now + timedelta(seconds=2)) == []
+    # after the backoff c1's approval goes again (and other's, whose worker w1 never reported back)
+    again = outbox.claim(db, "w2", 10, 15, now=now + timedelta(seconds=61))
+    assert sorted(e["id"] for e in again) == sorted(e["id"] for e in claimed)

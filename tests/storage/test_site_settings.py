@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 from helpers.api import auth, comment
 
 from moderation.cli.main import main
@@ -13,13 +12,10 @@ from moderation.storage import sites as site_settings
 
 
 @pytest.fixture
-def cli(database_url, tmp_path, monkeypatch):
-    """Runs ``moderation ...`` on the test database; every built-in plugin loads, no model is needed."""
-    (tmp_path / "no-models").mkdir()
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("MODERATION_MODELS_DIR", str(tmp_path / "no-models"))
-    monkeypatch.delenv("MODERATION_PLUGINS", raising=False)
-    runner = CliRunner()
+def cli(app):
+    """Runs ``moderation ...`` on the test app (``app.test_cli_runner()``), not on the environment."""
+    app.config["WEBHOOK_ALLOW_HOSTS"] = "127.0.0.1"  # the tests' loopback receivers
+    runner = app.test_cli_runner()
 
     def run(*args, ok=True):
         result = runner.invoke(main, list(args))

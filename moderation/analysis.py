@@ -1,0 +1,132 @@
+"""The analysis object (DESIGN.md) and its parts as typed dictionaries, defined once.
+
+The same JSON travels through the plugin hooks (``moderation.hookspecs``), the pipeline
+(which merges the findings), storage (``analyses.result``), the API's responses and the
+OpenAPI document (``ANALYSIS_SCHEMA`` below is derived from these shapes and the
+vocabulary). At run time they are plain ``dict``s: ``TypedDict`` only tells mypy and the
+reader which keys there are. Imports only the vocabulary.
+"""
+
+from typing import Any, NotRequired, TypedDict
+
+from moderation import vocabulary as vocab
+
+
+class Evidence(TypedDict):
+    """A word (or word pair) of the comment and how hard it pushed the model."""
+
+    term: str
+    weight: float
+
+
+class Stance(TypedDict):
+    label: str  # one of vocabulary.STANCES
+    scores: dict[str, float]  # every stance label -> probability
+    evidence: NotRequired[list[Evidence]]
+
+
+class Span(TypedDict):
+    """Offending words: ``text[start:end]``, with the category they belong to."""
+
+    start: int
+    end: int
+    text: str
+    category: str  # one of vocabulary.CATEGORIES
+    confidence: NotRequired[float]  # the lexicon's confidence: lower for reported speech, quotes, news of violence
+    targeted: NotRequired[bool]  # threat spans only: aimed at a person (or their home or office)
+
+
+class Incivility(TypedDict):
+    uncivil: bool
+    score: float
+    model_score: NotRequired[float]
+    categories: list[str]  # vocabulary.CATEGORIES
+    spans: list[Span]
+    evidence: NotRequired[list[Evidence]]
+
+
+class PluginError(TypedDict):
+    """A plugin that failed or ran past its budget: the comment goes to a human."""
+
+    plugin: str
+    hook: str
+    error: str
+
+
+class Finding(TypedDict, total=False):
+    """What one ``moderation_analyze`` implementation returns for one comment (any subset)."""
+
+    stance: Stance
+    incivility: Incivility
+    tags: list[str]
+    models: dict[str, str]  # task -> model version
+
+
+class Analysis(TypedDict):
+    """The merged analysis of one comment."""
+
+    stance: Stance | None
+    incivility: Incivility | None
+    tags: list[str]
+    models: dict[str, str]
+    errors: list[PluginError]
+
+
+class Decision(TypedDict):
+    """What ``moderation_decide`` returns: the status, whether it is urgent, and why."""
+
+    status: str  # one of vocabulary.STATUSES
+    urgent: bool
+    reason: str | None
+
+
+def empty() -> Analysis:
+    """The analysis before any plugin ran."""
+    return {"stance": None, "incivility": None, "tags": [], "models": {}, "errors": []}
+
+
+_STR: dict[str, Any] = {"type": "string"}
+_EVIDENCE: dict[str, Any] = {"type": "array", "items": {"type": "object"}}
+
+# The JSON Schema of ``Analysis`` for the OpenAPI document; its enums come from the vocabulary.
+ANALYSIS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": list(Analysis.__annotations__),
+    "properties": {
+        "stance": {
+            "type": ["object", "null"],
+            "properties": {
+                "label": {"enum": list(vocab.STANCES)},
+                "scores": {"type": "object", "additionalProperties": {"type": "number"}},
+                "evidence": _EVIDENCE,
+            },
+        },
+        "incivility": {
+            "type": ["object", "null"],
+            "properties": {
+                "uncivil": {"type": "boolean"},
+                "score": {"type": "number"},
+                "categories": {"type": "array", "items": {"enum": list(vocab.CATEGORIES)}},
+                "spans": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "start": {"type": "integer"},
+                            "end": {"type": "integer"},
+                            "text": _STR,
+                            "category": {"enum": list(vocab.CATEGORIES)},
+                        },
+                    },
+                },
+            },
+        },
+        "tags": {"type": "array", "items": _STR},
+        "models": {"type": "object", "additionalProperties": _STR},
+        "errors": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "Plugins that failed; when not empty the comment waits for a human.",
+        },
+    },
+}
