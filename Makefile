@@ -26,8 +26,13 @@ db: install
 demo: db models
 	$(BIN)/moderation demo --host $(HOST) --port $(PORT)
 
-run: demo
-	$(BIN)/moderation serve --host $(HOST) --port $(PORT)
+# the demo's own random session key, made once and kept in instance/ (serve refuses the public default)
+instance/secret_key:
+	@mkdir -p instance && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+
+run: demo instance/secret_key
+	MODERATION_SECRET_KEY=$${MODERATION_SECRET_KEY:-$$(cat instance/secret_key)} \
+	  $(BIN)/moderation serve --host $(HOST) --port $(PORT)
 
 # Debian's chromium for the browser tests; Playwright drives it through executable_path.
 browser:
@@ -64,8 +69,11 @@ cluster-test: test-deps
 contract: install
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python ../shared/checks/contract_check.py
 
+# Every figure of the fast-path table in one run (wrk from Debian is installed by bench/run.py),
+# with where one POST's time goes; writes docs/BENCHMARKS.md.  BENCH_ARGS="--repeat 5" etc.
 bench: install
-	$(BIN)/python bench/run.py $(BENCH)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py --profile $(BENCH)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache

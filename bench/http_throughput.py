@@ -117,6 +117,13 @@ def main():
         .stdout.strip()
         .splitlines()[-1]
     )["api_key"]
+    # throughput, not the per-site rate limit (50/s by default), is what is measured here
+    subprocess.run(
+        [moderation, "sites", "set", f"bench-{os.getpid()}", "--rate-limit", "0"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     script = tmp / "post.lua"
     script.write_text(LUA % key)
     results = {}
@@ -146,7 +153,7 @@ def main():
     body = f"""## HTTP: POST /api/v1/comments under gunicorn
 
 `python bench/http_throughput.py` — {machine()}.
-gunicorn {args.workers} workers x {args.threads} thread(s) (gthread) for both; wrk 2 threads, {args.connections} connections,
+gunicorn {args.workers} workers x {args.threads} thread(s) (bare: gthread; full: `moderation serve`, uvicorn workers behind the buffering front); wrk 2 threads, {args.connections} connections,
 {args.seconds} s each, a new `external_id` per request (every request analysed and stored in {engine}).
 The load generator shares the machine's 2 cores with the server.
 

@@ -34,12 +34,14 @@ class Span(TypedDict):
     category: str  # one of vocabulary.CATEGORIES
     confidence: NotRequired[float]  # the lexicon's confidence: lower for reported speech, quotes, news of violence
     targeted: NotRequired[bool]  # threat spans only: aimed at a person (or their home or office)
+    target: NotRequired[str | None]  # threat spans: who it is aimed at (je, hem, wethouder, …)
 
 
 class Incivility(TypedDict):
     uncivil: bool
     score: float
     model_score: NotRequired[float]
+    doubt: NotRequired[bool]  # uncivil by the model alone, in the doubt band: a human decides
     categories: list[str]  # vocabulary.CATEGORIES
     spans: list[Span]
     evidence: NotRequired[list[Evidence]]
@@ -70,6 +72,7 @@ class Analysis(TypedDict):
     tags: list[str]
     models: dict[str, str]
     errors: list[PluginError]
+    skipped: NotRequired[list[PluginError]]  # second-tier plugins that failed: the first tier's verdict stands
 
 
 class Decision(TypedDict):
@@ -86,12 +89,16 @@ def empty() -> Analysis:
 
 
 _STR: dict[str, Any] = {"type": "string"}
-_EVIDENCE: dict[str, Any] = {"type": "array", "items": {"type": "object"}}
+_EVIDENCE: dict[str, Any] = {
+    "type": ["array", "null"],
+    "items": {"type": "object"},
+    "description": "null once the comment was erased",
+}
 
 # The JSON Schema of ``Analysis`` for the OpenAPI document; its enums come from the vocabulary.
 ANALYSIS_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": list(Analysis.__annotations__),
+    "required": sorted(Analysis.__required_keys__, key=list(Analysis.__annotations__).index),
     "properties": {
         "stance": {
             "type": ["object", "null"],
@@ -106,6 +113,11 @@ ANALYSIS_SCHEMA: dict[str, Any] = {
             "properties": {
                 "uncivil": {"type": "boolean"},
                 "score": {"type": "number"},
+                "model_score": {"type": "number", "description": "the calibrated model's probability alone"},
+                "doubt": {
+                    "type": "boolean",
+                    "description": "uncivil by the model alone, with a score in the doubt band: a human decides",
+                },
                 "categories": {"type": "array", "items": {"enum": list(vocab.CATEGORIES)}},
                 "spans": {
                     "type": "array",
@@ -114,8 +126,21 @@ ANALYSIS_SCHEMA: dict[str, Any] = {
                         "properties": {
                             "start": {"type": "integer"},
                             "end": {"type": "integer"},
-                            "text": _STR,
+                            "text": {"type": ["string", "null"], "description": "null once the comment was erased"},
                             "category": {"enum": list(vocab.CATEGORIES)},
+                            "confidence": {
+                                "type": "number",
+                                "description": "the lexicon's confidence in this span: lower for reported "
+                                "speech, quotes, news of violence and threats not aimed at a person",
+                            },
+                            "targeted": {
+                                "type": "boolean",
+                                "description": "threat spans only: aimed at a person (or their home or office)",
+                            },
+                            "target": {
+                                "type": ["string", "null"],
+                                "description": "threat spans: who it is aimed at (je, hem, wethouder, …); null: nobody",
+                            },
                         },
                     },
                 },
@@ -127,6 +152,12 @@ ANALYSIS_SCHEMA: dict[str, Any] = {
             "type": "array",
             "items": {"type": "object"},
             "description": "Plugins that failed; when not empty the comment waits for a human.",
+        },
+        "skipped": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "Second-tier plugins (e.g. the sentence encoder) that failed or ran out of time; "
+            "the first tier's verdict stands.",
         },
     },
 }

@@ -26,8 +26,9 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     from moderation.pages import admin as admin_views
     from moderation.pages import auth, dsa_views
     from moderation.pages import queue as queue_views
-    from moderation.web import api, dsa_api, headers, metrics, problems, service
+    from moderation.web import api, dsa_api, headers, metrics, problems, routing, service
 
+    routing.init_app(app)
     svc = service.build(app.config, extra_plugins, models)
     app.extensions["moderation"] = svc
     problems.init_app(app)

@@ -9,6 +9,9 @@ from pathlib import Path
 # spelled in the vocabulary; kept importable here for code written against 0.1.0
 from moderation.vocabulary import DEFAULT_POLICY  # noqa: F401
 
+# the published default: fine for a command run by hand, never for a server (see refuse_public_secret)
+PUBLIC_SECRET_KEY = "dev-only-change-me"
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -19,7 +22,7 @@ def from_environment(instance_path: str) -> dict:
         "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'moderation.sqlite'}",
         # "1": DATABASE_URL points at PgBouncer in transaction pooling mode (no server-side prepared statements)
         "PGBOUNCER": env.get("MODERATION_PGBOUNCER", "0") == "1",
-        "SECRET_KEY": env.get("MODERATION_SECRET_KEY") or "dev-only-change-me",
+        "SECRET_KEY": env.get("MODERATION_SECRET_KEY") or PUBLIC_SECRET_KEY,
         # the moderator session cookie's Secure flag: "auto" (off only for plain http on localhost), "1" or "0"
         "SECURE_COOKIES": env.get("MODERATION_SECURE_COOKIES", "auto"),
         "MODELS_DIR": env.get("MODERATION_MODELS_DIR") or str(PROJECT_ROOT / "models"),
@@ -27,10 +30,25 @@ def from_environment(instance_path: str) -> dict:
         "PLUGINS": [p.strip() for p in env.get("MODERATION_PLUGINS", "").split(",") if p.strip()],
         "DISABLED_PLUGINS": [p.strip() for p in env.get("MODERATION_DISABLED_PLUGINS", "").split(",") if p.strip()],
         "PLUGIN_BUDGET_MS": float(env.get("MODERATION_PLUGIN_BUDGET_MS", "500")),
+        # calls of one third-party plugin left running past the budget before its further calls fail at once
+        "PLUGIN_MAX_HUNG": int(env.get("MODERATION_PLUGIN_MAX_HUNG", "4")),
+        # how long a worker trusts the site it found for an API key (a rotated key stops within this)
+        "SITE_CACHE_SECONDS": float(env.get("MODERATION_SITE_CACHE_SECONDS", "2")),
         "MAX_TEXT_LENGTH": int(env.get("MODERATION_MAX_TEXT_LENGTH", "10000")),
         "MAX_BATCH": int(env.get("MODERATION_MAX_BATCH", "500")),
         "MODEL_RELOAD_SECONDS": float(env.get("MODERATION_MODEL_RELOAD_SECONDS", "3")),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # seconds a client has to send a request body once its headers arrived (408 after)
+        "REQUEST_BODY_TIMEOUT": float(env.get("MODERATION_REQUEST_BODY_TIMEOUT", "30")),
+        # seconds before a request still without an answer gets 503 (the worker's timeout is 60)
+        "REQUEST_TIMEOUT": float(env.get("MODERATION_REQUEST_TIMEOUT", "30")),
+        # database: seconds to connect, to wait for a pooled connection, and for one statement
+        "DB_CONNECT_TIMEOUT": float(env.get("MODERATION_DB_CONNECT_TIMEOUT", "3")),
+        "DB_POOL_TIMEOUT": float(env.get("MODERATION_DB_POOL_TIMEOUT", "5")),
+        "DB_STATEMENT_TIMEOUT": float(env.get("MODERATION_DB_STATEMENT_TIMEOUT", "15")),
+        # a site without its own --rate-limit: requests per second and burst
+        "RATE_LIMIT_PER_SECOND": float(env.get("MODERATION_RATE_LIMIT_PER_SECOND", "50")),
+        "RATE_LIMIT_BURST": int(env.get("MODERATION_RATE_LIMIT_BURST", "200")),
         # when set, /metrics answers only to "Authorization: Bearer <token>" (Prometheus: bearer_token)
         "METRICS_TOKEN": env.get("MODERATION_METRICS_TOKEN") or None,
         # webhooks: a hard deadline in seconds for one delivery (connect, send, answer), a lease of
@@ -49,7 +67,37 @@ def from_environment(instance_path: str) -> dict:
         # (so a transaction still committing cannot slip in behind a site's cursor)
         "DECISIONS_PAGE_SIZE": int(env.get("MODERATION_DECISIONS_PAGE_SIZE", "100")),
         "DECISIONS_SETTLE_SECONDS": float(env.get("MODERATION_DECISIONS_SETTLE_SECONDS", "5")),
+        # the sentence encoder consulted for stance in doubt (plugins/encoder.py): "on" or "off"
+        "ENCODER": env.get("MODERATION_ENCODER", "on"),
+        # its threads per process: 1 keeps gunicorn workers from fighting over the cores
+        "ENCODER_THREADS": int(env.get("MODERATION_ENCODER_THREADS", "1")),
+        # where the training corpus's embeddings are cached (by text hash), outside git
+        "CACHE_DIR": env.get("MODERATION_CACHE_DIR") or str(PROJECT_ROOT / ".cache"),
+        # a model-only incivility score in [low, high) is doubt: a human looks, no automatic category
+        "DOUBT_BAND": _band(env.get("MODERATION_DOUBT_BAND", "0.5,0.9")),
         # the Commission's Transparency Database (moderation dsa submit): base URL and API token
         "TDB_URL": env.get("MODERATION_TDB_URL", ""),
         "TDB_TOKEN": env.get("MODERATION_TDB_TOKEN", ""),
     }
+
+
+def refuse_public_secret(secret_key: str | None = None):
+    """Stop a server that would sign sessions with the published default key."""
+    key = secret_key if secret_key is not None else os.environ.get("MODERATION_SECRET_KEY", "")
+    if not key or key == PUBLIC_SECRET_KEY:
+        raise SystemExit(
+            "refusing to serve without MODERATION_SECRET_KEY: set it to a long random value, e.g.\n"
+            "  export MODERATION_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')\n"
+            "('make run' makes one for the demo in instance/secret_key)"
+        )
+
+
+def _band(value: str) -> tuple[float, float]:
+    """``"low,high"`` as two floats with 0 <= low <= high <= 1."""
+    try:
+        low, high = (float(v) for v in value.split(","))
+    except ValueError:
+        raise ValueError(f"MODERATION_DOUBT_BAND={value!r}: give two numbers, e.g. 0.5,0.9") from None
+    if not 0 <= low <= high <= 1:
+        raise ValueError(f"MODERATION_DOUBT_BAND={value!r}: need 0 <= low <= high <= 1")
+    return low, high

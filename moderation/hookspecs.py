@@ -52,3 +52,19 @@ def moderation_decide(comment: dict, analysis: Analysis, policy: dict) -> Decisi
     policy (``plugins.policy``) is ``trylast`` so any plugin can override it.
     ``policy`` is the site's policy dict (thresholds and mode).
     """
+
+
+@hookspec
+def moderation_refine(comments, analyses, models, config):
+    """A second opinion on the merged analyses (the cascade's second tier).
+
+    Called after every ``moderation_analyze`` implementation, with the merged
+    ``analyses`` (one per comment, read-only), so a slow model can look only at
+    the comments the fast ones are in doubt about.  Return a list of the same
+    length, each item None (keep the analysis) or a dict whose ``"stance"`` or
+    ``"incivility"`` replaces the analysis's, and whose ``"models"`` are added.
+    All implementations run, each in isolation, within the plugin budget; one
+    that raises or runs past it leaves the first tier's verdict standing and is
+    noted in ``analysis["skipped"]`` (not ``errors``: a second opinion that did
+    not come must not hold up, or un-escalate, a comment).
+    """

@@ -259,3 +259,29 @@ def _resolve(text, hits):
 def load(path: str | None = None) -> Lexicon:
     file = Path(path) if path else Path(__file__).with_name("lexicon_nl.json")
     return Lexicon(json.loads(file.read_text(encoding="utf-8")))
+
+
+# Who a threat is aimed at: the reader addressed (je, u, jullie), a person pointed at (hem, haar, die
+# vent), an @mention, or a person by role or title (wethouder, burgemeester, ambtenaar, meneer X).
+THREAT_TARGET = re.compile(
+    r"(?<![\w@])(?:je|jij|jou|jouw|u|uw|jullie|hem|haar|@\w+"
+    r"|(?:meneer|mevrouw|mr\.?|mw\.?|dhr\.?) [A-Z]\w+"
+    r"|(?:die|deze|dat|de|onze|jullie|hun) (?:man|vrouw|vent|gast|kerel|figuur|griet|wijf|mannetje|vrouwtje)"
+    r"|(?:oud-|loco-?|ex-)?(?:wethouders?|burgemeesters?|ambtena(?:ar|ren)|raadsleden|raadslid|gemeenteraadsleden"
+    r"|ministers?|staatssecretaris(?:sen)?|premier|gedeputeerden?|commissaris(?:sen)?|directeur(?:en|s)?"
+    r"|politici|politicus|bestuurders?|wethoudster|agent(?:en|es)?|boa'?s?|journalist(?:en|e)?"
+    r"|moderators?|rechters?|officier van justitie|inspecteurs?|ambtenaartje|bobo'?s)"
+    r")(?!\w)",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def threat_target(text: str, start: int, end: int) -> str | None:
+    """The person a threat span ``text[start:end]`` is aimed at, in the span or its sentence; None when
+    it names nobody (a threat with no target is not urgent: "dat gebouw moet in de fik")."""
+    left = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
+    right = SENTENCE_END.search(text, end)
+    sentence = text[left : right.start() if right else len(text)]
+    found = THREAT_TARGET.search(text[start:end]) or THREAT_TARGET.search(sentence)
+    return found.group(0) if found else None

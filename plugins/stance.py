@@ -2,7 +2,7 @@
 
 from moderation import hookimpl
 from moderation.analysis import Finding
-from moderation.ml.textmodel import predict
+from moderation.ml.scoring import predict
 from moderation.vocabulary import STANCE
 
 

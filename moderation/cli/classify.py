@@ -45,8 +45,10 @@ def plugins():
     """The loaded plugins and the hooks each implements."""
     from moderation.pipeline.host import describe
 
-    for row in describe(context.app().extensions["moderation"].pm):
+    svc = context.app().extensions["moderation"]
+    for row in describe(svc.pm):
         click.echo(f"{row['name']:<14} {row['module']:<28} {', '.join(row['hooks'])}")
+    click.echo(f"sentence encoder (stance's second tier): {svc.models.encoder_status()}")
 
 
 COMMANDS = (classify, plugins)

@@ -61,7 +61,7 @@ def database():
     from moderation.storage.database import Database
 
     settings = config()
-    db = Database(settings["DATABASE_URL"], pgbouncer=settings["PGBOUNCER"])
+    db = Database(settings["DATABASE_URL"], prepare_threshold=None if settings["PGBOUNCER"] else 5)
     _on_close(db.dispose)
     return db
 

@@ -4,6 +4,7 @@ import json
 
 import click
 
+from moderation import vocabulary as vocab
 from moderation.cli import context
 from moderation.vocabulary import TASKS
 
@@ -38,6 +39,8 @@ def train(task, data, test_path, force):
             settings["MODELS_DIR"],
             force=force,
             progress=lambda msg: click.echo(msg, err=True),
+            encoder=settings["ENCODER"],
+            cache_dir=settings["CACHE_DIR"],
         )
     click.echo(training.summary(meta))
 
@@ -65,15 +68,21 @@ def evaluate(task, data, as_json, report_dir, version):
     from moderation.lab import evaluation
     from moderation.lab import reports as eval_reports
     from moderation.ml.corpus import DataError
+    from moderation.ml.encoder import open_encoder
     from moderation.ml.model_store import ModelError, load_verified
 
     store = context.models()
     with context.refused(ModelError):
         model = load_verified(store.root / task, version or store.pointer(task).get("version", ""))
+    encoder = open_encoder(context.config()["ENCODER"])[0] if task == vocab.STANCE else None
     hatecheck = [p for p in data if evaluation.is_hatecheck(p)]
     labelled = [p for p in data if p not in hatecheck]
     with context.refused(DataError):
-        results = [("-".join(Path(p).stem for p in labelled), evaluation.evaluate(model, labelled))] if labelled else []
+        results = (
+            [("-".join(Path(p).stem for p in labelled), evaluation.evaluate(model, labelled, encoder))]
+            if labelled
+            else []
+        )
         results += [(Path(p).stem, evaluation.hatecheck(model, p)) for p in hatecheck]
     for name, result in results:
         click.echo(json.dumps(result, ensure_ascii=False) if as_json else eval_reports.text(result))

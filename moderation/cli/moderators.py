@@ -58,15 +58,14 @@ def moderators_list():
         found = accounts.list_all(db)
     for m in found:
         sites = "all sites" if m["site_ids"] is None else "site ids " + ",".join(map(str, m["site_ids"]))
-        locked = f"\tlocked until {m['locked_until']:%Y-%m-%d %H:%M} UTC" if m["locked_until"] else ""
-        click.echo(f"{m['email']}\t{m['role']}\t{sites}{locked}")
+        click.echo(f"{m['email']}\t{m['role']}\t{sites}")
 
 
 @moderators.command("set-password")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
 def moderators_set_password(email, password_stdin):
-    """Give a moderator a new password; lifts a lock and ends their open sessions."""
+    """Give a moderator a new password; ends their open sessions."""
     from moderation.storage import accounts
 
     password = _password(password_stdin)
@@ -74,6 +73,20 @@ def moderators_set_password(email, password_stdin):
         with _database() as db:
             accounts.set_password(db, email, password)
     click.echo(f"password of {accounts.normalise_email(email)} changed")
+
+
+@moderators.command("sign-out")
+@click.argument("email")
+def moderators_sign_out(email):
+    """End every session of a moderator, on every device (e.g. a lost laptop)."""
+    from moderation.storage import accounts, sessions
+
+    with _database() as db:
+        found = [m for m in accounts.list_all(db) if m["email"] == accounts.normalise_email(email)]
+        if not found:
+            raise click.ClickException(f"no moderator {email}")
+        ended = sessions.end_all(db, found[0]["id"])
+    click.echo(f"{ended} session{'s' if ended != 1 else ''} of {found[0]['email']} ended")
 
 
 @click.group()

@@ -13,7 +13,13 @@ from moderation.cli import context
 @click.option(
     "--workers", default=2, show_default=True, type=int, help="gunicorn worker processes (about one per core)"
 )
-@click.option("--threads", default=1, show_default=True, type=int, help="threads per worker")
+@click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    type=int,
+    help="threads per worker for complete requests (slow clients take none)",
+)
 def serve(host, port, workers, threads):
     """Serve the API and the moderator pages with gunicorn."""
     from moderation.app import create_app

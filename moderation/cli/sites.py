@@ -85,6 +85,10 @@ def sites_list():
 )
 @click.option("--plugins", help="comma-separated names of the plugins that apply, or 'all'")
 @click.option(
+    "--rate-limit",
+    help="API requests per second, shared by all workers: PER_SECOND[/BURST], e.g. 50/200; 0: none; 'default'",
+)
+@click.option(
     "--dsa-role",
     type=click.Choice(vocab.DSA_ROLES),
     help="which DSA duties apply (README, section DSA)",
@@ -106,13 +110,14 @@ def sites_set(
     reject_above,
     mode,
     plugins,
+    rate_limit,
     dsa_role,
     small_enterprise,
     appeal_months,
     statements_for_withheld,
     as_json,
 ):
-    """Change a site's webhook URL, policy thresholds, mode, plugins or DSA role."""
+    """Change a site's webhook URL, policy thresholds, mode, plugins, rate limit or DSA role."""
     from moderation.delivery import targets
     from moderation.pipeline.host import available_names
     from moderation.storage import sites as site_settings
@@ -142,6 +147,7 @@ def sites_set(
             known_plugins=known,
             url_check=targets.checker(settings["WEBHOOK_ALLOW_HOSTS"]),
             plugins=names,
+            rate_limit=site_settings.UNSET if rate_limit is None else rate_limit,
             **thresholds,
         )
     if isinstance(names, list) and "policy" not in names:

@@ -10,6 +10,7 @@ lexicon with the gold spans, and the HateCheck functional tests
 import csv
 from pathlib import Path
 
+import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 from moderation import vocabulary as vocab
@@ -23,26 +24,32 @@ BATCH = 500
 
 
 class ServedModel:
-    """A stand-in for the model store that serves one given model (for evaluation)."""
+    """A stand-in for the model store that serves one given model (for evaluation),
+    with the sentence encoder (stance's second tier) when one is given."""
 
-    def __init__(self, model):
+    def __init__(self, model, encoder=None):
         self.model = model
         self.errors = {}
+        self._encoder = encoder
 
     def get(self, task):
         return self.model if task == self.model.task else None
+
+    def encoder(self):
+        return self._encoder
 
     def poll(self, force=False):
         pass
 
 
-def analyses(model, texts: list[str]) -> list[dict]:
-    """The analysis objects the service would give, from the task's plugin alone."""
+def analyses(model, texts: list[str], encoder=None) -> list[dict]:
+    """The analysis objects the service would give, from the task's plugin alone
+    (and, given an ``encoder``, stance's second tier, plugins/encoder.py)."""
     from moderation.pipeline import host as plugin_host
     from moderation.pipeline.runner import Pipeline
 
-    pm = plugin_host.build_manager(enabled=[model.task])
-    pipeline = Pipeline(pm, ServedModel(model), {"PLUGIN_BUDGET_MS": 60_000}, workers=1)
+    pm = plugin_host.build_manager(enabled=[model.task] + (["encoder"] if encoder is not None else []))
+    pipeline = Pipeline(pm, ServedModel(model, encoder), {"PLUGIN_BUDGET_MS": 600_000}, workers=1)
     try:
         out = []
         for start in range(0, len(texts), BATCH):
@@ -86,8 +93,25 @@ def metrics(task, y_true, y_pred) -> dict:
     return out
 
 
-def evaluate(model, paths) -> dict:
-    """Accuracy, macro-F1, per-class figures and the confusion matrix of the served output on ``paths``."""
+def top_label_ece(confidences, correct, bins: int = 10) -> float:
+    """Expected calibration error: over equal-width bins of confidence, the mean gap between
+    the confidence and the share that was right, weighted by the bin's size."""
+    confidences = np.asarray(confidences, dtype=float)
+    correct = np.asarray(correct, dtype=float)
+    if not len(confidences):
+        return 0.0
+    edges = np.minimum((confidences * bins).astype(int), bins - 1)
+    gap = 0.0
+    for b in range(bins):
+        mask = edges == b
+        if mask.any():
+            gap += mask.sum() * abs(confidences[mask].mean() - correct[mask].mean())
+    return round(float(gap / len(confidences)), 4)
+
+
+def evaluate(model, paths, encoder=None) -> dict:
+    """Accuracy, macro-F1, per-class figures and the confusion matrix of the served output on ``paths``;
+    for stance served with an ``encoder`` (the cascade), also the fast model alone and the share sent on."""
     task = model.task
     rows = [
         row
@@ -97,11 +121,28 @@ def evaluate(model, paths) -> dict:
     ]
     if not rows:
         raise corpus.DataError(f"no rows with a {task} label in {', '.join(map(str, paths))}")
-    found = analyses(model, [row["text"] for row in rows])
+    use_encoder = encoder is not None and task == "stance" and getattr(model, "encoder_head", None) is not None
+    found = analyses(model, [row["text"] for row in rows], encoder if use_encoder else None)
     gold = [corpus.label_of(row, task) for row in rows]
     result = metrics(task, gold, [served_label(task, a) for a in found])
     result["model"] = model.version
     if task == vocab.STANCE:
+        result["ece"] = top_label_ece(
+            [max(a["stance"]["scores"].values()) for a in found],
+            [a["stance"]["label"] == g for a, g in zip(found, gold)],
+        )
+        if use_encoder:
+            fast = analyses(model, [row["text"] for row in rows])
+            alone = metrics(task, gold, [served_label(task, a) for a in fast])
+            result["fast_model_alone"] = {
+                "accuracy": alone["accuracy"],
+                "macro_f1": alone["macro_f1"],
+                "ece": top_label_ece(
+                    [max(a["stance"]["scores"].values()) for a in fast],
+                    [a["stance"]["label"] == g for a, g in zip(fast, gold)],
+                ),
+            }
+            result["share_to_encoder"] = round(sum("encoder" in a["models"] for a in found) / len(found), 4)
         result["accuracy_with_alt"] = round(
             sum(a["stance"]["label"] in (row["stance"], row.get("stance_alt")) for a, row in zip(found, rows))
             / len(rows),
@@ -112,6 +153,10 @@ def evaluate(model, paths) -> dict:
         result["f1_uncivil_model_only"] = round(
             float(f1_score(gold, model_only, pos_label="uncivil", zero_division=0)), 4
         )
+        is_uncivil = [g == vocab.UNCIVIL for g in gold]
+        result["ece_model"] = binary_ece([a["incivility"]["model_score"] for a in found], is_uncivil)
+        result["ece_served"] = binary_ece([a["incivility"]["score"] for a in found], is_uncivil)
+        result["in_doubt"] = round(sum(bool(a["incivility"].get("doubt")) for a in found) / len(found), 4)
         lexicon_only = [vocab.UNCIVIL if a["incivility"]["spans"] else vocab.CIVIL for a in found]
         result["f1_uncivil_lexicon_only"] = round(
             float(f1_score(gold, lexicon_only, pos_label="uncivil", zero_division=0)), 4
@@ -119,6 +164,21 @@ def evaluate(model, paths) -> dict:
         result["spans"] = span_agreement(rows, found)
         result["per_category"] = category_figures(rows, found)
     return result
+
+
+def binary_ece(scores, positive, bins: int = 10) -> float:
+    """ECE of a score read as the probability of the positive class."""
+    scores = np.asarray(scores, dtype=float)
+    positive = np.asarray(positive, dtype=float)
+    if not len(scores):
+        return 0.0
+    edges = np.minimum((scores * bins).astype(int), bins - 1)
+    gap = sum(
+        (edges == b).sum() * abs(scores[edges == b].mean() - positive[edges == b].mean())
+        for b in range(bins)
+        if (edges == b).any()
+    )
+    return round(float(gap / len(scores)), 4)
 
 
 def category_figures(rows, found) -> dict:

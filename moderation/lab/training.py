@@ -13,11 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import joblib
+import numpy as np
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from moderation import vocabulary as vocab
-from moderation.lab import evaluation
-from moderation.ml import corpus, textmodel
+from moderation.lab import encoder_head, evaluation
+from moderation.ml import calibration, corpus, linear, textmodel
+from moderation.ml.encoder import open_encoder
 from moderation.ml.model_store import (
     LoadedModel,
     ModelError,
@@ -37,12 +39,23 @@ def metrics(task, y_true, y_pred) -> dict:
     return evaluation.metrics(task, y_true, y_pred)
 
 
-def evaluate_model(model, task, paths) -> dict:
+def evaluate_model(model, task, paths, encoder=None) -> dict:
     """The served output of ``model`` scored on ``paths`` (see moderation.lab.evaluation)."""
-    return evaluation.evaluate(model, paths)
+    return evaluation.evaluate(model, paths, encoder)
 
 
-def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_folds=5, progress=print) -> dict:
+def train(
+    task,
+    data_paths,
+    test_path,
+    models_dir,
+    force=False,
+    params=None,
+    cv_folds=5,
+    progress=print,
+    encoder="on",
+    cache_dir=None,
+) -> dict:
     """Train, evaluate, write and (maybe) promote a model; returns its metadata."""
     if task not in LABELS:
         raise ValueError(f"unknown task {task!r}; use stance or incivility")
@@ -61,33 +74,61 @@ def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_
         )
     started = time.perf_counter()
     progress(f"{task}: {len(texts)} training comments from {len(files)} file(s)")
-    cv = None
+    cv = oof = folds = None
+    beta = None
+    classes = sorted(set(labels))
     if cv_folds and min(labels.count(label) for label in set(labels)) >= cv_folds:
         progress(f"{task}: {cv_folds}-fold cross-validation of the model (without the lexicon)…")
         step = time.perf_counter()
         folds = StratifiedKFold(n_splits=cv_folds, shuffle=True, random_state=13)
-        cv = metrics(task, labels, list(cross_val_predict(textmodel.build(params), texts, labels, cv=folds, n_jobs=1)))
+        oof, beta = _out_of_fold(textmodel.build(params), texts, labels, classes, folds, params)
+        cv = metrics(task, labels, [classes[j] for j in oof.argmax(axis=1)])
+        truth = np.array([classes.index(y) for y in labels])
+        cv["ece"] = evaluation.top_label_ece(oof.max(axis=1), oof.argmax(axis=1) == truth)
         progress(f"{task}: cross-validated {HEADLINE[task]} {cv[HEADLINE[task]]} ({time.perf_counter() - step:.1f} s)")
     progress(f"{task}: fitting on all {len(texts)} training comments…")
     step = time.perf_counter()
+    # the vocabulary and idf come from every labelled training text, whatever its task: models
+    # trained on the same files share one feature space, and a comment is featurised once for all
+    space_texts = corpus.space_texts(data_paths)
     if task == vocab.INCIVILITY:
         pipeline = textmodel.WithCategories(textmodel.build(params), vocab.CATEGORIES, params["C"])
-        pipeline.fit(texts, labels, corpus.categories_of(data_paths))
+        pipeline.fit(texts, labels, corpus.categories_of(data_paths), space_texts=space_texts)
     else:
-        pipeline = textmodel.build(params).fit(texts, labels)
+        pipeline = textmodel.fit(textmodel.build(params), texts, labels, space_texts)
+    if beta is not None:
+        calibration.scale(pipeline.named_steps["clf"], beta)
+        progress(f"{task}: calibrated: inverse temperature {beta} (fitted on the out-of-fold scores)")
     textmodel.prepare(pipeline)
     progress(f"{task}: fitted ({time.perf_counter() - step:.1f} s)")
     version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     task_dir = Path(models_dir) / task
     task_dir.mkdir(parents=True, exist_ok=True)
-    artefact = task_dir / f"{version}.joblib"
-    joblib.dump(pipeline, artefact, compress=3)
-    meta = {"task": task, "version": version, "file": artefact.name, "labels": LABELS[task]}
-    model = LoadedModel(task, meta, pipeline)
+    if linear.exportable(pipeline):  # numpy arrays, loaded without unpickling
+        artefact, fmt = task_dir / f"{version}.npz", linear.FORMAT
+        linear.save(pipeline, artefact)
+        served = linear.load(artefact)  # evaluated and canaried as it will be served
+    else:  # a classifier the served form does not cover (bench/compare_models.py's svm, cnb, hashing)
+        artefact, fmt, served = task_dir / f"{version}.joblib", "joblib", pipeline  # type: ignore[assignment]
+        joblib.dump(pipeline, artefact, compress=3)
+    meta = {"task": task, "version": version, "file": artefact.name, "format": fmt, "labels": LABELS[task]}
+    head = sentence_encoder = None
+    if task == vocab.STANCE and oof is not None:
+        sentence_encoder, note = open_encoder(encoder)
+        if sentence_encoder is None:
+            progress(f"stance: no encoder head: the encoder is {note}")
+        else:
+            head, spec = encoder_head.train_head(
+                texts, labels, classes, oof, folds, cache_dir or corpus_cache_dir(), sentence_encoder, progress
+            )
+            head_file = task_dir / f"{version}.encoder.joblib"
+            joblib.dump(head, head_file, compress=3)
+            meta["encoder"] = dict(spec, file=head_file.name, sha256=sha256_file(head_file))
+    model = LoadedModel(task, meta, served, head)
     test = None
     if test_path and test_path.exists():
         progress(f"{task}: scoring the served output on the test split {corpus.display_path(test_path)}…")
-        test = evaluate_model(model, task, [test_path])
+        test = evaluate_model(model, task, [test_path], sentence_encoder)
     meta.update(
         {
             "sha256": sha256_file(artefact),
@@ -101,6 +142,15 @@ def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_
             ),
             "code_version": _code_version(),
             "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
+            "calibration": (
+                {
+                    "method": "temperature",
+                    "inverse_temperature": beta,
+                    "fitted_on": f"{cv_folds}-fold out-of-fold scores",
+                }
+                if beta is not None
+                else None
+            ),
             "metrics": {"cross_validation": cv, "test": test},
             "train_seconds": round(time.perf_counter() - started, 2),
             "size_bytes": artefact.stat().st_size,
@@ -109,9 +159,26 @@ def train(task, data_paths, test_path, models_dir, force=False, params=None, cv_
     )
     write_json_atomic(task_dir / f"{version}.json", meta)
     load_verified(task_dir, version)  # what was written must verify before anyone may serve it
-    meta["promoted"], meta["promotion_note"] = _promote(task, meta, models_dir, force, test_path)
+    meta["promoted"], meta["promotion_note"] = _promote(task, meta, models_dir, force, test_path, sentence_encoder)
     write_json_atomic(task_dir / f"{version}.json", meta)
     return meta
+
+
+def _out_of_fold(model, texts, labels, classes, folds, params):
+    """Out-of-fold probabilities (columns in ``classes`` order) and the inverse temperature that
+    calibrates them (None for a classifier without decision values: not calibrated)."""
+    if params.get("classifier", "lr") != "lr":
+        return cross_val_predict(model, texts, labels, cv=folds, n_jobs=1, method="predict_proba"), None
+    logits = cross_val_predict(model, texts, labels, cv=folds, n_jobs=1, method="decision_function")
+    truth = np.array([classes.index(y) for y in labels])
+    beta = calibration.fit_temperature(logits, truth)
+    return calibration.probabilities(logits, beta), beta
+
+
+def corpus_cache_dir() -> Path:
+    from moderation.config import PROJECT_ROOT
+
+    return PROJECT_ROOT / ".cache"
 
 
 def _code_version():
@@ -146,7 +213,7 @@ def _canaries(model, texts, labels, per_label=2):
     return canaries
 
 
-def _promote(task, meta, models_dir, force, test_path):
+def _promote(task, meta, models_dir, force, test_path, sentence_encoder=None):
     """Make the new version current unless it is worse than the current one on the same test split."""
     store = ModelStore(models_dir)
     current_version = store.pointer(task).get("version")
@@ -162,7 +229,7 @@ def _promote(task, meta, models_dir, force, test_path):
             if not meta["metrics"].get("test"):
                 return False, "not promoted: no test split to compare on; use --force to promote anyway"
             new_score = meta["metrics"]["test"][HEADLINE[task]]
-            old_score = evaluate_model(current, task, [test_path])[HEADLINE[task]]
+            old_score = evaluate_model(current, task, [test_path], sentence_encoder)[HEADLINE[task]]
             if new_score < old_score:
                 return False, f"not promoted: {HEADLINE[task]} {new_score} < current {old_score} on the same test split"
             note = f"promoted: {HEADLINE[task]} {new_score} >= current {old_score} on the same test split"

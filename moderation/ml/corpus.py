@@ -96,6 +96,17 @@ def labelled(paths, task) -> tuple[list[str], list[str], list[dict]]:
     return texts, labels, files
 
 
+def space_texts(paths) -> list[str]:
+    """Every text in ``paths`` labelled for any task: what the shared vocabulary and idf are fitted on."""
+    tasks = ("stance", "incivility")
+    return [
+        row["text"]
+        for path in paths
+        for row in read_rows(path)
+        if row.get("text") and any(label_of(row, task) is not None for task in tasks)
+    ]
+
+
 def categories_of(paths) -> list[list[str]]:
     """The incivility categories of every row with an incivility label, in the order of ``labelled``."""
     return [

@@ -8,8 +8,6 @@ the largest positive sums are the evidence the moderator queue shows.
 """
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.naive_bayes import ComplementNB
 
 from moderation.analysis import Evidence
 from moderation.ml.features import WORD, analyzer_of, feature_index, feature_names, featurize
@@ -55,8 +53,11 @@ def evidence_rows(model, texts, x, label_indices, wanted, k=5) -> list[list[Evid
     analyzer = analyzer_of(model)
     if not len(wanted) or analyzer is None:  # not built by moderation.ml.textmodel: no evidence
         return out
-    names = feature_names(model.named_steps["features"])
-    weights = _evidence_weights(model.named_steps["clf"])
+    if hasattr(model, "space"):  # a served model (moderation.ml.linear)
+        names, weights = model.space.names, model.evidence_weights()
+    else:
+        names = feature_names(model.named_steps["features"])
+        weights = _evidence_weights(model.named_steps["clf"])
     if weights is None:
         return out
     if names is None:
@@ -99,6 +100,9 @@ def _evidence_weights(clf):
     cached = clf.__dict__.get("_evidence_weights")
     if cached is not None:
         return cached
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.naive_bayes import ComplementNB
+
     if isinstance(clf, CalibratedClassifierCV):
         coefs = [c.estimator.coef_ for c in clf.calibrated_classifiers_ if hasattr(c.estimator, "coef_")]
         coef = np.mean(coefs, axis=0) if coefs else None

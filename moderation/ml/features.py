@@ -11,9 +11,10 @@ import re
 from collections import Counter
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import Pipeline
+
+# scikit-learn and scipy are imported where they are needed (training, the older
+# pickled models): the serving path (moderation.ml.linear) needs only numpy, so a
+# worker starts without importing them.
 
 WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W\d_]+)?|[@#]\w+")
 SUFFIXES = frozenset(
@@ -154,6 +155,8 @@ class Rows:
 
     @classmethod
     def of(cls, matrix) -> "Rows":
+        from scipy import sparse
+
         matrix = sparse.csr_matrix(matrix)
         return cls(matrix.indptr.astype(np.int64), matrix.indices, matrix.data.astype(np.float64), matrix.shape[1])
 
@@ -179,6 +182,8 @@ class Rows:
         return np.column_stack([np.bincount(rows, weights=self.data * w[self.indices], minlength=n) for w in weights])
 
     def csr(self):
+        from scipy import sparse
+
         return sparse.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
 
 
@@ -188,7 +193,13 @@ def featurize(model, texts: list[str]) -> Rows:
     For the usual vectorizer (a vocabulary, sublinear tf, idf, l2 norm) this is the
     same matrix ``transform`` gives, built without scikit-learn's per-call checks,
     which cost more than the arithmetic for one comment (tests/test_textmodel.py
-    holds the two equal)."""
+    holds the two equal).  A served model (moderation.ml.linear) asks its feature
+    space, which keeps the last batch: the second task reads the same rows."""
+    space = getattr(model, "space", None)
+    if space is not None:
+        return space.rows(texts)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     features = model.named_steps["features"]
     if not (
         isinstance(features, TfidfVectorizer)
@@ -220,6 +231,8 @@ def featurize(model, texts: list[str]) -> Rows:
 def feature_names(features):
     """Feature names by column (None for hashing), kept on the vectorizer after the first
     call; ``prepare`` computes them before an artefact is written, so serving never waits."""
+    from sklearn.pipeline import Pipeline
+
     if isinstance(features, Pipeline):
         return None
     names = getattr(features, "evidence_names_", None)
@@ -229,6 +242,11 @@ def feature_names(features):
 
 
 def analyzer_of(pipeline) -> Tokens | None:
+    space = getattr(pipeline, "space", None)
+    if space is not None:
+        return space.analyzer
+    from sklearn.pipeline import Pipeline
+
     features = pipeline.named_steps["features"]
     if isinstance(features, Pipeline):
         features = features.named_steps.get("hash")
@@ -237,6 +255,8 @@ def analyzer_of(pipeline) -> Tokens | None:
 
 
 def feature_index(features):
+    from sklearn.pipeline import Pipeline
+
     if isinstance(features, Pipeline):
         hasher = features.named_steps["hash"]
         n = hasher.n_features

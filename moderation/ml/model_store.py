@@ -1,66 +1,62 @@
 """Loads, verifies and hot-reloads the trained models in ``models/<task>/``.
 
-Layout: ``<version>.joblib`` (the fitted scikit-learn pipeline), ``<version>.json``
-(its metadata: sha256, versions, labels, canaries, metrics) and ``current.json``
-(``{"version": ..., "history": [...]}``), rewritten atomically.  joblib files are
-pickles, so a file is only unpickled after its sha256 matches the metadata the
-project recorded; a model that fails any check is refused and the previous one
-keeps serving.
+Layout: ``<version>.npz`` (the model as numpy arrays, moderation.ml.linear;
+read without unpickling, so a worker is ready in a fraction of a second) or,
+for models trained before it and for classifiers it does not cover,
+``<version>.joblib`` (a pickled scikit-learn pipeline); ``<version>.json`` (its
+metadata: sha256, format, versions, labels, canaries, metrics) and
+``current.json`` (``{"version": ..., "history": [...]}``), rewritten atomically.
+A file is only read after its sha256 matches the metadata the project recorded;
+a model that fails any check is refused and the previous one keeps serving.
 """
 
-import hashlib
 import json
 import logging
-import os
-import re
-import sys
-import tempfile
 import threading
 import time
-import warnings
+import weakref
 from pathlib import Path
 
-import joblib
-import sklearn
-
+from moderation.ml import linear
+from moderation.ml.artefacts import (
+    VERSION_NAME,  # noqa: F401 (the model store's vocabulary, imported from here)
+    ModelError,
+    check_version,
+    encoder_head,
+    inside,
+    load_pickle,
+    runtime_versions,
+    sha256_file,
+    write_json_atomic,
+)
+from moderation.ml.encoder import open_encoder
 from moderation.vocabulary import TASKS
 
+__all__ = [  # the artefact helpers are the model store's vocabulary too
+    "LoadedModel",
+    "ModelError",
+    "ModelStore",
+    "check_version",
+    "inside",
+    "load_verified",
+    "runtime_versions",
+    "sha256_file",
+    "write_json_atomic",
+]
 log = logging.getLogger(__name__)
-VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
-FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,150}")
-
-
-class ModelError(Exception):
-    """A model artefact that must not be served."""
-
-
-def sha256_file(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def write_json_atomic(path: Path, data) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, indent=2)
-        f.write("\n")
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
 
 
 class LoadedModel:
     """A verified model: the estimator plus its metadata."""
 
-    def __init__(self, task, meta, estimator):
+    def __init__(self, task, meta, estimator, encoder_head=None):
         self.task = task
         self.meta = meta
         self.estimator = estimator
         self.version = meta["version"]
         self.labels = list(meta["labels"])
+        # the second tier (stance): a classifier of sentence-encoder embeddings, see plugins/encoder.py
+        self.encoder_head = encoder_head
 
     def predict_proba(self, texts):
         """One ``{label: probability}`` dict per text."""
@@ -72,27 +68,10 @@ class LoadedModel:
         return self.predict_proba([text])[0]
 
 
-def check_version(version) -> str:
-    """A version name is a plain identifier (``20261122T134149893971Z``): no path, no ``..``."""
-    if not isinstance(version, str) or not VERSION_NAME.fullmatch(version):
-        raise ModelError(f"{str(version)[:80]!r} is not a version name (letters, digits, '_' and '-' only)")
-    return version
-
-
-def inside(task_dir: Path, name) -> Path:
-    """``task_dir / name`` if ``name`` is a plain file name that stays in ``task_dir``
-    (symbolic links followed), else ModelError: nothing outside it is ever opened."""
-    if not isinstance(name, str) or not FILE_NAME.fullmatch(name):
-        raise ModelError(f"{task_dir.name}: {str(name)[:80]!r} is not a plain file name in the model folder")
-    path = task_dir / name
-    if not path.resolve().is_relative_to(task_dir.resolve()):
-        raise ModelError(f"{task_dir.name}: {name} points outside the model folder")
-    return path
-
-
-def load_verified(task_dir: Path, version: str) -> LoadedModel:
+def load_verified(task_dir: Path, version: str, spaces: dict | None = None) -> LoadedModel:
     """Load ``version`` from ``task_dir`` or raise ModelError saying why not.
-    The version name and the artefact's file name are checked before anything is read."""
+    The version name and the artefact's file name are checked before anything is read.
+    ``spaces``: feature spaces already loaded (moderation.ml.linear), shared when they match."""
     if not version:
         raise ModelError(
             f"no {task_dir.name} model: no version is active; train one (moderation train --task {task_dir.name})"
@@ -113,21 +92,20 @@ def load_verified(task_dir: Path, version: str) -> LoadedModel:
         raise ModelError(
             f"{artefact}: sha256 {digest[:12]}… does not match the recorded {str(meta.get('sha256'))[:12]}…"
         )
-    if meta.get("sklearn_version") != sklearn.__version__:
-        raise ModelError(
-            f"{artefact}: trained with scikit-learn {meta.get('sklearn_version')}, "
-            f"this service runs {sklearn.__version__}; retrain it"
-        )
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # InconsistentVersionWarning and friends refuse the model
+    fmt = meta.get("format", "joblib")
+    if fmt not in (linear.FORMAT, "joblib"):
+        raise ModelError(f"{artefact}: unknown artefact format {fmt!r}; this service reads {linear.FORMAT} and joblib")
+    if fmt == linear.FORMAT:
         try:
-            estimator = joblib.load(artefact)
+            estimator = linear.load(artefact, spaces)
         except Exception as exc:
             raise ModelError(f"{artefact}: could not be loaded ({type(exc).__name__}: {exc})") from exc
+    else:
+        estimator = load_pickle(artefact, meta)
     classes = sorted(str(c) for c in getattr(estimator, "classes_", []))
     if classes != sorted(meta.get("labels", [])):
         raise ModelError(f"{artefact}: labels {classes} do not match the metadata's {sorted(meta.get('labels', []))}")
-    model = LoadedModel(task_dir.name, meta, estimator)
+    model = LoadedModel(task_dir.name, meta, estimator, encoder_head(task_dir, meta))
     for canary in meta.get("canaries", []):
         scores = model.scores(canary["text"])
         label = max(scores, key=scores.get)
@@ -144,18 +122,40 @@ class ModelStore:
     worker within a few seconds without a restart.
     """
 
-    def __init__(self, root, reload_seconds=3.0):
+    def __init__(self, root, reload_seconds=3.0, encoder="on", encoder_threads=None):
         self.root = Path(root)
         self.reload_seconds = reload_seconds
+        self.encoder_setting = encoder
+        self.encoder_threads = encoder_threads
+        self._encoder = None
+        self._encoder_opened = False
         self._models = {}
         self._pointer_stamp = {}
         self._checked = {}
         self.errors = {}
         self._lock = threading.Lock()
+        self._spaces = weakref.WeakValueDictionary()  # feature spaces the loaded models share
 
     def get(self, task):
         """The model serving ``task`` now, or None (then ``errors[task]`` says why)."""
         return self._models.get(task)
+
+    def encoder(self):
+        """The sentence encoder (moderation.ml.encoder), opened once; None when off or
+        unavailable, and then ``errors["encoder"]`` says why."""
+        if not self._encoder_opened:
+            with self._lock:
+                if not self._encoder_opened:
+                    self._encoder, note = open_encoder(self.encoder_setting, self.encoder_threads)
+                    if self._encoder is None:
+                        self.errors["encoder"] = note
+                        (log.info if note.startswith("off") else log.warning)("sentence encoder %s", note)
+                    self._encoder_opened = True
+        return self._encoder
+
+    def encoder_status(self) -> str:
+        encoder = self.encoder()
+        return f"ok: {encoder.name}" if encoder else self.errors.get("encoder", "unavailable")
 
     def poll(self, force=False) -> None:
         """Reload any task whose ``current.json`` moved; at most every ``reload_seconds``.
@@ -187,7 +187,7 @@ class ModelStore:
                 version = json.loads(pointer.read_text(encoding="utf-8"))["version"]
                 current = self._models.get(task)
                 if current is None or current.version != version:
-                    self._models[task] = load_verified(self.root / task, version)
+                    self._models[task] = load_verified(self.root / task, version, self._spaces)
                     log.info("serving %s model %s", task, version)
                 self.errors.pop(task, None)
             except (ModelError, OSError, ValueError, KeyError) as exc:
@@ -241,21 +241,9 @@ class ModelStore:
         return previous
 
     def status(self) -> dict:
-        out = {}
+        out: dict = {}
         for task in TASKS:
             model = self._models.get(task)
             out[task] = {"version": model.version if model else None, "error": self.errors.get(task)}
+        out["encoder"] = self.encoder_status()
         return out
-
-
-def runtime_versions() -> dict:
-    import numpy
-    import scipy
-
-    return {
-        "python": sys.version.split()[0],
-        "sklearn": sklearn.__version__,
-        "numpy": numpy.__version__,
-        "scipy": scipy.__version__,
-        "joblib": joblib.__version__,
-    }

@@ -15,9 +15,9 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
-from moderation.ml import evidence
 from moderation.ml import features as text_features
-from moderation.ml.features import Tokens, featurize
+from moderation.ml.features import Tokens, featurize  # noqa: F401  (re-exported)
+from moderation.ml.scoring import predict, probabilities  # noqa: F401  (re-exported)
 
 BASE_PARAMS = {
     "vectorizer": "tfidf",  # "tfidf" (a vocabulary) or "hashing" (2**20 buckets, no vocabulary)
@@ -63,6 +63,16 @@ def build(params: dict | None = None) -> Pipeline:
     return Pipeline([("features", features), ("clf", _classifier(p))])
 
 
+def fit(pipeline: Pipeline, texts, labels, space_texts=None) -> Pipeline:
+    """Fit ``pipeline``; with ``space_texts``, its vocabulary and idf come from those texts
+    (a feature space shared with the other task's model), the classifier from ``texts``."""
+    if not space_texts:
+        return pipeline.fit(texts, labels)
+    features = pipeline.named_steps["features"].fit(space_texts)
+    pipeline.named_steps["clf"].fit(features.transform(texts), labels)
+    return pipeline
+
+
 def _classifier(p):
     weight = "balanced" if p["balanced"] else None
     if p["classifier"] == "svm":
@@ -89,8 +99,8 @@ class WithCategories:
         self.C = C
         self.categories = None
 
-    def fit(self, texts, labels, category_lists):
-        self.pipeline.fit(texts, labels)
+    def fit(self, texts, labels, category_lists, space_texts=None):
+        fit(self.pipeline, texts, labels, space_texts)
         rows = [i for i, cats in enumerate(category_lists) if cats]
         self.categories = {}
         if rows:
@@ -129,31 +139,6 @@ class _Single:
 
     def __init__(self, clf):
         self.named_steps = {"clf": clf}
-
-
-def probabilities(model, x: text_features.Rows):
-    """One row per text, columns in ``model.classes_`` order.  For logistic regression
-    computed directly (softmax, or the logistic function for two classes), which
-    skips scikit-learn's per-call checks; tests hold it equal to ``predict_proba``."""
-    clf = model.named_steps["clf"]
-    if type(clf) is not LogisticRegression:
-        return clf.predict_proba(x.csr())
-    scores = x.dot(clf.coef_) + clf.intercept_
-    if scores.shape[1] == 1:
-        positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
-        return np.column_stack([1.0 - positive, positive])
-    scores = np.exp(scores - scores.max(axis=1, keepdims=True))
-    return scores / scores.sum(axis=1, keepdims=True)
-
-
-def predict(model, texts: list[str], evidence_for=None, k: int = 5):
-    """Probabilities (one row per text, columns in ``classes_`` order) and, for the
-    texts whose index is in ``evidence_for`` (default: all), the words that pushed
-    each towards its predicted label; the texts are featurised once."""
-    x = featurize(model, texts)
-    probs = probabilities(model, x)
-    wanted = range(len(texts)) if evidence_for is None else evidence_for
-    return probs, evidence.evidence_rows(model, texts, x, np.argmax(probs, axis=1), wanted, k)
 
 
 def prepare(model):

@@ -1,22 +1,27 @@
 """Moderator sign-in: the login page, sessions, CSRF tokens and page security headers.
 
-Sessions are Flask's signed cookies: HttpOnly, SameSite=Lax, and Secure unless
-the page is served over plain http to localhost (``SECURE_COOKIES``: "auto",
-or "1"/"0" to force).  Every state-changing request to the moderator pages
+The session cookie (Flask's signed cookie: HttpOnly, SameSite=Lax, and Secure
+unless the page is served over plain http to localhost; ``SECURE_COOKIES``:
+"auto", or "1"/"0" to force) carries a random token of a server-side session
+(``storage.sessions``): logout, a password change and "sign out everywhere" end
+it, and it ends ``SESSION_LIFETIME`` after sign-in however active it is.
+Wrong passwords are slowed per client, per account and per (account, client)
+(``storage.login_throttle``) without locking the account: the owner signing in
+from another client is not refused because of a stranger's guesses.  Every state-changing request to the moderator pages
 carries the session's CSRF token, as a form field or an ``X-CSRF-Token`` header.
 """
 
 import functools
 import hmac
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 from moderation import vocabulary as vocab
-from moderation.storage import accounts
+from moderation.storage import accounts, login_throttle, sessions
 from moderation.web import service
 
 bp = Blueprint("auth", __name__)
@@ -24,6 +29,9 @@ bp = Blueprint("auth", __name__)
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SESSION_LIFETIME = timedelta(hours=12)  # a working day; then log in again
+# (key kind, attempts before a block, seconds blocked; then one attempt per block)
+THROTTLES = (("client", 20, 60.0), ("pair", 5, 60.0), ("account", 50, 60.0))
+THROTTLED = "Te veel pogingen om in te loggen. Wacht een minuut en probeer het dan opnieuw."
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -112,9 +120,11 @@ def failure(status, message):
 def current_moderator() -> dict | None:
     if "moderator" not in g:
         moderator = None
-        moderator_id = session.get("moderator_id")
-        if moderator_id is not None:
-            moderator = accounts.get(service.current().db, moderator_id)
+        if session.get("sid") is not None or session.get("moderator_id") is not None:
+            db = service.current().db
+            moderator_id = sessions.moderator_of(db, session.get("sid"))
+            if moderator_id is not None and moderator_id == session.get("moderator_id"):
+                moderator = accounts.get(db, moderator_id)
             if moderator is None or not hmac.compare_digest(moderator["password_stamp"], session.get("stamp", "")):
                 session.clear()
                 moderator = None
@@ -154,6 +164,8 @@ def safe_next(target: str | None) -> str:
     default = url_for("queue.pending")
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in target):  # CR/LF, spaces, controls: never into a header
+        return default
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else default
 
@@ -174,29 +186,56 @@ def login():
             return redirect(next_url)
         return render_template("login.html", next=next_url, email="")
     email = request.form.get("email", "")
-    moderator, locked_until = accounts.authenticate(service.current().db, email, request.form.get("password", ""))
+    password = request.form.get("password", "")
+    db = service.current().db
+    address = accounts.normalise_email(email)[:320]
+    if not _may_try(db, address):
+        accounts.spend_a_hash_check(password)  # as long as a real attempt: a block tells nothing
+        current_app.logger.warning("throttled moderator login for %r from %s", address, request.remote_addr)
+        return render_template("login.html", next=next_url, email=email, error=THROTTLED), 429
+    moderator = accounts.authenticate(db, email, password)
     if moderator is None:
-        if locked_until is not None:
-            minutes = max(1, round((locked_until - datetime.now(UTC)).total_seconds() / 60))
-            message = (
-                f"Te veel mislukte pogingen. Dit account is tijdelijk geblokkeerd; probeer het over "
-                f"{minutes} {'minuut' if minutes == 1 else 'minuten'} opnieuw."
-            )
-            status = 429
-        else:
-            message, status = "Dit e-mailadres en wachtwoord horen niet bij elkaar.", 401
-        current_app.logger.warning("failed moderator login for %r", accounts.normalise_email(email)[:320])
-        return render_template("login.html", next=next_url, email=email, error=message), status
+        current_app.logger.warning("failed moderator login for %r from %s", address, request.remote_addr)
+        message = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
+        return render_template("login.html", next=next_url, email=email, error=message), 401
+    login_throttle.clear(db, *(key for key, _, _ in _throttle_keys(address) if not key.startswith("client:")))
     session.clear()  # a fresh session on sign-in: no fixation
     session.permanent = True
-    session.update(moderator_id=moderator["id"], stamp=moderator["password_stamp"], csrf=secrets.token_urlsafe(32))
+    session.update(
+        sid=sessions.start(db, moderator["id"], SESSION_LIFETIME),
+        moderator_id=moderator["id"],
+        stamp=moderator["password_stamp"],
+        csrf=secrets.token_urlsafe(32),
+    )
     return redirect(next_url)
+
+
+def _throttle_keys(address):
+    client = request.remote_addr or "?"
+    keys = {"client": f"client:{client}", "pair": f"pair:{address}|{client}", "account": f"account:{address}"}
+    return [(keys[kind], limit, block) for kind, limit, block in THROTTLES]
+
+
+def _may_try(db, address) -> bool:
+    """Counts this attempt against every key, atomically per key; False when one is blocked."""
+    return all([login_throttle.reserve(db, key, limit, block) for key, limit, block in _throttle_keys(address)])
 
 
 @bp.post("/logout")
 def logout():
+    sessions.end(service.current().db, session.get("sid"))
     session.clear()
     flash("Je bent uitgelogd.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    """End every session of the signed-in moderator, on every device."""
+    ended = sessions.end_all(service.current().db, current_moderator()["id"])
+    session.clear()
+    flash(f"Je bent overal uitgelogd ({ended} {'sessie' if ended == 1 else 'sessies'}).", "info")
     return redirect(url_for("auth.login"))
 
 

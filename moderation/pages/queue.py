@@ -6,7 +6,7 @@ top, posting the same forms with ``Accept: application/json``.
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 
 from moderation import vocabulary as vocab
 from moderation.pages import wording
@@ -27,6 +27,7 @@ from moderation.storage import audit as reports
 from moderation.storage import canned, explanations
 from moderation.storage import review_queue as review
 from moderation.web import service
+from moderation.web.routing import MAX_ID
 
 bp = Blueprint("queue", __name__)
 bp.before_request(check_csrf)
@@ -66,11 +67,23 @@ def _actor():
     return current_moderator()["email"]
 
 
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+
+
 def _day(value):
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        abort(make_response(failure(400, f"Kies een datum tussen {FIRST_DAY:%d-%m-%Y} en {LAST_DAY:%d-%m-%Y}.")))
+    return day
+
+
+def _id_arg(name):
+    """An id from the query string; one no id column can hold matches nothing, like an unknown one."""
+    value = request.args.get(name, type=int)
+    return value if value is None or 0 <= value <= MAX_ID else 0
 
 
 def _local_midnight(day):
@@ -81,8 +94,8 @@ def _filters() -> review.Filters:
     a = request.args
     since, until = _day(a.get("van")), _day(a.get("tot"))
     return review.Filters(
-        site_id=a.get("site", type=int),
-        article_id=a.get("artikel", type=int),
+        site_id=_id_arg("site"),
+        article_id=_id_arg("artikel"),
         stance=a.get("stance") if a.get("stance") in wording.STANCES else None,
         uncivil={"ja": True, "nee": False}.get(a.get("onbeschoft", "")),
         category=a.get("categorie") if a.get("categorie") in wording.CATEGORIES else None,
@@ -157,7 +170,7 @@ def decide_one(comment_id):
 @bp.post("/decisions")
 @login_required
 def decide_many():
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    ids = [int(v) for v in request.form.getlist("ids") if v.isascii() and v.isdigit() and int(v) <= MAX_ID]
     if not ids:
         return _answer(400, "Selecteer eerst een of meer reacties.")
     if len(ids) > 200:
@@ -271,7 +284,7 @@ def audit():
 @bp.get("/articles")
 @login_required
 def articles():
-    result = reports.articles(_db(), _sites(), before=request.args.get("voor", type=int))
+    result = reports.articles(_db(), _sites(), before=_id_arg("voor"))
     return render_template("articles.html", result=result, counts=review.counts(_db(), _sites()))
 
 

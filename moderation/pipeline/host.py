@@ -13,8 +13,32 @@ DEFAULT_PLUGINS = (
     "plugins.incivility",
     "plugins.tags",
     "plugins.policy",
+    "plugins.encoder",
 )
 ENTRY_POINT_GROUP = "moderation"
+
+
+def is_builtin(plugin) -> bool:
+    """A built-in plugin (trusted and fast: the pipeline runs it in-line)."""
+    return getattr(plugin, "__name__", None) in DEFAULT_PLUGINS
+
+
+def display_name(plugin, registered: str | None = None) -> str:
+    """A name a person can read: the registered one, unless pluggy made it up (``id(plugin)``),
+    else the plugin's module or class."""
+    if registered and not registered.isdigit():
+        return registered
+    if isinstance(getattr(plugin, "__name__", None), str):
+        return plugin.__name__
+    return f"{type(plugin).__module__}.{type(plugin).__qualname__}"
+
+
+def _unique(pm, name):
+    candidate, n = name, 1
+    while pm.get_plugin(candidate) is not None or pm.is_blocked(candidate):
+        n += 1
+        candidate = f"{name}#{n}"
+    return candidate
 
 
 def short_name(module_name: str) -> str:
@@ -41,7 +65,7 @@ def build_manager(enabled=(), disabled=(), extra=()) -> pluggy.PluginManager:
     else:
         _load_selected_entrypoints(pm, keep)
     for plugin in extra:
-        pm.register(plugin)
+        pm.register(plugin, name=_unique(pm, display_name(plugin)))
     pm.check_pending()
     return pm
 

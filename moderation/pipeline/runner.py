@@ -3,29 +3,51 @@
 pluggy stops calling implementations once one raises, so the pipeline calls
 each ``moderation_analyze`` implementation on its own: a plugin that raises or
 runs past the budget becomes an entry in ``analysis["errors"]``, the others
-still run, and the comment goes to a human.
+still run, and the comment goes to a human.  Every failure is logged with its
+traceback and the plugin's name.
+
+The built-in plugins (``host.DEFAULT_PLUGINS``) are trusted and fast: they run
+in-line, with no thread hop.  A third-party plugin runs under its own
+``guard.Guard`` (a daemon thread per call, a cap on hung calls, a circuit
+breaker), so a plugin that hangs cannot starve the others.
 """
 
-import concurrent.futures
+import logging
 import time
 
+from moderation.pipeline import host
+from moderation.pipeline.guard import BudgetExceeded, Guard, GuardRefused
 from moderation.vocabulary import STATUSES
+
+log = logging.getLogger(__name__)
 
 
 class PluginFailure(Exception):
-    pass
+    """A plugin call that failed; ``final``: retrying comment by comment would not help
+    (over budget, or not run at all)."""
+
+    def __init__(self, message, final=False):
+        super().__init__(message)
+        self.final = final
 
 
 class Pipeline:
-    def __init__(self, pm, models, config, workers=8):
+    def __init__(self, pm, models, config, workers=None):  # workers: ignored (there is no shared pool now)
         self.pm = pm
         self.models = models
         self.config = config
         self.budget = config.get("PLUGIN_BUDGET_MS", 500) / 1000.0
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="plugin")
+        self.max_hung = int(config.get("PLUGIN_MAX_HUNG", 4))
+        self._guards: dict[str, Guard] = {}
 
     def close(self):
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Nothing to shut down: hung third-party calls are daemon threads."""
+
+    def guard(self, name) -> Guard:
+        guard = self._guards.get(name)
+        if guard is None:
+            guard = self._guards.setdefault(name, Guard(name, max_hung=self.max_hung))
+        return guard
 
     def skipped(self, policy: dict | None) -> frozenset:
         """The plugins a site's policy leaves out (``policy["plugins"]``: those that apply; absent: all)."""
@@ -47,34 +69,56 @@ class Pipeline:
             for analysis, finding in zip(analyses, self._findings(impl, comments, analyses)):
                 if finding:
                     _merge(analysis, finding)
+        # the second tier: plugins that revise the merged analyses (e.g. the encoder, for comments in doubt);
+        # one that fails or runs out of time leaves the first tier's verdict, noted in "skipped", not "errors"
+        for impl in reversed(self.pm.hook.moderation_refine.get_hookimpls()):
+            if impl.plugin_name in skip:
+                continue
+            for analysis, finding in zip(analyses, self._findings(impl, comments, analyses, "skipped")):
+                if finding:
+                    _merge(analysis, finding, replace=True)
         return analyses
 
-    def _findings(self, impl, comments, analyses):
+    def _findings(self, impl, comments, analyses, record="errors"):
         try:
-            return self._call(impl, comments)
+            return self._call(impl, comments, analyses)
         except PluginFailure as failure:
-            if len(comments) == 1 or "budget" in str(failure):
+            log.error(
+                "plugin %s failed in %s on %d comment(s): %s",
+                _name(impl),
+                impl.function.__name__,
+                len(comments),
+                failure,
+                exc_info=failure.__cause__ or failure,
+            )
+            if len(comments) == 1 or failure.final:
                 for analysis in analyses:
-                    analysis["errors"].append(
-                        {"plugin": impl.plugin_name, "hook": "moderation_analyze", "error": str(failure)}
+                    analysis.setdefault(record, []).append(
+                        {"plugin": _name(impl), "hook": impl.function.__name__, "error": str(failure)}
                     )
                 return [None] * len(comments)
         # the batch failed: find the comments this plugin fails on, one by one
-        return [self._findings(impl, [c], [a])[0] for c, a in zip(comments, analyses)]
+        return [self._findings(impl, [c], [a], record)[0] for c, a in zip(comments, analyses)]
 
-    def _call(self, impl, comments):
-        kwargs = {"comments": comments, "models": self.models, "config": self.config}
+    def _call(self, impl, comments, analyses):
+        kwargs = {"comments": comments, "analyses": analyses, "models": self.models, "config": self.config}
         args = {name: kwargs[name] for name in impl.argnames if name in kwargs}
         budget = self.budget * max(1.0, len(comments) / 10)
         started = time.perf_counter()
-        future = self._pool.submit(impl.function, **args)
         try:
-            result = future.result(timeout=budget)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
-            raise PluginFailure(
-                f"exceeded the {budget * 1000:.0f} ms budget ({(time.perf_counter() - started) * 1000:.0f} ms)"
-            ) from None
+            if host.is_builtin(impl.plugin):
+                result = impl.function(**args)
+                elapsed = time.perf_counter() - started
+                if elapsed > budget:  # trusted: its result stands, but someone should look
+                    log.warning(
+                        "built-in plugin %s took %.0f ms (budget %.0f ms)", _name(impl), elapsed * 1e3, budget * 1e3
+                    )
+            else:
+                result = self.guard(impl.plugin_name).call(impl.function, args, budget)
+        except BudgetExceeded as exc:
+            raise PluginFailure(f"{exc} ({(time.perf_counter() - started) * 1000:.0f} ms)", final=True) from exc
+        except GuardRefused as exc:
+            raise PluginFailure(f"not run: {exc}", final=True) from exc
         except Exception as exc:
             raise PluginFailure(f"{type(exc).__name__}: {exc}") from exc
         if result is None:
@@ -84,28 +128,41 @@ class Pipeline:
         return result
 
     def decide(self, comment: dict, analysis: dict, policy: dict, skip=frozenset()) -> dict:
-        """The status for an analysed comment; any plugin error means a human looks."""
-        hook = self.pm.hook.moderation_decide
-        if skip:
-            hook = self.pm.subset_hook_caller("moderation_decide", [self.pm.get_plugin(name) for name in skip])
-        try:
-            decision = hook(comment=comment, analysis=analysis, policy=policy)
-        except Exception as exc:  # a broken policy plugin must not lose the comment
-            analysis["errors"].append(
-                {"plugin": "?", "hook": "moderation_decide", "error": f"{type(exc).__name__}: {exc}"}
-            )
-            decision = None
+        """The status for an analysed comment; any plugin error means a human looks.
+
+        The ``moderation_decide`` implementations are called one by one in pluggy's
+        order (the first non-None result wins), so a failing one is named."""
+        decision, by = self._first_decision(comment, analysis, policy, skip)
         decision = dict(decision or {"status": "pending", "urgent": False, "reason": "no policy decided"})
         if decision.get("status") not in STATUSES:
-            analysis["errors"].append(
-                {"plugin": "?", "hook": "moderation_decide", "error": f"invalid status {decision.get('status')!r}"}
-            )
+            error = f"invalid status {decision.get('status')!r}"
+            log.error("plugin %s failed in moderation_decide: %s", by, error)
+            analysis["errors"].append({"plugin": by, "hook": "moderation_decide", "error": error})
             decision["status"] = "pending"
         if analysis["errors"] and decision["status"] != "pending":
             decision.update(status="pending", reason="plugin error")
         decision.setdefault("urgent", False)
         decision.setdefault("reason", None)
         return decision
+
+    def _first_decision(self, comment, analysis, policy, skip):
+        kwargs = {"comment": comment, "analysis": analysis, "policy": policy}
+        for impl in reversed(self.pm.hook.moderation_decide.get_hookimpls()):
+            if impl.plugin_name in skip:
+                continue
+            try:
+                if getattr(impl, "hookwrapper", False) or getattr(impl, "wrapper", False):
+                    raise TypeError("moderation_decide does not support hook wrappers")
+                decision = impl.function(**{name: kwargs[name] for name in impl.argnames if name in kwargs})
+            except Exception as exc:  # a broken policy plugin must not lose the comment
+                log.error("plugin %s failed in moderation_decide", _name(impl), exc_info=exc)
+                analysis["errors"].append(
+                    {"plugin": _name(impl), "hook": "moderation_decide", "error": f"{type(exc).__name__}: {exc}"}
+                )
+                return None, _name(impl)
+            if decision is not None:
+                return decision, _name(impl)
+        return None, None
 
     def run(self, comments: list[dict], policy: dict) -> list[tuple[dict, dict]]:
         skip = self.skipped(policy)
@@ -115,11 +172,15 @@ class Pipeline:
         ]
 
 
-def _merge(analysis, finding):
+def _merge(analysis, finding, replace=False):
     for key in ("stance", "incivility"):
-        if finding.get(key) is not None and analysis[key] is None:
+        if finding.get(key) is not None and (replace or analysis[key] is None):
             analysis[key] = finding[key]
     for tag in finding.get("tags") or ():
         if tag not in analysis["tags"]:
             analysis["tags"].append(tag)
     analysis["models"].update(finding.get("models") or {})
+
+
+def _name(impl) -> str:
+    return host.display_name(impl.plugin, impl.plugin_name)

@@ -1,24 +1,20 @@
-"""Moderator accounts: storage, password hashing and the failed-login brake.
+"""Moderator accounts: storage and password hashing (werkzeug's scrypt).
 
-Passwords are hashed with werkzeug's scrypt.  After ``FREE_ATTEMPTS`` wrong
-passwords in a row an account is locked for a while, doubling with every
-further failure up to ``MAX_LOCK``; a good password resets the count.
+Guessing is slowed by ``login_throttle`` (per client, per account, per pair), not
+by locking accounts: a stranger's wrong guesses cannot lock the owner out.
 """
 
 import hashlib
-from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from moderation import vocabulary as vocab
+from moderation.storage import passwords, sessions
 from moderation.storage.tables import Moderator, Site
 
 ROLES = vocab.ROLES
-MIN_PASSWORD_LENGTH = 10
-FREE_ATTEMPTS = 5
-FIRST_LOCK = timedelta(seconds=30)
-MAX_LOCK = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 # checked against when the e-mail is unknown, so both cases take as long
 _DUMMY_HASH = generate_password_hash("not-a-real-password-0000")
 
@@ -31,9 +27,10 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def check_password_strength(password: str):
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+def check_password_strength(password: str, email: str = ""):
+    problem = passwords.problem(password, email)
+    if problem:
+        raise AccountError(problem)
 
 
 def create(db, email, password, role=vocab.MODERATOR, site_names=None) -> dict:
@@ -43,7 +40,7 @@ def create(db, email, password, role=vocab.MODERATOR, site_names=None) -> dict:
         raise AccountError(f"{email!r} is not an e-mail address")
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
-    check_password_strength(password)
+    check_password_strength(password, email)
     with db.session() as s:
         if s.scalar(select(Moderator.id).where(Moderator.email == email)) is not None:
             raise AccountError(f"a moderator {email} already exists")
@@ -66,7 +63,7 @@ def _site_ids(session, names) -> list[int]:
 
 def set_password(db, email, password) -> dict:
     """A new password; it also lifts a lock and ends every open session of the account."""
-    check_password_strength(password)
+    check_password_strength(password, normalise_email(email))
     with db.session() as s:
         moderator = s.scalar(select(Moderator).where(Moderator.email == normalise_email(email)))
         if moderator is None:
@@ -74,7 +71,9 @@ def set_password(db, email, password) -> dict:
         moderator.password_hash = generate_password_hash(password)
         moderator.failed_logins = 0
         moderator.locked_until = None
-        return _view(moderator)
+        view = _view(moderator)
+    sessions.end_all(db, view["id"])
+    return view
 
 
 def list_all(db) -> list[dict]:
@@ -88,29 +87,22 @@ def get(db, moderator_id) -> dict | None:
         return _view(moderator) if moderator else None
 
 
-def authenticate(db, email, password, now=None) -> tuple[dict | None, datetime | None]:
-    """``(moderator, None)`` on success; ``(None, locked_until)`` otherwise.
-
-    A locked account refuses even the right password until the lock ends.
-    """
-    now = now or datetime.now(UTC)
+def authenticate(db, email, password) -> dict | None:
+    """The moderator when the password is right, else None.  An unknown address
+    costs the same hash check as a known one, so the two cannot be told apart."""
     with db.session() as s:
-        moderator = s.scalar(select(Moderator).where(Moderator.email == normalise_email(email)).with_for_update())
+        moderator = s.scalar(select(Moderator).where(Moderator.email == normalise_email(email)))
         if moderator is None:
             check_password_hash(_DUMMY_HASH, password or "")
-            return None, None
-        locked = moderator.locked_until
-        if locked and locked > now:
-            return None, locked
+            return None
         if check_password_hash(moderator.password_hash, password or ""):
-            moderator.failed_logins = 0
-            moderator.locked_until = None
-            return _view(moderator), None
-        moderator.failed_logins = (moderator.failed_logins or 0) + 1
-        extra = moderator.failed_logins - FREE_ATTEMPTS
-        if extra >= 0:
-            moderator.locked_until = now + min(FIRST_LOCK * (2 ** min(extra, 16)), MAX_LOCK)
-        return None, moderator.locked_until if extra >= 0 else None
+            return _view(moderator)
+        return None
+
+
+def spend_a_hash_check(password: str):
+    """As long as a real check: for answers that must take as long as one."""
+    check_password_hash(_DUMMY_HASH, password or "")
 
 
 def _view(moderator) -> dict:

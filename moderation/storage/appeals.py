@@ -16,9 +16,10 @@ from moderation.dsa import roles
 from moderation.storage import access, dsa_hooks, statements
 from moderation.storage.comments import record_decision
 from moderation.storage.dsa_events import APPEAL_DECIDED, queue_event, redress_options
+from moderation.storage.dsa_tables import Appeal, Notice
 from moderation.storage.review_items import hydrate
 from moderation.storage.review_queue import NotVisible, visible
-from moderation.storage.tables import Appeal, Comment, Decision, Moderator, Notice, Site, utcnow
+from moderation.storage.tables import Comment, Decision, Moderator, Site, utcnow
 
 REPLIES = {
     "upheld": "Uw bezwaar is beoordeeld door een andere moderator. De beslissing blijft zoals hij was.",

@@ -4,7 +4,7 @@ gets.  A site that has not written its own sees the defaults (the drafted explan
 from sqlalchemy import delete, select
 
 from moderation.storage import explanations
-from moderation.storage.tables import CannedReason
+from moderation.storage.dsa_tables import CannedReason
 
 DEFAULT_TITLES = {
     "insult": "Belediging",

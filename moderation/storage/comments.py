@@ -8,12 +8,11 @@ import hashlib
 import secrets
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from moderation import analysis as typed
 from moderation import vocabulary as vocab
-from moderation.storage import dsa_hooks, explanations, outbox, statements
-from moderation.storage.tables import Analysis, Article, Comment, Decision, Site, pack_labels, utcnow
+from moderation.storage import dsa_hooks, explanations, intake, outbox, statements
+from moderation.storage.tables import Analysis, Article, Comment, Decision, Site, utcnow
 
 
 def hash_key(key: str) -> str:
@@ -57,12 +56,23 @@ def rotate_key(db, name) -> dict:
         if site is None:
             raise LookupError(f"no site named {name!r}")
         site.api_key_hash = hash_key(api_key)
-        return {"id": site.id, "name": name, "api_key": api_key}
+        out = {"id": site.id, "name": name, "api_key": api_key}
+    db.forget_sites()
+    return out
 
 
 def site_by_key(db, api_key: str) -> dict | None:
+    return site_by_key_hash(db, hash_key(api_key))
+
+
+def cached_site_by_key(db, api_key: str) -> dict | None:
+    """``site_by_key`` through the process's short-lived cache (storage.intake.KeyCache)."""
+    return intake.site_by_key(db, hash_key(api_key), site_by_key_hash)
+
+
+def site_by_key_hash(db, key_hash: str) -> dict | None:
     with db.session() as s:
-        site = s.scalar(select(Site).where(Site.api_key_hash == hash_key(api_key)))
+        site = s.scalar(select(Site).where(Site.api_key_hash == key_hash))
         return _site_dict(site) if site else None
 
 
@@ -72,93 +82,33 @@ def list_sites(db) -> list[dict]:
 
 
 def _site_dict(site):
-    return {"id": site.id, "name": site.name, "webhook_url": site.webhook_url, "policy": site.policy or {}}
+    return {
+        "id": site.id,
+        "name": site.name,
+        "webhook_url": site.webhook_url,
+        "policy": site.policy or {},
+        "rate_limit_per_second": site.rate_limit_per_second,
+        "rate_limit_burst": site.rate_limit_burst,
+        "dsa": site.dsa,
+    }
 
 
 # --- comments ----------------------------------------------------------------
 
 
-def _insert(session):
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
-def _article_id(session, site_id, article):
-    if not article or not article.get("id"):
-        return None
-    insert = _insert(session)
-    session.execute(
-        insert(Article)
-        .values(site_id=site_id, site_article_id=str(article["id"]), title=article.get("title"), url=article.get("url"))
-        .on_conflict_do_nothing(index_elements=["site_id", "site_article_id"])
-    )
-    return session.scalar(
-        select(Article.id).where(Article.site_id == site_id, Article.site_article_id == str(article["id"]))
-    )
-
-
 def store_comment(db, site_id, data, analysis: typed.Analysis, decision: typed.Decision) -> tuple[dict | None, bool]:
-    """Store a comment with its analysis and decision in one transaction.
+    """Store a comment with its analysis and decision in one transaction (storage.intake).
 
     Idempotent on (site, external_id): returns ``(record, True)`` when stored
     now, ``(existing record, False)`` when it was there already, also when a
     concurrent request stored it a moment earlier.
     """
     with db.session() as s:
-        insert = _insert(s)
-        values = dict(
-            site_id=site_id,
-            article_id=_article_id(s, site_id, data.get("article")),
-            external_id=data["external_id"],
-            parent_external_id=data.get("parent_external_id"),
-            author_id=(data.get("author") or {}).get("id"),
-            author_name=(data.get("author") or {}).get("name"),
-            text=data["text"],
-            created_at=data.get("created_at"),
-            received_at=utcnow(),
-            status=decision["status"],
-            urgent=bool(decision.get("urgent")),
-            **_denormalised(analysis),
-        )
-        comment_id = s.scalar(
-            insert(Comment)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["site_id", "external_id"])
-            .returning(Comment.id)
-        )
-        if comment_id is not None:
-            s.add(
-                Analysis(
-                    comment_id=comment_id,
-                    result=analysis,
-                    stance_model=analysis.get("models", {}).get(vocab.STANCE),
-                    incivility_model=analysis.get("models", {}).get(vocab.INCIVILITY),
-                )
-            )
-            record_decision(
-                s,
-                comment_id,
-                decision["status"],
-                actor=vocab.BY_POLICY,
-                reason=decision.get("reason"),
-                urgent=bool(decision.get("urgent")),
-                initial=True,
-            )
-            return _comment_view(s, s.get(Comment, comment_id), analysis), True
+        site = _site_dict(s.get(Site, site_id))
+    [(record, created)] = intake.store(db, site, [(data, dict(analysis), dict(decision))])
+    if created:
+        return record, True
     return find_comment(db, site_id, external_id=data["external_id"]), False
-
-
-def _denormalised(analysis):
-    """Columns the queue sorts and filters on, copied out of the analysis."""
-    stance = analysis.get("stance") or {}
-    incivility = analysis.get("incivility") or {}
-    return {
-        "stance": stance.get("label"),
-        "uncivil": incivility.get("uncivil"),
-        "incivility_score": float(incivility.get("score") or 0.0),
-        "hostility": float((stance.get("scores") or {}).get(vocab.HOSTILE) or 0.0),
-        "categories": pack_labels(incivility.get("categories")),
-        "tags": pack_labels(analysis.get("tags")),
-    }
 
 
 def record_decision(

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from moderation import vocabulary as vocab
-from moderation.storage.tables import Comment, Decision, Notice, utcnow
+from moderation.storage.dsa_tables import Notice
+from moderation.storage.tables import Comment, Decision, utcnow
 
 
 def decisions_since(

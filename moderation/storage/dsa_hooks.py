@@ -9,7 +9,8 @@ from moderation.dsa import roles
 from moderation.dsa.statements import automated_decision
 from moderation.storage import statements
 from moderation.storage.dsa_events import NOTICE_DECIDED, queue_event, redress_options
-from moderation.storage.tables import Appeal, Comment, Decision, Notice, Site, utcnow
+from moderation.storage.dsa_tables import Appeal, Notice
+from moderation.storage.tables import Comment, Decision, Site, utcnow
 
 OUTCOMES = {vocab.REJECTED: vocab.NOTICE_UPHELD, vocab.APPROVED: vocab.NOTICE_DISMISSED}
 

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from moderation import vocabulary as vocab
 from moderation.dsa import roles
-from moderation.storage.tables import Appeal, Decision, Notice, Site, Statement
+from moderation.storage.dsa_tables import Appeal, Notice, Statement
+from moderation.storage.tables import Decision, Site
 
 
 def rows(db, site_name: str, year: int) -> dict:

@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from moderation.storage import explanations, outbox
-from moderation.storage.tables import Analysis, Appeal, Comment, Correction, Decision, Notice, utcnow
+from moderation.storage.dsa_tables import Appeal, Notice
+from moderation.storage.tables import Analysis, Comment, Correction, Decision, utcnow
 
 # keys whose values are text from the comment or about its writer, wherever they sit in stored JSON
 REDACTED_KEYS = {"text", "evidence", "term", "terms", "note", "snippet", "excerpt", "author_id", "author_name"}

@@ -14,9 +14,10 @@ from moderation import vocabulary as vocab
 from moderation.dsa import weight
 from moderation.storage import dsa_hooks
 from moderation.storage.comments import record_decision
+from moderation.storage.dsa_tables import Notice
 from moderation.storage.review_items import hydrate
 from moderation.storage.review_queue import NotVisible, visible
-from moderation.storage.tables import Comment, Decision, Notice, utcnow
+from moderation.storage.tables import Comment, Decision, utcnow
 
 GEMELD_PAGE = 25
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, literal_column, or_, text
 from moderation.storage.tables import Comment
 
 DUTCH = literal_column("'dutch'::regconfig")
-# the PostgreSQL-only indexes of migration ``search``: the trigram ones exist only where pg_trgm
-# could be installed, so they stay outside ``tables.py`` (and outside autogenerate's comparison)
+# Made by migration ``search`` on PostgreSQL only (the trigram ones only where pg_trgm can be had),
+# so they are not in tables.py's metadata; the schema comparison leaves them out by these names.
 INDEXES = ("ix_comments_fts", "ix_comments_text_trgm", "ix_comments_author_trgm")
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from moderation.dsa import roles
+from moderation.storage import rate_limits
 from moderation.storage.comments import new_secret
 from moderation.storage.tables import Site, utcnow
 from moderation.vocabulary import DEFAULT_POLICY, MODES
@@ -75,13 +76,21 @@ def get(db, name: str) -> dict:
         return _view(_site(s, name))
 
 
-def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None, **changes) -> dict:
+def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None, rate_limit=UNSET, **changes) -> dict:
     """Change some settings.  ``webhook_url=None`` stops webhooks; a URL on a site
     without a secret creates one, returned once as ``webhook_secret``; ``url_check``
     as in ``check_url``.
+    ``rate_limit``: "PER_SECOND[/BURST]" ("0": none; "default" or None: the default).
     ``changes``: approve_below, reject_above, mode, plugins (a list, or "all")."""
+    if rate_limit is not UNSET:
+        try:
+            limit = (None, None) if rate_limit in (None, "default") else rate_limits.parse(rate_limit)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
     with db.session() as s:
         site = _site(s, name)
+        if rate_limit is not UNSET:
+            site.rate_limit_per_second, site.rate_limit_burst = limit
         policy = dict(site.policy or {})
         for key, value in changes.items():
             if key not in ("approve_below", "reject_above", "mode", "plugins"):
@@ -100,6 +109,7 @@ def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None,
             if site.webhook_url and not site.webhook_secret:
                 site.webhook_secret = created_secret = new_secret("whsec_")
         view = _view(site)
+    db.forget_sites()  # the cached site (policy, webhook) is stale in this process now
     if created_secret:
         view["webhook_secret"] = created_secret
     return view
@@ -111,7 +121,9 @@ def update_dsa(db, name: str, **changes) -> dict:
     with db.session() as s:
         site = _site(s, name)
         site.dsa = roles.check(changes, site.dsa)
-        return _view(site)
+        view = _view(site)
+    db.forget_sites()  # the cached site (its DSA settings) is stale in this process now
+    return view
 
 
 def rotate_secret(db, name: str, grace_hours: float = 24, now=None) -> dict:
@@ -149,9 +161,19 @@ def _view(site) -> dict:
         "reject_above": policy["reject_above"],
         "mode": policy["mode"],
         "plugins": policy.get("plugins"),
+        "rate_limit": _rate_limit_text(site),
         "dsa_role": roles.settings(site.dsa)["role"],
         "small_enterprise": roles.settings(site.dsa)["small_enterprise"],
         "appeal_months": roles.settings(site.dsa)["appeal_months"],
         "statements_for_withheld": roles.settings(site.dsa)["statements_for_withheld"],
         "dsa_duties": roles.duties(site.dsa),
     }
+
+
+def _rate_limit_text(site) -> str:
+    if site.rate_limit_per_second is None:
+        return "default"
+    if site.rate_limit_per_second == 0:
+        return "0 (no limit)"
+    per_second, burst = rate_limits.effective(site.rate_limit_per_second, site.rate_limit_burst, 0, 0)
+    return f"{per_second:g}/{burst}"

@@ -5,12 +5,13 @@ about statements is here."""
 
 from datetime import UTC, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from moderation import vocabulary as vocab
 from moderation.dsa import roles
 from moderation.dsa import statements as sor
-from moderation.storage.tables import Decision, Notice, Site, Statement, utcnow
+from moderation.storage.dsa_tables import Notice, Statement
+from moderation.storage.tables import Decision, Site, utcnow
 
 SUBMIT_STATES = vocab.STATEMENT_STATES
 
@@ -56,6 +57,44 @@ def kind_for(session, comment, decision, initial) -> str | None:
         if roles.settings(site.dsa)["statements_for_withheld"] and (site.policy or {}).get("mode", "pre") == "pre":
             return "withheld"
     return None
+
+
+def kind_at_intake(site: dict, decision: dict) -> str | None:
+    """``kind_for`` for a first (policy) decision at intake, from the site dict alone."""
+    if decision["status"] == vocab.REJECTED:
+        return "removed"
+    withheld = roles.settings(site.get("dsa"))["statements_for_withheld"]
+    if decision["status"] == vocab.PENDING and withheld and (site.get("policy") or {}).get("mode", "pre") == "pre":
+        return "withheld"
+    return None
+
+
+def issue_at_intake(session, site: dict, items: list[tuple], now) -> dict[int, dict]:
+    """Statements for the first decisions of new comments (``storage.intake``), in one INSERT:
+    ``items`` are ``(comment_id, decision_id, decision row, kind, created_at)``; no notice
+    exists yet.  Returns ``{comment_id: body}``."""
+    if not items:
+        return {}
+    settings = roles.settings(site.get("dsa"))
+    bodies, rows = {}, []
+    for comment_id, decision_id, decision, kind, created_at in items:
+        puid = sor.puid(comment_id, decision_id)
+        flagged = decision["status"] == vocab.REJECTED or decision["reason"] != vocab.REASON_ANALYSIS_INCOMPLETE
+        bodies[comment_id] = sor.build(
+            puid=puid,
+            kind=kind,
+            reason=decision["reason"],
+            actor=decision["actor"],
+            flagged=flagged,
+            notices=[],
+            content_date=_day(created_at or now),
+            application_date=_day(now),
+            settings=settings,
+        )
+        row = {"site_id": site["id"], "comment_id": comment_id, "decision_id": decision_id, "puid": puid}
+        rows.append({**row, "body": bodies[comment_id], "created_at": now, "next_attempt_at": now})
+    session.execute(insert(Statement), rows)
+    return bodies
 
 
 def issue(session, comment, decision, kind, notices, after_appeal=False) -> dict:

@@ -65,6 +65,38 @@ class Site(Base):
     # the EU Digital Services Act settings (moderation/dsa/roles.py): role, small enterprise, appeal window
     dsa: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # API requests per second and burst; NULL: the configured default; 0 per second: no limit
+    rate_limit_per_second: Mapped[float | None] = mapped_column(Float)
+    rate_limit_burst: Mapped[int | None] = mapped_column(Integer)
+
+
+class RateBucket(Base):
+    """A token bucket (rate limits), shared by every worker and process."""
+
+    __tablename__ = "rate_buckets"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[float] = mapped_column(Float)  # unix seconds
+
+
+class ModeratorSession(Base):
+    """A signed-in browser: the cookie holds a random token, this row its sha256."""
+
+    __tablename__ = "moderator_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("moderators.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())  # absolute: no sliding renewal
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins of one client address or one account, and until when it must wait."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[float] = mapped_column(Float, default=0.0)  # unix seconds
+    updated_at: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class Article(Base):
@@ -194,86 +226,3 @@ class Delivery(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[float | None] = mapped_column(Float)
-
-
-class Notice(Base):
-    """A reader's notice (DSA Art. 16), forwarded by the site."""
-
-    __tablename__ = "notices"
-    __table_args__ = (Index("ix_notices_open", "state", "site_id", "comment_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
-    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
-    ground: Mapped[str] = mapped_column(String(20))  # "illegal" or "terms"
-    legal_ground: Mapped[str | None] = mapped_column(String(500))
-    terms_ground: Mapped[str | None] = mapped_column(String(500))
-    category: Mapped[str] = mapped_column(String(100))
-    explanation: Mapped[str | None] = mapped_column(Text)
-    notifier_name: Mapped[str | None] = mapped_column(String(500))
-    notifier_email: Mapped[str | None] = mapped_column(String(320))
-    # sha256 of the lower-cased e-mail: the notifier's track record, also after erasure
-    notifier_key: Mapped[str | None] = mapped_column(String(64), index=True)
-    bona_fide: Mapped[bool] = mapped_column(Boolean, default=False)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    state: Mapped[str] = mapped_column(String(20), default="open")  # open, upheld, dismissed
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decided_by: Mapped[str | None] = mapped_column(String(320))  # "policy" or a moderator's e-mail
-    automated: Mapped[bool] = mapped_column(Boolean, default=False)
-    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
-
-
-class Appeal(Base):
-    """An internal complaint (DSA Art. 20) against a decision, by the writer or a notifier."""
-
-    __tablename__ = "appeals"
-    __table_args__ = (Index("ix_appeals_open", "state", "site_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
-    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
-    appellant: Mapped[str] = mapped_column(String(20))  # "author" or "notifier"
-    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
-    text: Mapped[str | None] = mapped_column(Text)
-    # the decision appealed against, and who took it (the appeal goes to someone else where possible)
-    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
-    original_actor: Mapped[str] = mapped_column(String(320))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    state: Mapped[str] = mapped_column(String(20), default="open")  # open, upheld, reversed
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decided_by: Mapped[str | None] = mapped_column(String(320))
-    reply: Mapped[str | None] = mapped_column(Text)
-    new_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
-
-
-class Statement(Base):
-    """A statement of reasons (DSA Art. 17) in the Transparency Database's schema, one per
-    restricting decision; also the submission outbox (Art. 24(5))."""
-
-    __tablename__ = "statements"
-    __table_args__ = (
-        UniqueConstraint("site_id", "puid"),
-        Index("ix_statements_due", "submit_state", "next_attempt_at"),
-    )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
-    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
-    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), unique=True)
-    puid: Mapped[str] = mapped_column(String(500))
-    body: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    submit_state: Mapped[str] = mapped_column(String(20), default="pending")  # pending, submitted, rejected, parked
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(Text)
-
-
-class CannedReason(Base):
-    """A site's ready-made reason: a title for moderators, a text for the writer."""
-
-    __tablename__ = "canned_reasons"
-    __table_args__ = (UniqueConstraint("site_id", "code"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
-    code: Mapped[str] = mapped_column(String(40))  # the decision reason it stands for
-    title: Mapped[str] = mapped_column(String(200))
-    text: Mapped[str] = mapped_column(Text)

@@ -1,17 +1,18 @@
 """The site-facing HTTP API (``/api/v1``), health and metrics."""
 
 import hmac
+import math
 
 from flask import Blueprint, current_app, jsonify, request
 
 from moderation import vocabulary as vocab
 from moderation.storage import comments as records
-from moderation.storage import decision_feed, erasure
+from moderation.storage import decision_feed, erasure, intake, rate_limits
 from moderation.web import service, validation
 from moderation.web.problems import Problem
+from moderation.web.routing import MAX_ID
 
 bp = Blueprint("api", __name__)
-MAX_ID = 2**63 - 1  # the largest id a database column holds; a larger one is simply not found
 
 
 def authenticated_site() -> dict:
@@ -21,38 +22,67 @@ def authenticated_site() -> dict:
         raise Problem(401, "send your site's API key as 'Authorization: Bearer <key>'", "unauthorized")
     if not hmac.compare_digest(scheme.lower(), "bearer") or not key.strip():
         raise Problem(401, "the Authorization header must be 'Bearer <key>'", "unauthorized")
-    site = records.site_by_key(service.current().db, key.strip())
+    site = records.cached_site_by_key(service.current().db, key.strip())
     if site is None:
         raise Problem(
             401, "this API key is not known; check it or create a site with 'moderation sites add'", "unauthorized"
         )
+    _within_rate_limit(site)
     return site
 
 
-def _analyse_and_store(site, comments):
-    """``(record, created)`` per comment.  A comment stored before, or repeated
-    earlier in the same batch, is the stored record, not analysed again."""
-    svc = service.current()
-    results, fresh, first = [], [], {}
-    for data in comments:
-        existing = (
-            None if data["external_id"] in first else records.find_comment(svc.db, site["id"], data["external_id"])
+def _within_rate_limit(site):
+    """One token from the site's bucket, shared by every worker; 429 when it is empty."""
+    config = current_app.config
+    per_second, burst = rate_limits.effective(
+        site["rate_limit_per_second"],
+        site["rate_limit_burst"],
+        config["RATE_LIMIT_PER_SECOND"],
+        config["RATE_LIMIT_BURST"],
+    )
+    wait = rate_limits.take(service.current().db, f"site:{site['id']}", per_second, burst)
+    if wait > 0:
+        seconds = max(1, math.ceil(wait))
+        raise Problem(
+            429,
+            f"this site may send {per_second:g} requests per second (bursts of {burst}); try again in {seconds} s",
+            "rate-limited",
+            headers={"Retry-After": str(seconds)},
         )
-        results.append((existing, False))
-        if existing is None and data["external_id"] not in first:
-            first[data["external_id"]] = len(results) - 1
-            fresh.append((len(results) - 1, data))
+
+
+def _analyse_and_store(site, comments):
+    """``(record, created)`` per comment, in one transaction (storage.intake).  A single
+    comment is analysed and inserted, the insert being the idempotency check; a batch
+    first asks which it has already (one statement), so a retried batch is not analysed
+    again.  A comment stored before, or repeated earlier in the batch, is the stored record."""
+    svc = service.current()
+    known = intake.existing(svc.db, site["id"], [d["external_id"] for d in comments]) if len(comments) > 1 else set()
+    fresh, seen = [], set()
+    for data in comments:
+        if data["external_id"] not in known and data["external_id"] not in seen:
+            seen.add(data["external_id"])
+            fresh.append(data)
+    stored = {}
     if fresh:
         with svc.metrics.analysis.time():
-            outcomes = svc.pipeline.run([_plugin_view(site, d) for _, d in fresh], site["policy"])
-        for (i, data), (analysis, decision) in zip(fresh, outcomes):
+            outcomes = svc.pipeline.run([_plugin_view(site, d) for d in fresh], site["policy"])
+        for analysis, _ in outcomes:
             for error in analysis["errors"]:
                 svc.metrics.plugin_errors.labels(error.get("plugin", "?")).inc()
-            results[i] = records.store_comment(svc.db, site["id"], data, analysis, decision)
-    return [
-        (record, created) if record is not None else (results[first[data["external_id"]]][0], False)
-        for (record, created), data in zip(results, comments)
-    ]
+        items = [(data, analysis, decision) for data, (analysis, decision) in zip(fresh, outcomes)]
+        for data, (record, created) in zip(fresh, intake.store(svc.db, site, items)):
+            if created:
+                stored[data["external_id"]] = record
+    results, first = [], set()
+    for data in comments:
+        external_id = data["external_id"]
+        if external_id in stored and external_id not in first:
+            first.add(external_id)
+            results.append((stored[external_id], True))
+        else:  # there before, stored by a concurrent request, or repeated in this batch
+            results.append((stored.get(external_id) or records.find_comment(svc.db, site["id"], external_id), False))
+    return results
 
 
 def _plugin_view(site, data):
@@ -103,17 +133,14 @@ def post_batch():
     ) else 200
 
 
-@bp.get("/api/v1/comments/<int:comment_id>")
-def get_comment(comment_id):
+# one rule for both methods: with two, werkzeug answers an out-of-range id with 405 instead of 404
+@bp.route("/api/v1/comments/<int:comment_id>", methods=["GET", "DELETE"])
+def comment_by_id(comment_id):
+    """GET: the stored record.  DELETE: erase its text and personal data; the
+    anonymous decision record stays."""
     site = authenticated_site()
-    return jsonify(_own(records.get_comment, site, comment_id))
-
-
-@bp.delete("/api/v1/comments/<int:comment_id>")
-def erase_comment(comment_id):
-    """Erase a comment's text and personal data; the anonymous decision record stays."""
-    site = authenticated_site()
-    return jsonify(_own(erasure.erase_comment, site, comment_id))
+    action = erasure.erase_comment if request.method == "DELETE" else records.get_comment
+    return jsonify(_own(action, site, comment_id))
 
 
 def _own(action, site, comment_id):
@@ -130,6 +157,9 @@ def erase_author(author_id):
     site = authenticated_site()
     if not author_id.strip() or len(author_id) > 200:
         raise Problem(422, "the author id must be 1 to 200 characters, as sent in author.id", "validation-failed")
+    bad = validation.bad_characters(author_id)
+    if bad:
+        raise Problem(422, f"the author id {bad}; no author id can hold it", "validation-failed")
     receipts = erasure.erase_author(service.current().db, site["id"], author_id)
     return jsonify({"erased": len(receipts), "comments": receipts})
 
@@ -171,22 +201,40 @@ def classify():
     return jsonify({"analysis": analysis, "status": decision["status"]})
 
 
+@bp.get("/healthz/live")
+def liveness():
+    """The process is up and answering (the server's front answers this on its own loop)."""
+    return jsonify({"status": "alive"})
+
+
+@bp.get("/healthz/ready")
 @bp.get("/healthz")
-def healthz():
+def readiness():
+    """Ready for traffic: the database answers and both models are loaded; 503 otherwise.
+    ``/healthz`` is the same probe (DESIGN.md)."""
     svc = service.current()
     models = {task: svc.models.get(task) for task in vocab.TASKS}
     try:
         records.count_rows(svc.db, records.Site)
         database = "ok"
-    except Exception as exc:  # the health check reports, it does not fail
+    except Exception as exc:  # the probe reports, it does not fail
         database = f"error: {type(exc).__name__}"
+    ready = database == "ok" and all(models.values())
     body = {
-        "status": "ok" if database == "ok" and all(models.values()) else "degraded",
+        "status": "ok" if ready else "unavailable",
         "database": database,
         # a version, or only that it is missing: the reason names files, see 'moderation models list'
         "models": {t: (m.version if m else "not loaded") for t, m in models.items()},
+        # the second tier is optional: without it the service is still "ok", and this says why
+        "encoder": _encoder_status(svc.models),
     }
-    return jsonify(body), 200 if database == "ok" else 503
+    headers = {} if ready else {"Retry-After": "5"}
+    return jsonify(body), 200 if ready else 503, headers
+
+
+def _encoder_status(models) -> str:
+    status = getattr(models, "encoder_status", None)
+    return status() if status else "not provided by this model store"
 
 
 @bp.get("/metrics")

@@ -4,8 +4,9 @@ from flask import Blueprint, jsonify, request
 
 from moderation.storage import appeals, notices
 from moderation.web import dsa_validation, service, validation
-from moderation.web.api import MAX_ID, authenticated_site
+from moderation.web.api import authenticated_site
 from moderation.web.problems import Problem
+from moderation.web.routing import MAX_ID
 
 bp = Blueprint("dsa_api", __name__)
 

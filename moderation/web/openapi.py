@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 description of the site-facing API (what the tests fuzz)."""
 
 from moderation.web import openapi_dsa
+from moderation.web.routing import MAX_ID
 from moderation.web.schemas import ANALYSIS, DECISION, ERASED, RECORD, STR, TEXT, comment_in, line
 
 PROBLEM = {
@@ -18,7 +19,7 @@ def spec(config) -> dict:
     json_body = lambda schema: {"required": True, "content": {"application/json": {"schema": schema}}}  # noqa: E731
     ok = lambda schema, text: {"description": text, "content": {"application/json": {"schema": schema}}}  # noqa: E731
     record = {"$ref": "#/components/schemas/Record"}
-    return {
+    document: dict = {
         "openapi": "3.1.0",
         "info": {
             "title": "Comment moderation API",
@@ -132,7 +133,7 @@ def spec(config) -> dict:
                             "name": "since",
                             "in": "query",
                             "required": False,
-                            "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+                            "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
                             "description": "The last decision id you processed (0 or absent: from the start)",
                         },
                         {
@@ -186,11 +187,28 @@ def spec(config) -> dict:
             "/healthz": {
                 "get": {
                     "security": [],
-                    "summary": "Liveness, database and models",
+                    "summary": "Readiness (the same as /healthz/ready)",
                     "responses": {
-                        "200": ok({"type": "object"}, "Healthy or degraded"),
-                        "503": ok({"type": "object"}, "Database unreachable"),
+                        "200": ok({"type": "object"}, "Database and models usable"),
+                        "503": ok({"type": "object"}, "Database unreachable or a model not loaded"),
                     },
+                }
+            },
+            "/healthz/ready": {
+                "get": {
+                    "security": [],
+                    "summary": "Readiness: the database answers and both models are loaded",
+                    "responses": {
+                        "200": ok({"type": "object"}, "Ready for traffic"),
+                        "503": ok({"type": "object"}, "Database unreachable or a model not loaded"),
+                    },
+                }
+            },
+            "/healthz/live": {
+                "get": {
+                    "security": [],
+                    "summary": "Liveness: the process answers",
+                    "responses": {"200": ok({"type": "object"}, "Alive")},
                 }
             },
             "/metrics": {
@@ -213,3 +231,9 @@ def spec(config) -> dict:
             },
         },
     }
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            if operation.get("security") != []:  # every site-key operation: the rate limit and database faults
+                operation["responses"].setdefault("429", {**PROBLEM, "description": "Past the site's rate limit"})
+                operation["responses"].setdefault("503", {**PROBLEM, "description": "Database unavailable"})
+    return document

@@ -1,12 +1,21 @@
-"""``moderation serve``: gunicorn with the app factory, one app per worker."""
+"""``moderation serve``: gunicorn with the app factory, one app per worker.
+
+Each worker runs uvicorn's event loop (``moderation.web.worker``) with the
+Flask app behind ``moderation.web.front``: requests are read whole on the loop
+and only complete ones take one of the worker's few threads, so slow clients
+(slowloris) cannot starve it.  See the README's "Operations" section.
+"""
 
 from gunicorn.app.base import BaseApplication
 
+WORKER_CLASS = "moderation.web.worker.ModerationWorker"
+
 
 class _Server(BaseApplication):
-    def __init__(self, options, factory):
+    def __init__(self, options, factory, threads):
         self.options = options
         self.factory = factory
+        self.threads = threads
         super().__init__()
 
     def load_config(self):
@@ -14,30 +23,47 @@ class _Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        return self.factory()
+        from moderation.web.front import Front
+
+        app = self.factory()
+        app.extensions["moderation"].models.encoder()  # opened here, not on the first comment in doubt
+        return Front(
+            app,
+            threads=self.threads,
+            body_timeout=app.config["REQUEST_BODY_TIMEOUT"],
+            request_timeout=app.config["REQUEST_TIMEOUT"],
+        )
+
+
+def options(host: str, port: int, workers: int) -> dict:
+    from moderation.web import metrics_dir
+
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": WORKER_CLASS,
+        "accesslog": "-",
+        # a request taking longer than this is stuck: the master restarts its worker
+        "timeout": 60,
+        # on SIGTERM a worker stops accepting and finishes what it has for this long
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        # a restarted master binds at once even while orphaned workers still hold the port
+        "reuse_port": True,
+        # the workers' metrics are summed over all of them
+        "child_exit": metrics_dir.worker_exited,
+    }
 
 
 def run(factory, host: str, port: int, workers: int = 2, threads: int = 1):
-    """One thread per worker by default: analysis is CPU work under the GIL and
-    SQLite takes one writer at a time, so more threads per process only queue
-    (measured: 236 against 93 requests/s on SQLite, 202 against 82 on PostgreSQL,
-    docs/BENCHMARKS.md).  Scale with ``workers`` (about one per core).  ``factory``
-    builds one app per worker (``moderation.app.create_app``; passed in, so the web
-    package never imports the factory that imports it).
-    The workers' metrics are summed over all of them (``metrics_dir.prepare_multiprocess``)."""
+    """Analysis is CPU work under the GIL and SQLite takes one writer at a time, so
+    a few threads per process are enough (docs/BENCHMARKS.md); slow clients do not
+    hold one.  Scale with ``workers`` (about one per core).  ``factory`` builds one app
+    per worker (``moderation.app.create_app``; passed in, so the web package never
+    imports the factory that imports it)."""
+    from moderation import config
     from moderation.web import metrics_dir
 
+    config.refuse_public_secret()
     metrics_dir.prepare_multiprocess()
-    _Server(
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "threads": threads,
-            "worker_class": "gthread",
-            "accesslog": "-",
-            "timeout": 60,
-            "graceful_timeout": 10,
-            "child_exit": metrics_dir.worker_exited,
-        },
-        factory,
-    ).run()
+    _Server(options(host, port, workers), factory, threads).run()

@@ -33,9 +33,21 @@ def build(config, extra_plugins=(), models=None) -> Service:
     from moderation.storage import outbox
     from moderation.web.metrics import StateGauge
 
-    db = Database(config["DATABASE_URL"], pgbouncer=config["PGBOUNCER"])
+    db = Database(
+        config["DATABASE_URL"],
+        site_cache_seconds=config.get("SITE_CACHE_SECONDS", 2.0),
+        prepare_threshold=None if config["PGBOUNCER"] else 5,
+        connect_timeout=config.get("DB_CONNECT_TIMEOUT", 3),
+        pool_timeout=config.get("DB_POOL_TIMEOUT", 5),
+        statement_timeout=config.get("DB_STATEMENT_TIMEOUT", 15),
+    )
     if models is None:
-        models = ModelStore(config["MODELS_DIR"], reload_seconds=config["MODEL_RELOAD_SECONDS"])
+        models = ModelStore(
+            config["MODELS_DIR"],
+            reload_seconds=config["MODEL_RELOAD_SECONDS"],
+            encoder=config.get("ENCODER", "on"),
+            encoder_threads=config.get("ENCODER_THREADS", 1),
+        )
         models.poll(force=True)  # load and verify at start-up, not on the first comment
     pm = plugin_host.build_manager(config["PLUGINS"], config["DISABLED_PLUGINS"], extra_plugins)
     metrics = Metrics(lambda: records.count_comments(db))

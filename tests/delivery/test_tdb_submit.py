@@ -14,7 +14,7 @@ from moderation.delivery import statements as delivery
 from moderation.dsa.client import Client
 from moderation.storage import comments as records
 from moderation.storage import sites, statements
-from moderation.storage.tables import Statement
+from moderation.storage.dsa_tables import Statement
 
 
 def _platform(app, name="krant", role="platform"):

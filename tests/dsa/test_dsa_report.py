@@ -13,7 +13,8 @@ from moderation.cli.main import main
 from moderation.dsa import report
 from moderation.storage import appeals, dsa_report, notices, review_queue, sites
 from moderation.storage import comments as records
-from moderation.storage.tables import Appeal, Notice, utcnow
+from moderation.storage.dsa_tables import Appeal, Notice
+from moderation.storage.tables import utcnow
 
 ILLEGAL = {
     "ground": "illegal",

@@ -42,10 +42,18 @@ def test_a_flipped_byte_is_refused(tmp_path, models_dir):
         load_verified(models_dir / "stance", meta["version"])
 
 
-def test_a_model_from_another_scikit_learn_is_refused(tmp_path, models_dir):
-    meta = train(tmp_path, "stance", models_dir)
+def test_a_pickled_model_from_another_scikit_learn_is_refused(tmp_path, models_dir):
+    meta = train(tmp_path, "stance", models_dir, params={"classifier": "sgd"})  # no npz form: pickled
+    assert meta["format"] == "joblib" and meta["file"].endswith(".joblib")
     edit_meta(models_dir, "stance", meta["version"], lambda m: m.update(sklearn_version="0.24.2"))
     with pytest.raises(ModelError, match="scikit-learn 0.24.2"):
+        load_verified(models_dir / "stance", meta["version"])
+
+
+def test_an_unknown_artefact_format_is_refused(tmp_path, models_dir):
+    meta = train(tmp_path, "stance", models_dir)
+    edit_meta(models_dir, "stance", meta["version"], lambda m: m.update(format="linear-npz/99"))
+    with pytest.raises(ModelError, match="unknown artefact format"):
         load_verified(models_dir / "stance", meta["version"])
 
 

@@ -68,6 +68,32 @@ def test_hook_moderation_analyze(make_app, site):
     assert first["stance"]["label"] and first["incivility"] is not None and first["errors"] == []
 
 
+def test_hook_moderation_refine(make_app, site):
+    """A second-tier plugin sees the merged analyses and may replace the stance of those it doubts;
+    where it raises, the first tier's verdict stands and the failure is noted in "skipped"."""
+
+    class Second:
+        @hookimpl
+        def moderation_refine(self, comments, analyses):
+            assert all(a["stance"] and a["incivility"] is not None for a in analyses)
+            if any("boem" in c["text"] for c in comments):
+                raise ValueError("boem")
+            return [
+                {"stance": dict(a["stance"], label="neutral"), "models": {"second": "1"}} if "?" in c["text"] else None
+                for c, a in zip(comments, analyses)
+            ]
+
+    app = make_app(extra_plugins=[Second()])
+    pipeline = app.extensions["moderation"].pipeline
+    [asked, kept, broken] = pipeline.analyze(
+        [{"text": "Wie beslist hier eigenlijk?"}, {"text": "Laat de wijk zelf beslissen!"}, {"text": "boem"}]
+    )
+    assert asked["stance"]["label"] == "neutral" and asked["models"]["second"] == "1" and not asked["errors"]
+    assert "second" not in kept["models"] and kept["stance"]["label"] and not kept["errors"]
+    assert not broken["errors"] and broken["skipped"][0]["error"] == "ValueError: boem"
+    assert broken["stance"]["label"]  # the first tier's verdict stands
+
+
 def test_hook_moderation_decide(make_app, site):
     """The first non-None decision wins over the built-in policy, which is trylast."""
 

@@ -5,16 +5,19 @@ import pytest
 from plugins.policy import moderation_decide
 
 
-def analysis(score, uncivil=None, categories=(), errors=()):
-    return {
-        "stance": {"label": "neutral"},
-        "errors": list(errors),
-        "incivility": {
-            "uncivil": score >= 0.5 if uncivil is None else uncivil,
-            "score": score,
-            "categories": list(categories),
-        },
+def analysis(score, uncivil=None, categories=(), errors=(), spans=(), doubt=False):
+    found = {
+        "uncivil": score >= 0.5 if uncivil is None else uncivil,
+        "score": score,
+        "categories": list(categories),
+        "spans": list(spans),
     }
+    if doubt:
+        found["doubt"] = True
+    return {"stance": {"label": "neutral"}, "errors": list(errors), "incivility": found}
+
+
+AIMED = {"start": 0, "end": 20, "text": "ik weet waar je woont", "category": "threat", "target": "je"}
 
 
 @pytest.mark.parametrize(
@@ -32,9 +35,29 @@ def test_thresholds(score, categories, status, reason):
     assert (decision["status"], decision["reason"]) == (status, reason)
 
 
-def test_threats_always_wait_for_a_human_urgently():
-    decision = moderation_decide(analysis=analysis(0.99, categories=["threat", "insult"]), policy={"reject_above": 0.5})
+def test_threats_aimed_at_a_person_wait_for_a_human_urgently():
+    found = analysis(0.99, categories=["threat", "insult"], spans=[AIMED])
+    decision = moderation_decide(analysis=found, policy={"reject_above": 0.5})
     assert decision == {"status": "pending", "urgent": True, "reason": "threat"}
+
+
+def test_a_threat_without_a_target_or_from_the_model_alone_waits_but_is_not_urgent():
+    unaimed = dict(AIMED, text="in de fik", target=None)
+    for found in (analysis(0.99, categories=["threat"], spans=[unaimed]), analysis(0.99, categories=["threat"])):
+        decision = moderation_decide(analysis=found, policy={"reject_above": 0.5})
+        assert decision == {"status": "pending", "urgent": False, "reason": "threat"}
+
+
+def test_a_threat_span_from_a_plugin_that_names_no_targets_counts_as_aimed():
+    legacy = {k: v for k, v in AIMED.items() if k != "target"}
+    assert moderation_decide(analysis=analysis(0.99, categories=["threat"], spans=[legacy]), policy={})["urgent"]
+
+
+def test_doubt_is_never_decided_automatically():
+    strict = {"approve_below": 0.01, "reject_above": 0.3}
+    decision = moderation_decide(analysis=analysis(0.8, doubt=True), policy=strict)
+    assert decision == {"status": "pending", "urgent": False, "reason": "in doubt"}
+    assert moderation_decide(analysis=analysis(0.8, doubt=True), policy={"mode": "post"})["status"] == "approved"
 
 
 def test_site_thresholds_override_the_defaults():

@@ -39,6 +39,7 @@ def test_set_and_show_a_sites_policy(cli):
         "reject_above": 0.9,
         "mode": "pre",
         "plugins": None,
+        "rate_limit": "default",
         "dsa_role": "hosting",
         "small_enterprise": False,
         "appeal_months": 6,

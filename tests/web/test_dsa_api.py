@@ -217,7 +217,7 @@ def test_withholding_in_pre_moderation_gets_a_statement_when_the_site_asks(app, 
 
 
 def test_erasing_a_comment_erases_the_notices_and_appeals_words_but_keeps_the_outcomes(app, client):
-    from moderation.storage.tables import Appeal, Notice
+    from moderation.storage.dsa_tables import Appeal, Notice
 
     site = _site(app)
     cid = seed(app, site, "c-17", status="rejected")
