@@ -61,7 +61,7 @@ class Finding(TypedDict, total=False):
     stance: Stance
     incivility: Incivility
     tags: list[str]
-    models: dict[str, str]  # task -> model version
+    models: dict[str, Any]  # task -> model version; "scope": {task: "site" | "shared"}
 
 
 class Analysis(TypedDict):
@@ -70,7 +70,7 @@ class Analysis(TypedDict):
     stance: Stance | None
     incivility: Incivility | None
     tags: list[str]
-    models: dict[str, str]
+    models: dict[str, Any]  # task -> model version; "scope": {task: "site" | "shared"}
     errors: list[PluginError]
     skipped: NotRequired[list[PluginError]]  # second-tier plugins that failed: the first tier's verdict stands
 
@@ -147,7 +147,15 @@ ANALYSIS_SCHEMA: dict[str, Any] = {
             },
         },
         "tags": {"type": "array", "items": _STR},
-        "models": {"type": "object", "additionalProperties": _STR},
+        "models": {
+            "type": "object",
+            "description": "the model version per task; scope: whether the site's own model "
+            "(site) or the shared one (shared) made each",
+            "properties": {
+                vocab.SCOPE: {"type": "object", "additionalProperties": {"enum": list(vocab.SCOPES)}},
+            },
+            "additionalProperties": _STR,
+        },
         "errors": {
             "type": "array",
             "items": {"type": "object"},

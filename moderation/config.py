@@ -75,6 +75,14 @@ def from_environment(instance_path: str) -> dict:
         "CACHE_DIR": env.get("MODERATION_CACHE_DIR") or str(PROJECT_ROOT / ".cache"),
         # a model-only incivility score in [low, high) is doubt: a human looks, no automatic category
         "DOUBT_BAND": _band(env.get("MODERATION_DOUBT_BAND", "0.5,0.9")),
+        # site models: the moderator-labelled examples a site needs before it gets its own model
+        "SITE_MODEL_MIN_EXAMPLES": int(env.get("MODERATION_SITE_MODEL_MIN_EXAMPLES", "300")),
+        # how many times a moderator-labelled example counts in training (they are real comments)
+        "FEEDBACK_WEIGHT": int(env.get("MODERATION_FEEDBACK_WEIGHT", "3")),
+        # the share of automatic approvals and rejections that also go to the audit sample ("steekproef")
+        "AUDIT_SAMPLE_SHARE": float(env.get("MODERATION_AUDIT_SAMPLE_SHARE", "0.02")),
+        # after a promotion: at most this many pending comments are re-scored with the new model
+        "RESCORE_LIMIT": int(env.get("MODERATION_RESCORE_LIMIT", "5000")),
         # the Commission's Transparency Database (moderation dsa submit): base URL and API token
         "TDB_URL": env.get("MODERATION_TDB_URL", ""),
         "TDB_TOKEN": env.get("MODERATION_TDB_TOKEN", ""),

@@ -19,7 +19,9 @@ INCIVILITY_LABELS = (CIVIL, UNCIVIL) = ("civil", "uncivil")
 # A comment's status, and the queue's views of the comments that wait
 STATUSES = (APPROVED, REJECTED, PENDING) = ("approved", "rejected", "pending")
 ESCALATED = "escalated"
-VIEWS = (PENDING, ESCALATED, APPROVED, REJECTED)
+# the audit sample ("steekproef"): automatic decisions that no moderator has labelled yet
+SAMPLE = "sample"
+VIEWS = (PENDING, ESCALATED, APPROVED, REJECTED, SAMPLE)
 
 # Reasons a moderator can give for a rejection (the categories first), and the policy's reasons
 PERSONAL_DATA, SPAM, OFF_TOPIC, OTHER = "personal_data", "spam", "off_topic", "other"
@@ -55,6 +57,10 @@ OUTBOX_STATES = (OUTBOX_PENDING, DELIVERED, PARKED)
 STANCE = "stance"
 INCIVILITY = "incivility"
 TASKS = (STANCE, INCIVILITY)
+# which model made a task's output: the site's own (a site model) or the shared one; an
+# analysis's "models" carries them under SCOPE, {task: scope}
+SCOPE = "scope"
+SCOPES = (SCOPE_SITE, SCOPE_SHARED) = ("site", "shared")
 
 # Moderator roles
 MODERATOR = "moderator"

@@ -22,6 +22,7 @@ from moderation.analysis import Finding, Incivility, Span
 from moderation.ml.evidence import evidence_rows
 from moderation.ml.features import featurize
 from moderation.ml.scoring import probabilities
+from moderation.ml.site_scope import by_site, lookup
 from plugins import lexicon
 from plugins.lexicon_context import CONFIDENCE as LEXICON_CONFIDENCE
 
@@ -65,10 +66,20 @@ def with_targets(text: str, spans: list[Span]) -> list[Span]:
 
 @hookimpl
 def moderation_analyze(comments, models, config=None) -> list[Finding]:
-    model = models.get(vocab.INCIVILITY)
+    """Each site's comments are scored by the model that site is served (its own or the shared one)."""
+    band = tuple((config or {}).get("DOUBT_BAND") or DOUBT_BAND)
+    results: dict[int, Finding] = {}
+    for site, rows in by_site(comments).items():
+        model, scope = lookup(models, vocab.INCIVILITY, site)
+        for i, finding in zip(rows, _analyze(model, [comments[i] for i in rows], models, band)):
+            finding["models"][vocab.SCOPE] = {vocab.INCIVILITY: scope}
+            results[i] = finding
+    return [results[i] for i in range(len(comments))]
+
+
+def _analyze(model, comments, models, band) -> list[Finding]:
     if model is None:
         raise RuntimeError(f"no incivility model is being served: {models.errors.get(vocab.INCIVILITY, 'none loaded')}")
-    band = tuple((config or {}).get("DOUBT_BAND") or DOUBT_BAND)
     estimator = model.estimator
     texts = [c["text"] for c in comments]
     x = featurize(estimator, texts)

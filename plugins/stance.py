@@ -3,12 +3,23 @@
 from moderation import hookimpl
 from moderation.analysis import Finding
 from moderation.ml.scoring import predict
-from moderation.vocabulary import STANCE
+from moderation.ml.site_scope import by_site, lookup
+from moderation.vocabulary import SCOPE, STANCE
 
 
 @hookimpl
 def moderation_analyze(comments, models) -> list[Finding]:
-    model = models.get(STANCE)
+    """Each site's comments are scored by the model that site is served (its own or the shared one)."""
+    results: dict[int, Finding] = {}
+    for site, rows in by_site(comments).items():
+        model, scope = lookup(models, STANCE, site)
+        for i, finding in zip(rows, _analyze(model, [comments[i] for i in rows], models)):
+            finding["models"][SCOPE] = {STANCE: scope}
+            results[i] = finding
+    return [results[i] for i in range(len(comments))]
+
+
+def _analyze(model, comments, models) -> list[Finding]:
     if model is None:
         raise RuntimeError(f"no stance model is being served: {models.errors.get(STANCE, 'none loaded')}")
     probs, why = predict(model.estimator, [c["text"] for c in comments])

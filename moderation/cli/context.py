@@ -2,10 +2,11 @@
 
 - ``config()``: the settings (environment over the defaults); nothing is opened.
 - ``database()``: the configured database alone: no models are read, no plugin is loaded.
-  ``sites``, ``db``, ``moderators``, ``events``, ``worker``, ``purge``, ``demo`` and
-  ``feedback`` use it.
-- ``models()``: the model store alone (``models list``, ``activate``, ``rollback``).
-- ``app()``: the whole app with its plugins and models (``classify``, ``plugins``).
+  ``sites``, ``db``, ``moderators``, ``events``, ``worker``, ``purge``, ``demo``,
+  ``feedback`` and ``audit-sample`` use it.
+- ``models()``: the model store alone (``models list``, ``compare``, ``activate``, ``rollback``).
+- ``app()``: the whole app with its plugins and models (``classify``, ``plugins``,
+  ``queue rescore`` and the re-score after ``train --feedback`` promotes).
 
 Everything opened is closed when the command ends. A command invoked with an explicit
 app (``app.test_cli_runner().invoke(main, [...])``, which passes a Flask ``ScriptInfo``

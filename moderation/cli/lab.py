@@ -22,15 +22,40 @@ def data_files(required: bool, help: str):
 @data_files(False, "training files (default: training_data/*.jsonl except the test split)")
 @click.option("--test", "test_path", type=click.Path(dir_okay=False), help="the test split")
 @click.option("--force", is_flag=True, help="promote even when worse than the current model")
-def train(task, data, test_path, force):
+@click.option(
+    "--feedback",
+    "with_feedback",
+    is_flag=True,
+    help="add the moderator-labelled examples (imports, corrections, confirmed labels) and promote only "
+    "after a shadow evaluation on the newest of them",
+)
+@click.option("--site", "site_name", help="with --feedback: that site's examples, for a model served to it alone")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def train(task, data, test_path, force, with_feedback, site_name, as_json):
     """Train a model, evaluate it and promote it if it is not worse."""
     from moderation.lab import training
     from moderation.ml.corpus import DataError
     from moderation.ml.datasets import default_test_split, default_training_files
 
+    if site_name and not with_feedback:
+        raise click.ClickException("--site trains a site model from its moderators' labels: add --feedback")
     settings = context.config()
     paths = list(data) or default_training_files()
     test_path = test_path or default_test_split()
+    if with_feedback:
+        from moderation.cli.feedback import train_with_feedback
+        from moderation.lab.feedback_training import report
+        from moderation.lab.rescore import rescore_after_promotion
+
+        with context.refused(DataError):
+            meta = train_with_feedback(task, paths, test_path, site_name)
+        if meta is not None:
+            result = report(meta)
+            if meta["promoted"]:
+                result["rescored"] = rescore_after_promotion(context.app().extensions["moderation"], site_name)
+            click.echo(json.dumps(result, ensure_ascii=False) if as_json else training.summary(meta))
+            return
+        click.echo(f"{task}: no moderator-labelled examples yet; training on the corpus alone", err=True)
     with context.refused(DataError):
         meta = training.train(
             task,
@@ -42,6 +67,9 @@ def train(task, data, test_path, force):
             encoder=settings["ENCODER"],
             cache_dir=settings["CACHE_DIR"],
         )
+    if as_json:
+        click.echo(json.dumps({**meta, "promoted": meta["promoted"]}, ensure_ascii=False))
+        return
     click.echo(training.summary(meta))
 
 
@@ -60,7 +88,10 @@ def train(task, data, test_path, force):
     help="also write the result, a per-class table and a confusion-matrix SVG to this directory",
 )
 @click.option("--version", help="a model version (default: the active one)")
-def evaluate(task, data, as_json, report_dir, version):
+@click.option(
+    "--site", "site_name", help="judge the automatic decisions under this site's policy (default: the default)"
+)
+def evaluate(task, data, as_json, report_dir, version, site_name):
     """Score the served output (incivility: model + lexicon) on labelled data: accuracy,
     macro-F1, per-class figures and the confusion matrix."""
     from pathlib import Path
@@ -75,11 +106,17 @@ def evaluate(task, data, as_json, report_dir, version):
     with context.refused(ModelError):
         model = load_verified(store.root / task, version or store.pointer(task).get("version", ""))
     encoder = open_encoder(context.config()["ENCODER"])[0] if task == vocab.STANCE else None
+    policy = None
+    if site_name:
+        from moderation.storage import sites
+
+        with context.refused(LookupError):
+            policy = sites.get(context.database(), site_name)
     hatecheck = [p for p in data if evaluation.is_hatecheck(p)]
     labelled = [p for p in data if p not in hatecheck]
     with context.refused(DataError):
         results = (
-            [("-".join(Path(p).stem for p in labelled), evaluation.evaluate(model, labelled, encoder))]
+            [("-".join(Path(p).stem for p in labelled), evaluation.evaluate(model, labelled, encoder, policy))]
             if labelled
             else []
         )

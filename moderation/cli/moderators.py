@@ -1,4 +1,4 @@
-"""``moderation moderators ...`` and ``moderation feedback export``."""
+"""``moderation moderators ...``: moderator accounts."""
 
 import sys
 from contextlib import contextmanager
@@ -89,30 +89,4 @@ def moderators_sign_out(email):
     click.echo(f"{ended} session{'s' if ended != 1 else ''} of {found[0]['email']} ended")
 
 
-@click.group()
-def feedback():
-    """Moderators' decisions and corrections as training data."""
-
-
-@feedback.command("export")
-@click.option(
-    "--out",
-    "out_path",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="a .jsonl (or .csv) file in the labelled data format, for 'moderation train --data'",
-)
-def feedback_export(out_path):
-    """Write every moderator decision and correction as labelled examples."""
-    from moderation.lab import feedback_export as exporter
-
-    with _database() as db:
-        counts = exporter.export(db, out_path)
-    click.echo(
-        f"{counts['examples']} labelled examples written to {out_path} "
-        f"({counts['incivility']} with an incivility label, {counts['stance']} with a stance label; "
-        f"{counts['unlabelled']} reviewed comments carried no label)"
-    )
-
-
-COMMANDS = (moderators, feedback)
+COMMANDS = (moderators,)

@@ -32,11 +32,14 @@ class ServedModel:
         self.errors = {}
         self._encoder = encoder
 
-    def get(self, task):
+    def get(self, task, site=None):
         return self.model if task == self.model.task else None
 
     def encoder(self):
         return self._encoder
+
+    def scope(self, task, site=None):
+        return "shared"
 
     def poll(self, force=False):
         pass
@@ -109,7 +112,7 @@ def top_label_ece(confidences, correct, bins: int = 10) -> float:
     return round(float(gap / len(confidences)), 4)
 
 
-def evaluate(model, paths, encoder=None) -> dict:
+def evaluate(model, paths, encoder=None, policy=None) -> dict:
     """Accuracy, macro-F1, per-class figures and the confusion matrix of the served output on ``paths``;
     for stance served with an ``encoder`` (the cascade), also the fast model alone and the share sent on."""
     task = model.task
@@ -121,11 +124,23 @@ def evaluate(model, paths, encoder=None) -> dict:
     ]
     if not rows:
         raise corpus.DataError(f"no rows with a {task} label in {', '.join(map(str, paths))}")
-    use_encoder = encoder is not None and task == "stance" and getattr(model, "encoder_head", None) is not None
+    return evaluate_rows(model, rows, policy, encoder)
+
+
+def evaluate_rows(model, rows, policy=None, encoder=None) -> dict:
+    """``evaluate`` on rows already read (dicts in the labelled-data format, each with the task's label);
+    ``policy``: the site policy the automatic decisions are judged under (default: the default policy)."""
+    from moderation.lab import served_quality
+
+    task = model.task
+    use_encoder = encoder is not None and task == vocab.STANCE and getattr(model, "encoder_head", None) is not None
     found = analyses(model, [row["text"] for row in rows], encoder if use_encoder else None)
     gold = [corpus.label_of(row, task) for row in rows]
     result = metrics(task, gold, [served_label(task, a) for a in found])
     result["model"] = model.version
+    result["calibration"] = served_quality.served_calibration(task, found, gold)
+    if task == vocab.INCIVILITY:
+        result["automatic"] = served_quality.automatic_decisions(found, [g == vocab.UNCIVIL for g in gold], policy)
     if task == vocab.STANCE:
         result["ece"] = top_label_ece(
             [max(a["stance"]["scores"].values()) for a in found],

@@ -3,9 +3,13 @@
 One row per reviewed comment, from what a person said about it, never from
 what a model guessed:
 - ``stance`` only from a stance correction;
-- ``uncivil``/``categories`` from an incivility correction, else from the last
-  decision: rejected for insult, profanity, threat or identity attack means
-  uncivil with that category, approved means civil;
+- ``uncivil``/``categories`` from an incivility correction or a label a
+  moderator confirmed (the audit sample, "was the flag wrong?" when
+  approving), else from the last decision only where it says so: rejected for
+  insult, profanity, threat or identity attack means uncivil with that
+  category.  An approval is not a label: it says "may stay online under this
+  site's rules", not "civil" (a site may leave a profane comment online), so
+  a bare approval exports no incivility label;
 - ``spans`` are the model's spans of a category the moderator confirmed (they
   saw them highlighted), only on uncivil rows;
 - ``tags`` only from rejection reasons (spam, off-topic, personal data).
@@ -39,8 +43,6 @@ def example(row) -> dict | None:
         categories = [c for c in corrections[vocab.INCIVILITY].get("categories") or [] if c in CATEGORIES]
     elif decision.get("status") == vocab.REJECTED and decision.get("reason") in CATEGORIES:
         uncivil, categories = True, [decision["reason"]]
-    elif decision.get("status") == vocab.APPROVED:
-        uncivil = False
     if uncivil is not None and (categories or not uncivil):
         out.update(
             uncivil=uncivil,

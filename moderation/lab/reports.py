@@ -73,9 +73,25 @@ def text(result) -> str:
             lines.append(
                 f"{name:<20}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>10}"
             )
+    if result.get("calibration", {}).get("ece") is not None:
+        lines.append(f"calibration error (ECE) of the served score {result['calibration']['ece']:.3f}")
+    auto = result.get("automatic")
+    if auto:
+        lines.append(
+            f"under the policy (approve below {auto['policy']['approve_below']}, reject from "
+            f"{auto['policy']['reject_above']}): {auto['auto_approved']} approved automatically, "
+            f"{_share(auto['wrong_approval_share'])} of them uncivil; {auto['auto_rejected']} rejected "
+            f"automatically, {_share(auto['wrong_rejection_share'])} of them civil; {auto['to_a_person']} to a person"
+        )
+    if result.get("per_category", {}).get("threat"):
+        lines.append(f"threat precision (served) {result['per_category']['threat']['precision']:.3f}")
     if "accuracy_with_alt" in result:
         lines.append(f"accuracy counting stance_alt as right {result['accuracy_with_alt']:.3f}")
     return "\n".join(lines + per_class_lines(result) + confusion_lines(result))
+
+
+def _share(value) -> str:
+    return "-" if value is None else f"{value * 100:.1f}%"
 
 
 def write(result, directory, name) -> list[Path]:

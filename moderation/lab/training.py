@@ -55,8 +55,12 @@ def train(
     progress=print,
     encoder="on",
     cache_dir=None,
+    promote=True,
 ) -> dict:
-    """Train, evaluate, write and (maybe) promote a model; returns its metadata."""
+    """Train, evaluate, write and (maybe) promote a model; returns its metadata.
+
+    ``promote=False`` leaves the decision to the caller (the shadow evaluation of
+    moderation.lab.feedback_training)."""
     if task not in LABELS:
         raise ValueError(f"unknown task {task!r}; use stance or incivility")
     data_paths = [Path(p) for p in data_paths]
@@ -159,7 +163,10 @@ def train(
     )
     write_json_atomic(task_dir / f"{version}.json", meta)
     load_verified(task_dir, version)  # what was written must verify before anyone may serve it
-    meta["promoted"], meta["promotion_note"] = _promote(task, meta, models_dir, force, test_path, sentence_encoder)
+    if promote:
+        meta["promoted"], meta["promotion_note"] = _promote(task, meta, models_dir, force, test_path, sentence_encoder)
+    else:
+        meta["promoted"], meta["promotion_note"] = False, "not promoted yet: awaiting the shadow evaluation"
     write_json_atomic(task_dir / f"{version}.json", meta)
     return meta
 
@@ -233,8 +240,13 @@ def _promote(task, meta, models_dir, force, test_path, sentence_encoder=None):
             if new_score < old_score:
                 return False, f"not promoted: {HEADLINE[task]} {new_score} < current {old_score} on the same test split"
             note = f"promoted: {HEADLINE[task]} {new_score} >= current {old_score} on the same test split"
-    store.activate(task, meta["version"])
+    store.activate(task, meta["version"], by="moderation train", rule=note, figures={"test": _headline(meta)})
     return True, note
+
+
+def _headline(meta):
+    test = (meta.get("metrics") or {}).get("test") or {}
+    return {HEADLINE[meta["task"]]: test.get(HEADLINE[meta["task"]])} if test else None
 
 
 def summary(meta) -> str:

@@ -17,7 +17,7 @@ import time
 import weakref
 from pathlib import Path
 
-from moderation.ml import linear
+from moderation.ml import linear, site_scope
 from moderation.ml.artefacts import (
     VERSION_NAME,  # noqa: F401 (the model store's vocabulary, imported from here)
     ModelError,
@@ -30,7 +30,7 @@ from moderation.ml.artefacts import (
     write_json_atomic,
 )
 from moderation.ml.encoder import open_encoder
-from moderation.vocabulary import TASKS
+from moderation.vocabulary import SCOPE_SHARED, SCOPE_SITE, TASKS
 
 __all__ = [  # the artefact helpers are the model store's vocabulary too
     "LoadedModel",
@@ -130,14 +130,20 @@ class ModelStore:
         self._encoder = None
         self._encoder_opened = False
         self._models = {}
+        self._site_models = {}  # (task, site name) -> LoadedModel: site-scoped models (site_scope.py)
         self._pointer_stamp = {}
         self._checked = {}
         self.errors = {}
         self._lock = threading.Lock()
         self._spaces = weakref.WeakValueDictionary()  # feature spaces the loaded models share
 
-    def get(self, task):
-        """The model serving ``task`` now, or None (then ``errors[task]`` says why)."""
+    def get(self, task, site=None):
+        """The model serving ``task`` now (for ``site``: its own model when it has one,
+        else the shared one), or None (then ``errors[task]`` says why)."""
+        if site is not None:
+            own = self._site_models.get((task, site))
+            if own is not None:
+                return own
         return self._models.get(task)
 
     def encoder(self):
@@ -156,6 +162,10 @@ class ModelStore:
     def encoder_status(self) -> str:
         encoder = self.encoder()
         return f"ok: {encoder.name}" if encoder else self.errors.get("encoder", "unavailable")
+
+    def scope(self, task, site=None) -> str:
+        """``"site"`` when ``site`` is served its own ``task`` model, else ``"shared"``."""
+        return SCOPE_SITE if site is not None and (task, site) in self._site_models else SCOPE_SHARED
 
     def poll(self, force=False) -> None:
         """Reload any task whose ``current.json`` moved; at most every ``reload_seconds``.
@@ -189,10 +199,28 @@ class ModelStore:
                 if current is None or current.version != version:
                     self._models[task] = load_verified(self.root / task, version, self._spaces)
                     log.info("serving %s model %s", task, version)
+                self._refresh_sites(task)
                 self.errors.pop(task, None)
             except (ModelError, OSError, ValueError, KeyError) as exc:
                 self.errors[task] = str(exc)
                 log.error("refused %s model: %s", task, exc)
+
+    def _refresh_sites(self, task) -> None:
+        """Load the site-scoped versions ``current.json`` names under ``"sites"``; a site whose
+        model fails its checks is served the shared model (and the failure is logged)."""
+        wanted = site_scope.site_versions(self.pointer(task))
+        for key in [k for k in self._site_models if k[0] == task and k[1] not in wanted]:
+            del self._site_models[key]
+        for site, version in wanted.items():
+            current = self._site_models.get((task, site))
+            if current is not None and current.version == version:
+                continue
+            try:
+                self._site_models[(task, site)] = load_verified(self.root / task, version, self._spaces)
+                log.info("serving %s model %s to site %s", task, version, site)
+            except ModelError as exc:
+                self._site_models.pop((task, site), None)
+                log.error("refused %s model %s for site %s: %s", task, version, site, exc)
 
     def versions(self, task) -> list[dict]:
         """Metadata of every version on disk, newest first, marked active or not."""
@@ -200,7 +228,7 @@ class ModelStore:
         active = self.pointer(task).get("version")
         rows = []
         for meta_path in sorted(task_dir.glob("*.json")):
-            if meta_path.name == "current.json":
+            if meta_path.name in ("current.json", site_scope.ACTIVATIONS):
                 continue
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             meta["active"] = meta.get("version") == active
@@ -213,16 +241,22 @@ class ModelStore:
         except (OSError, ValueError):
             return {}
 
-    def activate(self, task, version) -> LoadedModel:
-        """Verify ``version`` and make it current; raises ModelError if it fails."""
+    def activate(self, task, version, site=None, by="cli", rule=None, figures=None) -> LoadedModel:
+        """Verify ``version`` and make it current (for ``site`` only, when given); raises
+        ModelError if it fails.  Every activation is logged with who or which rule did it."""
         if task not in TASKS:
             raise ModelError(f"no task {task!r}; tasks: {', '.join(TASKS)}")
         model = load_verified(self.root / task, version)
         pointer = self.pointer(task)
-        history = pointer.get("history", [])
-        if pointer.get("version") and pointer["version"] != version:
-            history = history + [pointer["version"]]
-        write_json_atomic(self.root / task / "current.json", {"version": version, "history": history[-20:]})
+        if site is not None:
+            pointer = site_scope.with_site_version(pointer, site, version)
+        else:
+            history = pointer.get("history", [])
+            if pointer.get("version") and pointer["version"] != version:
+                history = history + [pointer["version"]]
+            pointer = {**pointer, "version": version, "history": history[-20:]}
+        write_json_atomic(self.root / task / "current.json", pointer)
+        site_scope.log_activation(self.root / task, version, site, by, rule, figures)
         return model
 
     def rollback(self, task) -> str:
@@ -237,7 +271,8 @@ class ModelStore:
             raise ModelError(f"{task}: no earlier version to roll back to")
         previous = history.pop()
         load_verified(self.root / task, previous)
-        write_json_atomic(self.root / task / "current.json", {"version": previous, "history": history})
+        write_json_atomic(self.root / task / "current.json", {**pointer, "version": previous, "history": history})
+        site_scope.log_activation(self.root / task, previous, None, "cli", "rollback", None)
         return previous
 
     def status(self) -> dict:

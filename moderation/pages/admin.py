@@ -17,7 +17,7 @@ from moderation.pages.auth import (
     require_admin,
     visible_site_ids,
 )
-from moderation.storage import access, outbox
+from moderation.storage import access, audit_sample, labelled_examples, outbox
 from moderation.storage import comments as records
 from moderation.storage import sites as site_settings
 from moderation.web import service
@@ -174,3 +174,39 @@ def resend(event_id):
     else:
         flash(f"Gebeurtenis #{event_id} wacht al op verzending.", "warning")
     return redirect(url_for("admin.event", event_id=event_id))
+
+
+# --- the quality of automatic decisions and what the models learn from --------------------------
+
+
+def _allowed_ids():
+    allowed = visible_site_ids()
+    return None if allowed is None else [s["id"] for s in _visible_sites()]
+
+
+@bp.get("/steekproef")
+@login_required
+def audit_sample_report():
+    """Error rate of the automatic decisions per site and month, from the labelled audit sample."""
+    return render_template("admin_sample.html", rows=audit_sample.report(_db(), _allowed_ids()))
+
+
+@bp.get("/training")
+@login_required
+def training_review():
+    """What would enter training (moderator-labelled examples), with moderators' conflicting labels."""
+    allowed = _allowed_ids()
+    rows = (
+        labelled_examples.examples(_db())
+        if allowed is None
+        else [r for sid in allowed for r in labelled_examples.examples(_db(), sid)]
+    )
+    tasks = {}
+    for task in vocab.TASKS:
+        counts = {}
+        for r in rows:
+            label = labelled_examples.label_of(r, task)
+            if label is not None:
+                counts[(r["source"], label)] = counts.get((r["source"], label), 0) + 1
+        tasks[task] = {"counts": sorted(counts.items()), "conflicts": labelled_examples.conflicts(rows, task)[:50]}
+    return render_template("admin_training.html", total=len(rows), tasks=tasks)

@@ -4,12 +4,10 @@ Plain HTML forms do everything; static/queue.js adds keys and bulk actions on
 top, posting the same forms with ``Accept: application/json``.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
-
-from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
 from moderation import vocabulary as vocab
-from moderation.pages import wording
+from moderation.pages import flags, query, wording
 from moderation.pages.auth import (
     after_request,
     check_csrf,
@@ -67,45 +65,6 @@ def _actor():
     return current_moderator()["email"]
 
 
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
-
-
-def _day(value):
-    try:
-        day = date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-        abort(make_response(failure(400, f"Kies een datum tussen {FIRST_DAY:%d-%m-%Y} en {LAST_DAY:%d-%m-%Y}.")))
-    return day
-
-
-def _id_arg(name):
-    """An id from the query string; one no id column can hold matches nothing, like an unknown one."""
-    value = request.args.get(name, type=int)
-    return value if value is None or 0 <= value <= MAX_ID else 0
-
-
-def _local_midnight(day):
-    return datetime.combine(day, time(0), tzinfo=wording.LOCAL).astimezone(UTC)
-
-
-def _filters() -> review.Filters:
-    a = request.args
-    since, until = _day(a.get("van")), _day(a.get("tot"))
-    return review.Filters(
-        site_id=_id_arg("site"),
-        article_id=_id_arg("artikel"),
-        stance=a.get("stance") if a.get("stance") in wording.STANCES else None,
-        uncivil={"ja": True, "nee": False}.get(a.get("onbeschoft", "")),
-        category=a.get("categorie") if a.get("categorie") in wording.CATEGORIES else None,
-        tag=(a.get("tag") or "").strip().lower()[:100] or None,
-        since=_local_midnight(since) if since else None,
-        until=_local_midnight(until + timedelta(days=1)) if until else None,
-        q=(a.get("q") or "").strip()[:200] or None,
-    )
-
-
 @bp.get("/")
 def home():
     return redirect(url_for("queue.pending"))
@@ -123,8 +82,15 @@ def listing(view):
     return _listing(view)
 
 
+@bp.get("/queue/steekproef")
+@login_required
+def sample():
+    """The audit sample: automatic decisions drawn at random for a moderator to label."""
+    return _listing(vocab.SAMPLE)
+
+
 def _listing(view):
-    filters = _filters()
+    filters = query.filters()
     result = review.page(
         _db(), view, _sites(), filters, after=request.args.get("na"), before=request.args.get("voor"), limit=PAGE_SIZE
     )
@@ -193,10 +159,13 @@ def _decide(ids):
     if action == "reject" and not explanation:  # the site's canned text for this reason, if it wrote one
         explanation = _canned_text(ids, reason)
     expected = request.form.get("expected") if request.form.get("expected") in wording.STATUSES else None
+    flag = request.form.get("vlag") if action == "approve" and len(ids) == 1 else None
     try:
         result = review.decide(
             _db(), _sites(), ids, action, _actor(), reason=reason, note=note, expected=expected, explanation=explanation
         )
+        if flag in flags.FLAG_ANSWERS and result["done"]:
+            flags.label_flag(_db(), _sites(), _actor(), ids[0], flag)
     except review.NotVisible:
         abort(404)
     done = result["done"]
@@ -244,12 +213,22 @@ def correct(comment_id):
     categories = [c for c in form.getlist("categories") if c in wording.CATEGORIES]
     if uncivil and not categories:
         return _answer(400, "Kies bij een onbeschofte reactie minstens één categorie.")
+    confirm = form.get("bevestig") == "1"  # the audit sample: a label given is stored even when it was already so
     try:
         made = review.correct(
-            _db(), _sites(), comment_id, _actor(), stance=stance, uncivil=uncivil, categories=categories
+            _db(),
+            _sites(),
+            comment_id,
+            _actor(),
+            stance=stance,
+            uncivil=uncivil,
+            categories=categories,
+            confirm=confirm,
         )
     except review.NotVisible:
         abort(404)
+    if confirm and made and all(c["before"] == c["after"] for c in made):
+        return _answer(200, f"Reactie #{comment_id}: labels bevestigd.", corrections=made)
     if not made:
         return _answer(
             200, f"Reactie #{comment_id}: de labels waren al zo; niets veranderd.", category="info", corrections=[]
@@ -284,7 +263,7 @@ def audit():
 @bp.get("/articles")
 @login_required
 def articles():
-    result = reports.articles(_db(), _sites(), before=_id_arg("voor"))
+    result = reports.articles(_db(), _sites(), before=query.id_arg("voor"))
     return render_template("articles.html", result=result, counts=review.counts(_db(), _sites()))
 
 

@@ -38,6 +38,7 @@ VIEWS = {
     vocab.PENDING: "Wachtrij",
     vocab.ESCALATED: "Geëscaleerd",
     **{s: STATUSES[s] for s in (vocab.APPROVED, vocab.REJECTED)},
+    vocab.SAMPLE: "Steekproef",
 }
 # the Dutch names of webhook event states (the admin's events page)
 EVENT_STATES = {vocab.PARKED: "Geparkeerd", vocab.OUTBOX_PENDING: "Wacht op verzending", vocab.DELIVERED: "Afgeleverd"}

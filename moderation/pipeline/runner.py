@@ -179,7 +179,11 @@ def _merge(analysis, finding, replace=False):
     for tag in finding.get("tags") or ():
         if tag not in analysis["tags"]:
             analysis["tags"].append(tag)
-    analysis["models"].update(finding.get("models") or {})
+    models = dict(finding.get("models") or {})
+    scope = models.pop("scope", None)
+    analysis["models"].update(models)
+    if isinstance(scope, dict):  # which scope (shared, or the site's own) each task's model has
+        analysis["models"].setdefault("scope", {}).update(scope)
 
 
 def _name(impl) -> str:

@@ -24,7 +24,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from moderation import vocabulary as vocab
 from moderation.storage import explanations, outbox, statements
-from moderation.storage.tables import Analysis, Article, Comment, Decision, OutboxEvent, pack_labels
+from moderation.storage.queue_columns import denormalised
+from moderation.storage.tables import Analysis, Article, Comment, Decision, OutboxEvent
 
 
 class KeyCache:
@@ -188,8 +189,6 @@ def existing(db, site_id, external_ids) -> set[str]:
 
 
 def _comment_row(site_id, data, analysis, decision, articles, now):
-    stance = analysis.get("stance") or {}
-    incivility = analysis.get("incivility") or {}
     author = data.get("author") or {}
     article = data.get("article") or {}
     return {
@@ -204,12 +203,8 @@ def _comment_row(site_id, data, analysis, decision, articles, now):
         "received_at": now,
         "status": decision["status"],
         "urgent": bool(decision.get("urgent")),
-        "stance": stance.get("label"),
-        "uncivil": incivility.get("uncivil"),
-        "incivility_score": float(incivility.get("score") or 0.0),
-        "hostility": float((stance.get("scores") or {}).get("hostile") or 0.0),
-        "categories": pack_labels(incivility.get("categories")),
-        "tags": pack_labels(analysis.get("tags")),
+        "audit_sample": bool(decision.get("audit_sample")),
+        **denormalised(analysis),
     }
 
 

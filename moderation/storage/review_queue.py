@@ -9,7 +9,7 @@ costs what the first does.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import exists, func, or_, select, tuple_
 
 from moderation import vocabulary as vocab
 from moderation.storage import search
@@ -21,6 +21,9 @@ from moderation.storage.tables import Article, Comment, Correction, Decision, Si
 
 VIEWS = vocab.VIEWS
 RISK_ORDER = (Comment.urgent, Comment.incivility_score, Comment.hostility, Comment.id)
+# "least certain first": what the models are least sure of, so moderators' labels teach them most
+DOUBT_ORDER = (Comment.urgent, Comment.doubt, Comment.id)
+ORDERS = ("risk", "doubt")
 ACTIONS = {"approve": vocab.APPROVED, "reject": vocab.REJECTED, "escalate": vocab.PENDING}
 
 
@@ -39,6 +42,7 @@ class Filters:
     since: datetime | None = None
     until: datetime | None = None
     q: str | None = None
+    order: str = "risk"  # pending and escalated: "risk" (riskiest first) or "doubt" (least certain first)
 
 
 def visible(site_ids):
@@ -51,6 +55,8 @@ def _conditions(view, site_ids, f: Filters, search_clause=None):
         conds += [Comment.status == vocab.PENDING, Comment.escalated_at.is_(None)]
     elif view == vocab.ESCALATED:
         conds += [Comment.status == vocab.PENDING, Comment.escalated_at.is_not(None)]
+    elif view == vocab.SAMPLE:  # the audit sample ("steekproef"): automatic decisions no one has labelled yet
+        conds += [Comment.audit_sample.is_(True), unlabelled_sample()]
     else:
         conds.append(Comment.status == view)
     if f.site_id is not None:
@@ -76,21 +82,28 @@ def _conditions(view, site_ids, f: Filters, search_clause=None):
     return conds
 
 
-def _order(view):
-    return RISK_ORDER if view in (vocab.PENDING, vocab.ESCALATED) else (Comment.id,)
+def unlabelled_sample():
+    """No moderator has given (or confirmed) this comment's incivility label yet."""
+    return ~exists().where(Correction.comment_id == Comment.id, Correction.field == vocab.INCIVILITY)
 
 
-def cursor_types(view):
-    return (bool, float, float, int) if len(_order(view)) == 4 else (int,)
+def _order(view, order="risk"):
+    if view not in (vocab.PENDING, vocab.ESCALATED):
+        return (Comment.id,)
+    return DOUBT_ORDER if order == "doubt" else RISK_ORDER
 
 
-def _key(comment, view):
-    return [getattr(comment, column.key) for column in _order(view)]
+def cursor_types(view, order="risk"):
+    return {4: (bool, float, float, int), 3: (bool, float, int)}.get(len(_order(view, order)), (int,))
+
+
+def _key(comment, view, order="risk"):
+    return [getattr(comment, column.key) for column in _order(view, order)]
 
 
 def page_queries(view, site_ids, filters, after=None, before=None, search_clause=None):
     """The keyset query for one page (descending, or ascending when going back) and the count."""
-    order = _order(view)
+    order = _order(view, filters.order)
     conds = _conditions(view, site_ids, filters, search_clause)
     query = select(Comment).where(*conds)
     if before is not None and after is None:
@@ -106,7 +119,8 @@ def page(db, view, site_ids, filters: Filters, after=None, before=None, limit=25
     """One page of a list: ``{"items", "total", "next", "prev"}`` (cursors or None)."""
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}")
-    after, before = decode_cursor(after, cursor_types(view)), decode_cursor(before, cursor_types(view))
+    types = cursor_types(view, filters.order)
+    after, before = decode_cursor(after, types), decode_cursor(before, types)
     with db.session() as s:
         clause = None
         if filters.q:
@@ -127,8 +141,8 @@ def page(db, view, site_ids, filters: Filters, after=None, before=None, limit=25
     return {
         "items": items,
         "total": total,
-        "next": encode_cursor(_key(rows[-1], view)) if rows and has_next else None,
-        "prev": encode_cursor(_key(rows[0], view)) if rows and has_prev else None,
+        "next": encode_cursor(_key(rows[-1], view, filters.order)) if rows and has_next else None,
+        "prev": encode_cursor(_key(rows[0], view, filters.order)) if rows and has_prev else None,
     }
 
 
@@ -141,7 +155,12 @@ def counts(db, site_ids) -> dict:
             .group_by(Comment.escalated_at.is_not(None))
         )
         found = {bool(escalated): n for escalated, n in rows}
-    return {vocab.PENDING: found.get(False, 0), vocab.ESCALATED: found.get(True, 0)}
+        sample = s.scalar(
+            select(func.count())
+            .select_from(Comment)
+            .where(visible(site_ids), Comment.erased_at.is_(None), *_conditions(vocab.SAMPLE, site_ids, Filters())[2:])
+        )
+    return {vocab.PENDING: found.get(False, 0), vocab.ESCALATED: found.get(True, 0), vocab.SAMPLE: sample}
 
 
 def get(db, site_ids, comment_id) -> dict:
@@ -208,12 +227,16 @@ def decide(db, site_ids, comment_ids, action, actor, reason=None, note=None, exp
     return {"done": done, "skipped": skipped}
 
 
-def correct(db, site_ids, comment_id, actor, stance=None, uncivil=None, categories=None) -> list[dict]:
-    """Store a moderator's corrected labels; returns the corrections made (none if nothing changed)."""
+def correct(db, site_ids, comment_id, actor, stance=None, uncivil=None, categories=None, confirm=False) -> list[dict]:
+    """Store a moderator's corrected labels; returns the corrections made (none if nothing changed).
+
+    ``confirm``: a label given that equals the current one is stored too (``before``
+    equals ``after``): the moderator confirmed it, which makes it a training label
+    (the audit sample, "was the flag right?" when approving)."""
     made = []
     with db.session() as s:
         comment = _lock(s, site_ids, [comment_id])[comment_id]
-        if stance is not None and stance != comment.stance:
+        if stance is not None and (stance != comment.stance or confirm):
             made.append(
                 Correction(
                     comment_id=comment_id,
@@ -227,7 +250,7 @@ def correct(db, site_ids, comment_id, actor, stance=None, uncivil=None, categori
         if uncivil is not None:
             new_categories = sorted(set(categories or ())) if uncivil else []
             old = {"uncivil": comment.uncivil, "categories": unpack_labels(comment.categories)}
-            if (bool(comment.uncivil), sorted(old["categories"])) != (uncivil, new_categories):
+            if confirm or (bool(comment.uncivil), sorted(old["categories"])) != (uncivil, new_categories):
                 made.append(
                     Correction(
                         comment_id=comment_id,

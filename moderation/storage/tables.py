@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -117,6 +117,7 @@ class Comment(Base):
         Index("ix_comments_author", "site_id", "author_id"),
         Index("ix_comments_article", "article_id"),
         Index("ix_comments_waiting", "status", "escalated_at", "erased_at", "site_id"),
+        Index("ix_comments_doubt", "status", "urgent", "doubt", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
@@ -140,6 +141,10 @@ class Comment(Base):
     tags: Mapped[str | None] = mapped_column(String(2000))
     # set when a moderator escalates: the comment leaves the queue for the escalated list
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # an automatic decision drawn for the audit sample ("steekproef"): a moderator labels it afterwards
+    audit_sample: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # how unsure the models are (1: a coin toss, 0: certain); the queue's "least certain first" order
+    doubt: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 class Analysis(Base):
@@ -226,3 +231,29 @@ class Delivery(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[float | None] = mapped_column(Float)
+
+
+class LabelledExample(Base):
+    """A moderator-labelled comment that is not (or no longer) in the comments table:
+    an imported moderation history (source ``import``).  Labels in DESIGN.md's
+    labelled-data format; the decision is kept beside them, never read as a label."""
+
+    __tablename__ = "labelled_examples"
+    __table_args__ = (Index("ix_labelled_examples_site", "site_id", "decided_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))  # None: for every site
+    source: Mapped[str] = mapped_column(String(20))
+    # sha256 of (site, text, labels, decision, decided_at): importing the same row twice adds nothing
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    stance: Mapped[str | None] = mapped_column(String(40))
+    stance_alt: Mapped[str | None] = mapped_column(String(40))
+    uncivil: Mapped[bool | None] = mapped_column(Boolean)
+    categories: Mapped[list | None] = mapped_column(JSON)
+    spans: Mapped[list | None] = mapped_column(JSON)
+    tags: Mapped[list | None] = mapped_column(JSON)
+    decision: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    imported_from: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

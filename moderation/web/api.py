@@ -6,8 +6,8 @@ import math
 from flask import Blueprint, current_app, jsonify, request
 
 from moderation import vocabulary as vocab
+from moderation.storage import audit_sample, decision_feed, erasure, intake, rate_limits
 from moderation.storage import comments as records
-from moderation.storage import decision_feed, erasure, intake, rate_limits
 from moderation.web import service, validation
 from moderation.web.problems import Problem
 from moderation.web.routing import MAX_ID
@@ -67,6 +67,11 @@ def _analyse_and_store(site, comments):
     if fresh:
         with svc.metrics.analysis.time():
             outcomes = svc.pipeline.run([_plugin_view(site, d) for d in fresh], site["policy"])
+        share = current_app.config.get("AUDIT_SAMPLE_SHARE", 0.0)
+        outcomes = [
+            (analysis, {**decision, "audit_sample": audit_sample.draw(decision, share)})
+            for analysis, decision in outcomes
+        ]
         for analysis, _ in outcomes:
             for error in analysis["errors"]:
                 svc.metrics.plugin_errors.labels(error.get("plugin", "?")).inc()

@@ -190,3 +190,22 @@ def test_killing_an_app_host_under_load_loses_no_acknowledged_comment(cluster):
     missing = [ext for ext, (status, cid) in again.items() if status != 200 or cid != acknowledged[ext]]
     assert not missing, f"acknowledged but not stored: {missing[:5]}"
     c.start_app(c.apps[1])  # back for any later test
+
+
+def test_a_sites_rate_limit_is_shared_across_app_hosts(cluster):
+    c = cluster
+    limited = json.loads(c.cli("sites", "add", "beperkt", "--json"))
+    c.cli("sites", "set", "beperkt", "--rate-limit", "2/6")
+    auth = {"Authorization": f"Bearer {limited['api_key']}"}
+    statuses, started = [], time.monotonic()
+    for i in range(24):  # spread over the three hosts, well inside a few seconds
+        host = c.apps[i % len(c.apps)]
+        status, _ = c.request("POST", c.url(host) + "/api/v1/comments", comment(f"rl-{i}"), auth)
+        statuses.append(status)
+    elapsed, accepted = time.monotonic() - started, statuses.count(201)
+    # one shared bucket: a burst of 6 plus 2 a second; a bucket per host would let 18 through at once
+    assert 6 <= accepted <= 6 + 2 * elapsed + 1, (elapsed, statuses)
+    assert statuses.count(429) == len(statuses) - accepted
+    # another site is not slowed by it
+    status, _ = c.request("POST", c.lb + "/api/v1/comments", comment("rl-other"), headers(c))
+    assert status == 201

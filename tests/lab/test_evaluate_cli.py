@@ -113,3 +113,26 @@ def test_train_takes_several_data_files_and_reports_progress(tmp_path, env):
     assert [f["rows"] for f in meta["training_files"]] == [32, 2]
     listed = run(["models", "list"], env)
     assert meta["version"] in listed.output and "*" in listed.output
+
+
+def test_evaluate_reports_calibration_and_automatic_decisions(tmp_path, env, trained):
+    data = corpus(tmp_path, n_per_label=3, shift=5, name="eval2.jsonl")
+    result = json.loads(run(["evaluate", "--task", "incivility", "--data", data, "--json"], env).stdout)
+    assert 0 <= result["calibration"]["ece"] <= 1 and result["calibration"]["bins"]
+    auto = result["automatic"]
+    assert auto["policy"] == {"approve_below": 0.35, "reject_above": 0.9}
+    assert auto["auto_approved"] + auto["auto_rejected"] + auto["to_a_person"] == auto["n"] == result["n"]
+    assert "threat" in result["per_category"] and "precision" in result["per_category"]["threat"]
+    text = run(["evaluate", "--task", "incivility", "--data", data], env).stdout
+    assert "calibration error (ECE)" in text and "approved automatically" in text and "threat precision" in text
+    stance = json.loads(run(["evaluate", "--task", "stance", "--data", data, "--json"], env).stdout)
+    assert stance["calibration"]["ece"] is not None and "automatic" not in stance
+    assert run(["db", "upgrade"], env).exit_code == 0
+    assert run(["sites", "add", "strict"], env).exit_code == 0
+    assert run(["sites", "set", "strict", "--reject-above", "0.6"], env).exit_code == 0
+    strict = json.loads(
+        run(["evaluate", "--task", "incivility", "--data", data, "--site", "strict", "--json"], env).stdout
+    )
+    assert strict["automatic"]["policy"]["reject_above"] == 0.6
+    unknown = run(["evaluate", "--task", "incivility", "--data", data, "--site", "nope"], env)
+    assert unknown.exit_code != 0 and "no site named 'nope'" in unknown.output

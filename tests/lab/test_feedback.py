@@ -33,8 +33,13 @@ def reviewed(app, site):
         "other": seed(app, site, "other", text="Iets vreemds.", score=0.5),
         "civil-after-all": seed(app, site, "civil", text="Die regels zijn kut, laat mensen zelf beslissen.", score=0.7),
         "policy-only": seed(app, site, "policy", text="Automatisch goedgekeurd.", status="approved"),
+        "approved-bare": seed(app, site, "bare", text="Die regels zijn kut.", score=0.7),
     }
     review.decide(db, None, [c["approved"]], "approve", "a@example.org")
+    # approving, the moderator answered "the flag was wrong": that is a label
+    review.correct(db, None, c["approved"], "a@example.org", uncivil=False, confirm=True)
+    # a bare approval says the comment may stay online, not that it is civil
+    review.decide(db, None, [c["approved-bare"]], "approve", "a@example.org")
     review.decide(db, None, [c["insult"]], "reject", "a@example.org", reason="insult")
     review.decide(db, None, [c["spam"]], "reject", "a@example.org", reason="spam")
     review.decide(db, None, [c["pii"]], "reject", "a@example.org", reason="personal_data")
@@ -61,7 +66,7 @@ def test_export_labels_only_what_moderators_said(app, site, tmp_path):
     rows = {row["id"]: row for row in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     ids = {name: f"queue-{cid}" for name, cid in c.items()}
     assert set(rows) == {ids[n] for n in ("approved", "insult", "spam", "pii", "stance", "civil-after-all")}
-    assert counts == {"examples": 6, "unlabelled": 2, "stance": 2, "incivility": 3}
+    assert counts == {"examples": 6, "unlabelled": 3, "stance": 2, "incivility": 3}
     assert rows[ids["approved"]] == {
         "id": ids["approved"],
         "text": "Meer ruimte voor de wijkteams graag.",
@@ -136,7 +141,7 @@ def test_cli_export(app, site, database_url, tmp_path):
     assert result.exit_code == 0, result.output
     assert (
         f"6 labelled examples written to {out}" in result.output
-        and "2 reviewed comments carried no label" in result.output
+        and "3 reviewed comments carried no label" in result.output
     )
     assert len(out.read_text(encoding="utf-8").splitlines()) == 6
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".feedback-")]  # no temporary file left
@@ -183,7 +188,8 @@ def test_csv_export_neutralises_formulas_and_reads_back_exactly(app, site, tmp_p
         "Gewone reactie.",
     ]
     ids = [seed(app, site, f"f{i}", text=text, score=0.1) for i, text in enumerate(texts)]
-    review.decide(db, None, ids, "approve", "a@example.org")
+    # a bare approval exports no label: rejected as spam, each row carries a tag
+    review.decide(db, None, ids, "reject", "a@example.org", reason="spam")
     feedback.export(db, tmp_path / "f.csv")
     with open(tmp_path / "f.csv", newline="", encoding="utf-8") as f:
         cells = [row["text"] for row in csv.DictReader(f)]

@@ -7,6 +7,7 @@ import sys
 import numpy as np
 from helpers.models import corpus, train
 
+from moderation import vocabulary as vocab
 from moderation.ml import corpus as ml_corpus
 from moderation.ml import linear, textmodel
 from moderation.ml.features import featurize
@@ -18,7 +19,7 @@ TEXTS = ["wat een kut gemeente, stelletje idioten", "laat de wijk zelf beslissen
 def test_the_served_form_answers_as_the_fitted_pipeline(tmp_path):
     data = corpus(tmp_path)
     texts, labels, _ = ml_corpus.labelled([data], "incivility")
-    fitted = textmodel.WithCategories(textmodel.build(textmodel.params_for("incivility")), ml_corpus.CATEGORIES)
+    fitted = textmodel.WithCategories(textmodel.build(textmodel.params_for("incivility")), vocab.CATEGORIES)
     fitted.fit(texts, labels, ml_corpus.categories_of([data]))
     textmodel.prepare(fitted)
     linear.save(fitted, tmp_path / "m.npz")

@@ -31,11 +31,9 @@ class Statements:
         self.sql, self.commits = [], 0
 
 
-def test_a_new_comment_is_one_transaction_of_three_statements(make_app):
-    # the rate limiter spends its token in a transaction of its own (storage/rate_limits.py): off here
-    app = make_app(RATE_LIMIT_PER_SECOND=0)
-    db, client = app.extensions["moderation"].db, app.test_client()
-    site = records.create_site(db, "alpha")
+def test_a_new_comment_is_one_transaction_of_three_statements(app, client, site):
+    app.config["RATE_LIMIT_PER_SECOND"] = 0  # the rate limit's own statement is counted elsewhere
+    db = app.extensions["moderation"].db
     client.post("/api/v1/comments", json=comment("warm"), headers=auth(site))  # the article and the key, cached
     seen = Statements(db.engine)
     r = client.post(
@@ -76,7 +74,7 @@ def test_the_same_comment_from_concurrent_requests_is_stored_once(app, site):
 
 
 def test_a_batch_of_500_is_one_transaction_of_bulk_statements(make_app):
-    app = make_app(MAX_BATCH=500, RATE_LIMIT_PER_SECOND=0)  # the rate limiter's own transaction: off
+    app = make_app(MAX_BATCH=500, RATE_LIMIT_PER_SECOND=0)  # the intake's statements alone
     db = app.extensions["moderation"].db
     site = records.create_site(db, "bulk", webhook_url="https://example.org/hook")
     items = [comment(f"b{i}", f"Reactie nummer {i}: de raad beslist", article={"id": f"a{i % 7}"}) for i in range(500)]

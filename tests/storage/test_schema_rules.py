@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Float, select
+from sqlalchemy import DateTime, Float, select
 
 from moderation.storage import access, dsa_tables, erasure, outbox, search  # noqa: F401 (dsa_tables: metadata)
 from moderation.storage import comments as records
@@ -34,7 +34,7 @@ def test_migrations_match_the_table_definitions(empty_database_url):
 
 
 def test_every_datetime_column_is_utc_aware():
-    # moments; the rate buckets and the login throttle count in epoch seconds (Float), not moments
+    # login_throttle.blocked_until is a number (epoch seconds), not a moment in a column
     columns = [
         c
         for table in Base.metadata.tables.values()
@@ -43,6 +43,12 @@ def test_every_datetime_column_is_utc_aware():
     ]
     assert columns and all(isinstance(c.type, UTCDateTime) for c in columns)
     assert {"notices", "appeals", "statements"} <= {c.table.name for c in columns}  # the DSA's too
+    assert all(
+        isinstance(c.type, UTCDateTime)
+        for t in Base.metadata.tables.values()
+        for c in t.columns
+        if isinstance(c.type, DateTime)
+    )
 
 
 def test_datetimes_come_back_aware_in_utc_on_both_engines(database_url):

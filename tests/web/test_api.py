@@ -42,7 +42,8 @@ def test_post_stores_and_analyses(client, app, site):
     assert span["category"] == "insult"
     assert "reply" in analysis["tags"]
     assert analysis["errors"] == []
-    assert set(analysis["models"]) == {"stance", "incivility"}
+    assert set(analysis["models"]) == {"stance", "incivility", "scope"}
+    assert analysis["models"]["scope"] == {"stance": "shared", "incivility": "shared"}
     assert body["text"] == text and body["article"]["title"] == "Ambtenaren zitten elkaar in de weg"
     assert stored(app) == 1 and stored(app, Analysis) == 1 and stored(app, Decision) == 1 and stored(app, Article) == 1
 

@@ -7,14 +7,14 @@ which doubles as the submission outbox (Art. 24(5)), and the reasons a site
 keeps ready for its moderators.
 
 Revision ID: dsa
-Revises: server_hardening
+Revises: site_feedback
 Create Date: 2026-12-04 16:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'dsa'
-down_revision = 'server_hardening'
+down_revision = 'site_feedback'
 branch_labels = None
 depends_on = None
 
