@@ -265,11 +265,10 @@ def test_article_page_draws_the_balance(app, client, site, moderator):
 
 def test_filters_and_search_through_the_page(app, client, site, moderator):
     a = seed(app, site, "a", text="Weg met die regels", stance="pro-participation")
-    b = seed(app, site, "b", text="Regels zijn regels, zegt de wethouder", stance="pro-policy", tags=["beleid"])
+    b = seed(app, site, "b", text="Regels zijn regels", stance="pro-policy", tags=["beleid"])
     assert f'id="c-{a}"' in html(client.get("/queue?stance=pro-participation"))
     assert f'id="c-{b}"' not in html(client.get("/queue?stance=pro-participation"))
-    # words only b has: on PostgreSQL "zijn regels" is the stem "regel" ("zijn" is a stop word), in both
-    page = html(client.get("/queue?q=zegt+de+wethouder"))
+    page = html(client.get("/queue?q=zijn+regels"))
     assert f'id="c-{b}"' in page and f'id="c-{a}"' not in page
     assert f'id="c-{b}"' in html(client.get("/queue?tag=beleid")) and f'id="c-{a}"' not in html(
         client.get("/queue?tag=beleid")
