@@ -24,9 +24,9 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     app.json.sort_keys = False
 
     from moderation.pages import admin as admin_views
-    from moderation.pages import auth
+    from moderation.pages import auth, dsa_views
     from moderation.pages import queue as queue_views
-    from moderation.web import api, headers, metrics, problems, routing, service
+    from moderation.web import api, dsa_api, headers, metrics, problems, routing, service
 
     routing.init_app(app)
     svc = service.build(app.config, extra_plugins, models)
@@ -35,7 +35,9 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     headers.init_app(app)
     metrics.init_app(app, svc.metrics)
     app.register_blueprint(api.bp)
+    app.register_blueprint(dsa_api.bp)
     auth.init_app(app)
     app.register_blueprint(queue_views.bp)
     app.register_blueprint(admin_views.bp)
+    app.register_blueprint(dsa_views.bp)
     return app

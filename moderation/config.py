@@ -83,6 +83,9 @@ def from_environment(instance_path: str) -> dict:
         "AUDIT_SAMPLE_SHARE": float(env.get("MODERATION_AUDIT_SAMPLE_SHARE", "0.02")),
         # after a promotion: at most this many pending comments are re-scored with the new model
         "RESCORE_LIMIT": int(env.get("MODERATION_RESCORE_LIMIT", "5000")),
+        # the Commission's Transparency Database (moderation dsa submit): base URL and API token
+        "TDB_URL": env.get("MODERATION_TDB_URL", ""),
+        "TDB_TOKEN": env.get("MODERATION_TDB_TOKEN", ""),
     }
 
 

@@ -37,10 +37,13 @@ BY_MODERATOR = "moderator"
 DECIDERS = (BY_POLICY, BY_MODERATOR)
 
 # Webhook event types, and the status each stands for
-EVENT_TYPES = (EVENT_APPROVED, EVENT_REJECTED, EVENT_ESCALATED) = (
+EVENT_TYPES = (EVENT_APPROVED, EVENT_REJECTED, EVENT_ESCALATED, EVENT_NOTICE_DECIDED, EVENT_APPEAL_DECIDED) = (
     "comment.approved",
     "comment.rejected",
     "comment.escalated",
+    # the DSA flows (moderation/dsa/): a notice (Art. 16) or an appeal (Art. 20) was decided
+    "notice.decided",
+    "appeal.decided",
 )
 EVENT_FOR_STATUS = MappingProxyType({APPROVED: EVENT_APPROVED, REJECTED: EVENT_REJECTED})
 
@@ -78,4 +81,22 @@ DEFAULT_POLICY = MappingProxyType(
         "reject_above": 0.9,
         "mode": MODE_PRE,
     }
+)
+
+# The EU Digital Services Act (moderation/dsa/, README section DSA)
+# a site's role, which switches its duties on (moderation/dsa/roles.py)
+DSA_ROLES = (DSA_HOSTING, DSA_PLATFORM, DSA_VOLUNTARY_PLATFORM) = ("hosting", "platform", "hosting-voluntary-platform")
+# a notice (POST /api/v1/notices): illegal content or against the site's terms; its state
+NOTICE_GROUNDS = (GROUND_ILLEGAL, GROUND_TERMS) = ("illegal", "terms")
+NOTICE_STATES = (NOTICE_OPEN, NOTICE_UPHELD, NOTICE_DISMISSED) = ("open", "upheld", "dismissed")
+NOTICE_OUTCOMES = (NOTICE_UPHELD, NOTICE_DISMISSED)
+# an appeal (POST /api/v1/appeals): who appeals, and its state
+APPELLANTS = (APPELLANT_AUTHOR, APPELLANT_NOTIFIER) = ("author", "notifier")
+APPEAL_STATES = (APPEAL_OPEN, APPEAL_UPHELD, APPEAL_REVERSED) = ("open", "upheld", "reversed")
+# a statement of reasons on its way to the Transparency Database (Art. 24(5))
+STATEMENT_STATES = (STATEMENT_PENDING, STATEMENT_SUBMITTED, STATEMENT_REJECTED, STATEMENT_PARKED) = (
+    "pending",
+    "submitted",
+    "rejected",
+    "parked",
 )

@@ -6,7 +6,7 @@ nor load the plugins."""
 
 import click
 
-from moderation.cli import audit, classify, data, db, delivery, feedback, lab, models, moderators, serve, sites
+from moderation.cli import audit, classify, data, db, delivery, dsa, feedback, lab, models, moderators, serve, sites
 
 
 @click.group()
@@ -14,6 +14,6 @@ def main():
     """Comment moderation for Dutch governance news sites."""
 
 
-for _module in (serve, db, sites, classify, lab, data, models, delivery, moderators, feedback, audit):
+for _module in (serve, db, sites, classify, lab, data, models, delivery, moderators, feedback, audit, dsa):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -23,6 +23,8 @@ def _print(view, as_json):
     for key, value in view.items():
         if key == "plugins" and value is None:
             value = "all"
+        if isinstance(value, dict):
+            value = ", ".join(k for k, on in value.items() if on)
         click.echo(f"{key:<20} {', '.join(value) if isinstance(value, list) else value}")
 
 
@@ -86,12 +88,49 @@ def sites_list():
     "--rate-limit",
     help="API requests per second, shared by all workers: PER_SECOND[/BURST], e.g. 50/200; 0: none; 'default'",
 )
+@click.option(
+    "--dsa-role",
+    type=click.Choice(vocab.DSA_ROLES),
+    help="which DSA duties apply (README, section DSA)",
+)
+@click.option(
+    "--small-enterprise/--no-small-enterprise", default=None, help="a micro or small enterprise (no Art. 15 report)"
+)
+@click.option("--appeal-months", type=int, help="how long after a decision an appeal is taken (at least 6)")
+@click.option(
+    "--statements-for-withheld/--no-statements-for-withheld",
+    default=None,
+    help="also a statement of reasons when pre-moderation withholds a comment",
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
-def sites_set(name, webhook_url, approve_below, reject_above, mode, plugins, rate_limit, as_json):
-    """Change a site's webhook URL, policy thresholds, mode or plugins."""
+def sites_set(
+    name,
+    webhook_url,
+    approve_below,
+    reject_above,
+    mode,
+    plugins,
+    rate_limit,
+    dsa_role,
+    small_enterprise,
+    appeal_months,
+    statements_for_withheld,
+    as_json,
+):
+    """Change a site's webhook URL, policy thresholds, mode, plugins, rate limit or DSA role."""
     from moderation.delivery import targets
     from moderation.pipeline.host import available_names
     from moderation.storage import sites as site_settings
+
+    dsa = {
+        "role": dsa_role,
+        "small_enterprise": small_enterprise,
+        "appeal_months": appeal_months,
+        "statements_for_withheld": statements_for_withheld,
+    }
+    if any(v is not None for v in dsa.values()):
+        with context.refused(LookupError, ValueError, quoted=False):
+            site_settings.update_dsa(context.database(), name, **dsa)
 
     settings = context.config()
     known = available_names(settings["PLUGINS"], settings["DISABLED_PLUGINS"])

@@ -3,6 +3,8 @@ UTC datetime column type), Alembic ``migrations/``, and one module per aggregate
 ``comments``, ``review_queue`` (with ``review_items`` and ``paging``), ``audit``,
 ``decision_feed``, ``erasure``, ``accounts``, ``outbox`` (the one place that builds a webhook
 payload) and ``explanations``; ``access`` is the rule for which sites a moderator may see.
+The DSA (``moderation.dsa``): its tables in ``dsa_tables``, and ``notices``, ``appeals``,
+``statements``, ``dsa_hooks``, ``dsa_events``, ``dsa_report``, ``canned``.
 Functions take a ``Database`` and return plain dicts. Imports SQLAlchemy (and werkzeug's password
 hashing), the vocabulary and
 the analysis types only: never Flask, the models (``moderation.ml``) nor the pipeline

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from moderation import analysis as typed
 from moderation import vocabulary as vocab
-from moderation.storage import explanations, intake, outbox
-from moderation.storage.tables import Analysis, Article, Comment, Decision, Site
+from moderation.storage import dsa_hooks, explanations, intake, outbox, statements
+from moderation.storage.tables import Analysis, Article, Comment, Decision, Site, utcnow
 
 
 def hash_key(key: str) -> str:
@@ -89,6 +89,7 @@ def _site_dict(site):
         "policy": site.policy or {},
         "rate_limit_per_second": site.rate_limit_per_second,
         "rate_limit_burst": site.rate_limit_burst,
+        "dsa": site.dsa,
     }
 
 
@@ -111,7 +112,7 @@ def store_comment(db, site_id, data, analysis: typed.Analysis, decision: typed.D
 
 
 def record_decision(
-    session, comment_id, status, actor, reason=None, note=None, explanation=None, urgent=False, initial=False
+    session, comment_id, status, actor, reason=None, note=None, explanation=None, urgent=False, initial=False, **dsa
 ):
     """Append a decision to the audit trail, update the comment, and queue the site's event.
 
@@ -122,6 +123,7 @@ def record_decision(
     raises one only when urgent (``comment.escalated``).
     A rejection without an ``explanation`` gets the drafted statement of reasons
     (``explanations.draft``); a moderator's edited text is used as given.
+    ``dsa``: for ``dsa_hooks.after_decision`` (the statement, the notices).  Returns the Decision.
     """
     comment = session.get(Comment, comment_id)
     previous = None if initial else comment.status
@@ -130,19 +132,21 @@ def record_decision(
             select(Analysis.result).where(Analysis.comment_id == comment_id).order_by(Analysis.id.desc()).limit(1)
         )
         explanation = explanations.draft(reason, analysis)
-    session.add(
-        Decision(
-            comment_id=comment_id,
-            site_id=comment.site_id,
-            status=status,
-            previous_status=previous,
-            actor=actor,
-            reason=reason,
-            note=note,
-            explanation=explanation,
-        )
+    decision = Decision(
+        comment_id=comment_id,
+        site_id=comment.site_id,
+        status=status,
+        previous_status=previous,
+        actor=actor,
+        reason=reason,
+        note=note,
+        explanation=explanation,
+        created_at=utcnow(),
     )
+    session.add(decision)
     comment.status = status
+    session.flush()
+    dsa_hooks.after_decision(session, comment, decision, initial=initial, **dsa)
     if urgent:
         comment.urgent = True
     event_type = vocab.EVENT_ESCALATED if urgent and status == vocab.PENDING else vocab.EVENT_FOR_STATUS.get(status)
@@ -151,6 +155,7 @@ def record_decision(
         if site.webhook_url:
             session.flush()
             outbox.queue_event(session, site.id, comment_id, event_type, _comment_view(session, comment))
+    return decision
 
 
 def find_comment(db, site_id, external_id) -> dict | None:
@@ -196,6 +201,7 @@ def _comment_view(session, comment, analysis=None) -> dict:
                 "explanation": decision.explanation,
                 "by": vocab.BY_POLICY if decision.actor == vocab.BY_POLICY else vocab.BY_MODERATOR,
                 "at": _iso(decision.created_at),
+                "statement": statements.for_decision(session, decision.id),
             }
             if decision
             else None

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from moderation import vocabulary as vocab
+from moderation.storage.dsa_tables import Notice
 from moderation.storage.tables import Comment, Decision, utcnow
 
 
@@ -28,7 +29,19 @@ def decisions_since(
             .order_by(Decision.id)
             .limit(limit + 1)
         ).all()
-    return [_view(d, external_id, erased_at) for d, external_id, erased_at in rows[:limit]], len(rows) > limit
+        answered = {}  # the notices each decision answered (Art. 16: the site tells the notifier)
+        ids = [d.id for d, _, _ in rows[:limit]]
+        if ids:
+            for notice_id, decision_id, state in s.execute(
+                select(Notice.id, Notice.decision_id, Notice.state)
+                .where(Notice.decision_id.in_(ids))
+                .order_by(Notice.id)
+            ):
+                answered.setdefault(decision_id, []).append({"id": notice_id, "outcome": state})
+    items = [_view(d, external_id, erased_at) for d, external_id, erased_at in rows[:limit]]
+    for item in items:
+        item["notices"] = answered.get(item["id"], [])
+    return items, len(rows) > limit
 
 
 def _view(decision, external_id, erased_at) -> dict:

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from moderation.storage import explanations, outbox
+from moderation.storage.dsa_tables import Appeal, Notice
 from moderation.storage.tables import Analysis, Comment, Correction, Decision, utcnow
 
 # keys whose values are text from the comment or about its writer, wherever they sit in stored JSON
@@ -87,6 +88,11 @@ def _erase(session, comment, now):
             decision.explanation = explanations.draft(decision.reason, words=[])
     for correction in session.scalars(select(Correction).where(Correction.comment_id == comment.id)):
         correction.before, correction.after = scrub(correction.before, needles), scrub(correction.after, needles)
+    for notice in session.scalars(select(Notice).where(Notice.comment_id == comment.id)):
+        # the notifier's words may quote the comment; the track record (a hash) and the outcome stay
+        notice.explanation = notice.notifier_name = notice.notifier_email = None
+    for appeal in session.scalars(select(Appeal).where(Appeal.comment_id == comment.id)):
+        appeal.text = appeal.reply = None
     outbox.erase_events(session, comment.id, lambda value: scrub(value, needles))
     session.flush()
 

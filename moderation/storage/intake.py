@@ -23,7 +23,7 @@ from sqlalchemy import insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from moderation import vocabulary as vocab
-from moderation.storage import explanations, outbox
+from moderation.storage import explanations, outbox, statements
 from moderation.storage.queue_columns import denormalised
 from moderation.storage.tables import Analysis, Article, Comment, Decision, OutboxEvent
 
@@ -142,11 +142,28 @@ def store(db, site: dict, items: list[tuple[dict, dict, dict]]) -> list[tuple[di
             ],
         )
         decisions = [_decision_row(site["id"], ids[data["external_id"]], a, d, now) for data, a, d in fresh]
-        s.execute(insert(Decision), decisions)
+        # a statement of reasons (DSA Art. 17) for a rejection, or a withheld comment if the site asks
+        kinds = [statements.kind_at_intake(site, row) for row in decisions]
+        decision_ids = {}
+        if any(kinds):  # the decisions' ids for the statements, from the same INSERT
+            returned = s.execute(
+                insert(Decision).returning(Decision.comment_id, Decision.id, sort_by_parameter_order=True), decisions
+            )
+            decision_ids = dict(returned.all())
+        else:
+            s.execute(insert(Decision), decisions)
         records = {
             data["external_id"]: _record(ids[data["external_id"]], data, analysis, decision, row, now)
             for (data, analysis, decision), row in zip(fresh, decisions)
         }
+        needed = [
+            (row["comment_id"], decision_ids[row["comment_id"]], row, kind, _utc(data.get("created_at")))
+            for (data, _, _), row, kind in zip(fresh, decisions, kinds)
+            if kind
+        ]
+        bodies = statements.issue_at_intake(s, site, needed, now)
+        for (data, _, _), row in zip(fresh, decisions):
+            records[data["external_id"]]["decision"]["statement"] = bodies.get(row["comment_id"])
         events = [_event(site, records[data["external_id"]], decision, now) for data, _, decision in fresh]
         events = [e for e in events if e is not None]
         if events:

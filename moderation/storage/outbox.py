@@ -28,25 +28,31 @@ STATES = vocab.OUTBOX_STATES
 CLAIM_LOCK_KEY = 0x6D6F645F6F7574  # pg_advisory_xact_lock key of the claim ("mod_out")
 
 
-def event_payload(event_type: str, comment_view: dict) -> dict:
+def event_payload(event_type: str, comment_view: dict | None = None, sections: dict | None = None) -> dict:
     """The body a site receives: the event's id (the same on every retry), its type, when, and
-    the comment as ``GET /api/v1/comments/<id>`` shows it at the moment of the decision."""
-    return {
-        "id": str(uuid.uuid4()),
-        "type": event_type,
-        "created_at": datetime.now(UTC).isoformat(),
-        "comment": comment_view,
-    }
+    the comment as ``GET /api/v1/comments/<id>`` shows it at the moment of the decision. The
+    DSA events carry their own ``sections`` instead (``{"notice": ...}``, ``{"appeal": ...}``)."""
+    payload: dict = {"id": str(uuid.uuid4()), "type": event_type, "created_at": datetime.now(UTC).isoformat()}
+    if comment_view is not None:
+        payload["comment"] = comment_view
+    return {**payload, **(sections or {})}
 
 
-def queue_event(session, site_id: int, comment_id: int, event_type: str, comment_view: dict) -> None:
+def queue_event(
+    session,
+    site_id: int,
+    comment_id: int | None,
+    event_type: str,
+    comment_view: dict | None = None,
+    sections: dict | None = None,
+) -> None:
     """Write an event in the caller's transaction (the decision's own), for the worker to send."""
     session.add(
         OutboxEvent(
             site_id=site_id,
             comment_id=comment_id,
             event_type=event_type,
-            payload=event_payload(event_type, comment_view),
+            payload=event_payload(event_type, comment_view, sections),
         )
     )
 

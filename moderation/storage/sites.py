@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from moderation.dsa import roles
 from moderation.storage import rate_limits
 from moderation.storage.comments import new_secret
 from moderation.storage.tables import Site, utcnow
@@ -114,6 +115,17 @@ def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None,
     return view
 
 
+def update_dsa(db, name: str, **changes) -> dict:
+    """Change the DSA settings (``dsa.roles``): role, small_enterprise, appeal_months, ...;
+    raises ``roles.DsaSettingsError`` (a ValueError) saying what is wrong."""
+    with db.session() as s:
+        site = _site(s, name)
+        site.dsa = roles.check(changes, site.dsa)
+        view = _view(site)
+    db.forget_sites()  # the cached site (its DSA settings) is stale in this process now
+    return view
+
+
 def rotate_secret(db, name: str, grace_hours: float = 24, now=None) -> dict:
     """A new webhook secret.  The old one keeps signing beside it for ``grace_hours``
     (0: it stops at once), so a site can deploy the new secret without losing events."""
@@ -150,6 +162,11 @@ def _view(site) -> dict:
         "mode": policy["mode"],
         "plugins": policy.get("plugins"),
         "rate_limit": _rate_limit_text(site),
+        "dsa_role": roles.settings(site.dsa)["role"],
+        "small_enterprise": roles.settings(site.dsa)["small_enterprise"],
+        "appeal_months": roles.settings(site.dsa)["appeal_months"],
+        "statements_for_withheld": roles.settings(site.dsa)["statements_for_withheld"],
+        "dsa_duties": roles.duties(site.dsa),
     }
 
 

@@ -62,6 +62,8 @@ class Site(Base):
     webhook_secret_previous: Mapped[str | None] = mapped_column(String(200))
     webhook_secret_previous_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     policy: Mapped[dict] = mapped_column(JSON, default=dict)
+    # the EU Digital Services Act settings (moderation/dsa/roles.py): role, small enterprise, appeal window
+    dsa: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # API requests per second and burst; NULL: the configured default; 0 per second: no limit
     rate_limit_per_second: Mapped[float | None] = mapped_column(Float)

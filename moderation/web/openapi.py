@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 description of the site-facing API (what the tests fuzz)."""
 
+from moderation.web import openapi_dsa
 from moderation.web.routing import MAX_ID
 from moderation.web.schemas import ANALYSIS, DECISION, ERASED, RECORD, STR, TEXT, comment_in, line
 
@@ -44,10 +45,12 @@ def spec(config) -> dict:
                 },
                 "Decision": DECISION,
                 "Erased": ERASED,
+                **openapi_dsa.schemas(line, TEXT),
             },
         },
         "security": [{"siteKey": []}],
         "paths": {
+            **openapi_dsa.paths(json_body, ok, _errors),
             "/api/v1/comments": {
                 "post": {
                     "summary": "Analyse, decide and store one comment (idempotent on external_id)",

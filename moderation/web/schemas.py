@@ -89,6 +89,10 @@ RECORD = {
                     "type": ["string", "null"],
                     "description": "For a rejection: the reason for the writer, in plain Dutch",
                 },
+                "statement": {
+                    "anyOf": [{"$ref": "#/components/schemas/Statement"}, {"type": "null"}],
+                    "description": "For a restriction: the statement of reasons (Art. 17 DSA)",
+                },
             },
         },
         "erased_at": {"type": ["string", "null"], "format": "date-time"},
@@ -109,6 +113,11 @@ DECISION = {
         "by": {"enum": list(vocab.DECIDERS)},
         "at": {"type": "string", "format": "date-time"},
         "comment_erased": {"type": "boolean"},
+        "notices": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"id": {"type": "integer"}, "outcome": {"type": "string"}}},
+            "description": "The notices (POST /api/v1/notices) this decision answered: upheld or dismissed",
+        },
     },
 }
 

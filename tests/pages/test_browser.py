@@ -335,3 +335,89 @@ def test_screenshot_on_failure_is_written(tmp_path):
     """The artefact directory is where CI collects screenshots; it must be creatable and ignored by git."""
     assert "test-artifacts/" in (Path(__file__).resolve().parents[2] / ".gitignore").read_text().split()
     assert shutil.which("chromium") or Path(CHROMIUM).exists()
+
+
+# --- the DSA queues: Gemeld and Bezwaren ---------------------------------------------------------
+
+
+def _db(server):
+    from moderation.storage.database import Database
+
+    return Database(server.env["DATABASE_URL"])
+
+
+def test_gemeld_a_readers_notice_is_upheld_with_the_keyboard(page, server):
+    server.post("reported", "Die wethouder moet je eens flink aanpakken, gemeldtest")
+    notice = server.api(
+        "POST",
+        "/api/v1/notices",
+        {
+            "comment_external_id": server.status("reported")["external_id"],
+            "ground": "illegal",
+            "legal_ground": "art. 285 Sr (bedreiging)",
+            "category": "STATEMENT_CATEGORY_VIOLENCE",
+            "explanation": 'Dit is een bedreiging <img src=x onerror="window.__pwned = 3">',
+            "notifier": {"name": "Anna", "email": "anna@example.org"},
+            "bona_fide": True,
+        },
+    )
+    page.goto(server.url + "/gemeld")
+    assert page.locator('[data-count="gemeld"]').inner_text() == "1"
+    item = _item(page, server, "reported")
+    item.wait_for()
+    assert "art. 285 Sr (bedreiging)" in item.locator(".notices").inner_text()
+    assert 'onerror="window.__pwned = 3"' in item.locator(".notice-text").inner_text()
+    page.keyboard.press("j")
+    page.keyboard.press("r")
+    dialog = page.locator("#reject-dialog")
+    assert dialog.is_visible()
+    page.keyboard.press("3")  # threat
+    page.keyboard.press("Enter")
+    item.wait_for(state="detached")
+    # the last item leaves, so the page reloads and carries its messages over: wait for it
+    page.locator("#messages", has_text="melding toegekend").wait_for()
+    status = server.status("reported")
+    assert status["status"] == "rejected" and status["decision"]["reason"] == "threat"
+    statement = status["decision"]["statement"]
+    assert statement["source_type"] == "SOURCE_ARTICLE_16"
+    assert statement["decision_ground"] == "DECISION_GROUND_ILLEGAL_CONTENT"
+    assert server.api("GET", f"/api/v1/notices/{notice['id']}")["state"] == "upheld"
+    assert page.evaluate("window.__pwned") is None and page.js_errors == []
+
+
+def test_bezwaren_a_writers_appeal_is_reversed_with_the_keyboard(page, server):
+    from moderation.storage import review_queue
+    from moderation.storage import sites as site_settings
+
+    server.post("appealed", "De raad slaapt, word eens wakker. bezwaartest")
+    db = _db(server)
+    try:
+        site_settings.update_dsa(db, "browser", role="platform")
+        review_queue.decide(db, None, [server.ids["appealed"]], "reject", EMAIL, reason="insult")
+    finally:
+        db.dispose()
+    first = server.status("appealed")["decision"]["statement"]
+    appeal = server.api(
+        "POST",
+        "/api/v1/appeals",
+        {
+            "comment_external_id": server.status("appealed")["external_id"],
+            "appellant": "author",
+            "text": "Ik beledig niemand, ik zeg dat de raad slaapt.",
+        },
+    )
+    page.goto(server.url + "/bezwaren")
+    assert page.locator('[data-count="bezwaren"]').inner_text() == "1"
+    item = _item(page, server, "appealed")
+    item.wait_for()
+    text = item.locator(".appeals").inner_text()
+    assert "Ik beledig niemand" in text and first["puid"] in text
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    item.wait_for(state="detached")
+    page.locator("#messages", has_text="Bezwaar bij reactie").wait_for()
+    status = server.status("appealed")
+    assert status["status"] == "approved"
+    assert status["decision"]["statement"]["decision_visibility"] == ["DECISION_VISIBILITY_OTHER"]
+    assert server.api("GET", f"/api/v1/appeals/{appeal['id']}")["state"] == "reversed"
+    assert page.js_errors == []

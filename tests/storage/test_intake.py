@@ -40,9 +40,11 @@ def test_a_new_comment_is_one_transaction_of_three_statements(app, client, site)
         "/api/v1/comments", json=comment("c2", "Stelletje idioten daar op het stadhuis"), headers=auth(site)
     )
     assert r.status_code == 201
-    assert seen.commits == 1
-    assert seen.sql == ["INSERT comments", "INSERT analyses", "INSERT decisions"], seen.sql
+    assert seen.commits == 1, seen.sql
+    # a rejection: its statement of reasons (DSA Art. 17) is written in the same transaction
+    assert seen.sql == ["INSERT comments", "INSERT analyses", "INSERT decisions", "INSERT statements"], seen.sql
     body = r.get_json()
+    assert body["status"] == "rejected" and body["decision"]["statement"]["puid"]
     assert body == client.get(f"/api/v1/comments/{body['id']}", headers=auth(site)).get_json()  # as stored
 
 

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import DateTime, Float, select
 
-from moderation.storage import access, erasure, outbox, search
+from moderation.storage import access, dsa_tables, erasure, outbox, search  # noqa: F401 (dsa_tables: metadata)
 from moderation.storage import comments as records
 from moderation.storage.database import Database
 from moderation.storage.tables import Base, Comment, Site, UTCDateTime
@@ -42,6 +42,7 @@ def test_every_datetime_column_is_utc_aware():
         if ("_at" in c.name or "until" in c.name) and not isinstance(c.type, Float)
     ]
     assert columns and all(isinstance(c.type, UTCDateTime) for c in columns)
+    assert {"notices", "appeals", "statements"} <= {c.table.name for c in columns}  # the DSA's too
     assert all(
         isinstance(c.type, UTCDateTime)
         for t in Base.metadata.tables.values()

@@ -40,6 +40,11 @@ def test_set_and_show_a_sites_policy(cli):
         "mode": "pre",
         "plugins": None,
         "rate_limit": "default",
+        "dsa_role": "hosting",
+        "small_enterprise": False,
+        "appeal_months": 6,
+        "statements_for_withheld": False,
+        "dsa_duties": {"notices": True, "statements": True, "report": True, "appeals": False, "submission": False},
     }
     out = json.loads(
         cli(
@@ -131,3 +136,24 @@ def test_a_site_can_leave_a_plugin_out(fast_app):
     assert body["analysis"]["stance"]["label"] == "neutral" and body["status"] == "approved"
     classified = client.post("/api/v1/classify", json={"text": "Goed plan."}, headers=auth(site)).get_json()
     assert classified["status"] == "approved"
+
+
+def test_the_dsa_role_and_small_enterprise_flag_switch_duties(cli):
+    cli("sites", "add", "krant")
+    out = json.loads(
+        cli(
+            "sites", "set", "krant", "--dsa-role", "platform", "--small-enterprise", "--appeal-months", "12", "--json"
+        ).output
+    )
+    assert (out["dsa_role"], out["small_enterprise"], out["appeal_months"]) == ("platform", True, 12)
+    assert out["dsa_duties"] == {
+        "notices": True,
+        "statements": True,
+        "report": False,
+        "appeals": True,
+        "submission": True,
+    }
+    assert "at least six" in cli("sites", "set", "krant", "--appeal-months", "2", ok=False).output
+    assert cli("sites", "set", "krant", "--dsa-role", "forum", ok=False).exit_code == 2
+    shown = json.loads(cli("sites", "show", "krant", "--json").output)
+    assert shown["dsa_role"] == "platform"

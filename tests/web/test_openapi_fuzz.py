@@ -37,6 +37,7 @@ def test_every_operation_answers_as_documented(app):
     headers = {"Authorization": f"Bearer {site['api_key']}"}
     ops = operations(app)
     assert "POST /api/v1/comments" in ops and "POST /api/v1/comments/batch" in ops
+    assert "POST /api/v1/notices" in ops and "POST /api/v1/appeals" in ops
     for name, operation in ops.items():
 
         @given(case=operation.as_strategy())

@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from moderation.storage import dsa_tables  # noqa: F401  (the DSA tables join Base.metadata)
 from moderation.storage.tables import Base
 
 config = context.config
