@@ -34,7 +34,7 @@ def effective(per_second, burst, default_per_second, default_burst) -> tuple[flo
     return float(per_second), int(burst if burst is not None else max(1, math.ceil(per_second * 4)))
 
 
-def take(db, key: str, per_second: float, burst: int, now: float | None = None) -> float:
+def take(db, key: str, per_second: float, burst: int, now: float | None = None, tries: int = 3) -> float:
     """0.0 when a token was spent; otherwise the seconds to wait.  ``per_second`` 0: no limit."""
     if per_second <= 0:
         return 0.0
@@ -57,5 +57,7 @@ def take(db, key: str, per_second: float, burst: int, now: float | None = None) 
                 s.execute(insert(RateBucket).values(key=key, tokens=float(burst) - 1, updated_at=now))
             return 0.0
         except IntegrityError:  # another worker made it first: try once more
-            return take(db, key, per_second, burst, now)
+            return take(db, key, per_second, burst, now, tries - 1) if tries > 1 else 0.0
+    if tokens >= 1 and tries > 1:  # made or refilled by another worker between the two statements
+        return take(db, key, per_second, burst, now, tries - 1)
     return max(0.001, (1 - tokens) / per_second)

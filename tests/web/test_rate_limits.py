@@ -57,3 +57,29 @@ def test_cli_sets_and_shows_the_limit(app, site, database_url, monkeypatch):
     assert "no limit" in runner.invoke(main, ["sites", "set", "alpha", "--rate-limit", "0"]).output
     bad = runner.invoke(main, ["sites", "set", "alpha", "--rate-limit", "lots"])
     assert bad.exit_code != 0 and "PER_SECOND" in bad.output
+
+
+@pytest.mark.parametrize("database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_a_bucket_another_worker_makes_meanwhile_is_not_a_refusal(app):
+    """Two workers' first requests of a site at once: this one's UPDATE finds no bucket, and the
+    other worker creates it (full) before this one reads it; the request must pass, not get 429."""
+    from sqlalchemy import event, text
+
+    db = _db(app)
+    created = []
+
+    def other_worker_makes_the_bucket(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("UPDATE RATE_BUCKETS") and not created:
+            created.append(True)
+            with db.engine.connect() as other:  # another connection: commits at once
+                other.execute(
+                    text("INSERT INTO rate_buckets (key, tokens, updated_at) VALUES ('k', 9, :t)"), {"t": 1e9}
+                )
+                other.commit()
+
+    event.listen(db.engine, "after_cursor_execute", other_worker_makes_the_bucket)
+    try:
+        assert rate_limits.take(db, "k", per_second=1, burst=10, now=1e9) == 0.0
+    finally:
+        event.remove(db.engine, "after_cursor_execute", other_worker_makes_the_bucket)
+    assert created
