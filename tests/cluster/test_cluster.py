@@ -36,7 +36,8 @@ def cluster():
         try:
             c.receiver = receiver
             c.site = json.loads(c.cli("sites", "add", "alpha", "--webhook-url", receiver.url, "--json"))
-            c.cli("sites", "set", "alpha", "--reject-above", "1")  # uncivil comments wait for a moderator
+            # uncivil comments wait for a moderator; no rate limit: the load tests are about storing
+            c.cli("sites", "set", "alpha", "--reject-above", "1", "--rate-limit", "0")
             for who in ("een", "twee"):
                 c.cli("moderators", "add", f"{who}@example.org", "--password-stdin", stdin=PASSWORD + "\n")
             c.start_apps()
@@ -190,6 +191,7 @@ def test_killing_an_app_host_under_load_loses_no_acknowledged_comment(cluster):
     missing = [ext for ext, (status, cid) in again.items() if status != 200 or cid != acknowledged[ext]]
     assert not missing, f"acknowledged but not stored: {missing[:5]}"
     c.start_app(c.apps[1])  # back for any later test
+    topology.wait_for(lambda: c.get(c.url(c.apps[1]) + "/healthz")[0] == 200, timeout=60, what="app2 back")
 
 
 def test_a_sites_rate_limit_is_shared_across_app_hosts(cluster):
