@@ -288,6 +288,7 @@ def test_correct_a_label_and_find_it_in_the_audit_log(page, server):
     page.keyboard.press("j")
     page.keyboard.press("e")
     _item(page, server, "label").wait_for(state="detached")
+    page.wait_for_load_state("networkidle")  # the queue may still reload itself after the key
     page.goto(server.url + "/audit")
     row = page.locator("tr.audit-decision", has=page.locator(f"a[href='/comments/{server.ids['label']}']"))
     assert "(geëscaleerd)" in row.inner_text()
