@@ -103,6 +103,19 @@ def _form_decision(ids):
     return (action, reason, explanation, note), None
 
 
+def _decision_form(wrong_action: str):
+    """``(ids, (action, reason, explanation, note), None)``, or an answer saying what is missing."""
+    ids = _ids()
+    if not ids:
+        return ids, None, _answer(400, "Selecteer eerst een of meer reacties.")
+    parsed, error = _form_decision(ids)
+    if error:
+        return ids, None, error
+    if parsed[0] not in ("approve", "reject"):
+        return ids, None, _answer(400, wrong_action)
+    return ids, parsed, None
+
+
 def _ids():
     if request.view_args.get("comment_id") is not None:
         return [request.view_args["comment_id"]]
@@ -113,16 +126,13 @@ def _ids():
 @bp.post("/gemeld/decisions")
 @login_required
 def decide_notices(comment_id=None):
-    ids = _ids()
-    if not ids:
-        return _answer(400, "Selecteer eerst een of meer reacties.")
+    ids, parsed, error = _decision_form(
+        "In Gemeld: a (meldingen afwijzen, reactie blijft) of r (melding toekennen, afwijzen)."
+    )
+    if error:
+        return error
+    action, reason, explanation, note = parsed
     try:
-        parsed, error = _form_decision(ids)
-        if error:
-            return error
-        action, reason, explanation, note = parsed
-        if action not in ("approve", "reject"):
-            return _answer(400, "In Gemeld: a (meldingen afwijzen, reactie blijft) of r (melding toekennen, afwijzen).")
         result = notices.decide(_db(), _sites(), ids, action, _actor(), reason, note, explanation)
     except review.NotVisible:
         abort(404)
@@ -136,17 +146,12 @@ def decide_notices(comment_id=None):
 @bp.post("/bezwaren/decisions")
 @login_required
 def decide_appeals(comment_id=None):
-    ids = _ids()
-    if not ids:
-        return _answer(400, "Selecteer eerst een of meer reacties.")
+    ids, parsed, error = _decision_form("Bij een bezwaar: a (goedkeuren) of r (afwijzen).")
+    if error:
+        return error
+    action, reason, explanation, _note = parsed
+    reply = (request.form.get("reply") or "").strip()[:2000] or None
     try:
-        parsed, error = _form_decision(ids)
-        if error:
-            return error
-        action, reason, explanation, _note = parsed
-        if action not in ("approve", "reject"):
-            return _answer(400, "Bij een bezwaar: a (goedkeuren) of r (afwijzen).")
-        reply = (request.form.get("reply") or "").strip()[:2000] or None
         result = appeals.decide(_db(), _sites(), ids, action, _actor(), reply, reason, explanation)
     except review.NotVisible:
         abort(404)
