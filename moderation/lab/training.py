@@ -18,7 +18,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from moderation import vocabulary as vocab
 from moderation.lab import encoder_head, evaluation
-from moderation.ml import calibration, corpus, linear, textmodel
+from moderation.ml import calibration, corpus, dense_head, linear, textmodel
 from moderation.ml.encoder import open_encoder
 from moderation.ml.model_store import (
     LoadedModel,
@@ -125,8 +125,9 @@ def train(
             head, spec = encoder_head.train_head(
                 texts, labels, classes, oof, folds, cache_dir or corpus_cache_dir(), sentence_encoder, progress
             )
-            head_file = task_dir / f"{version}.encoder.joblib"
-            joblib.dump(head, head_file, compress=3)
+            head_file = task_dir / f"{version}.encoder.npz"
+            dense_head.save(head, head_file)
+            head = dense_head.load(head_file)  # evaluated as it will be served
             meta["encoder"] = dict(spec, file=head_file.name, sha256=sha256_file(head_file))
     model = LoadedModel(task, meta, served, head)
     test = None

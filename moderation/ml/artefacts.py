@@ -1,6 +1,6 @@
 """Model artefacts on disk: names that stay inside their folder, hashes, atomic metadata
-writes, and the two pickle formats that are still read (older ``.joblib`` models and the
-stance model's encoder head), each only after its hash matched what the project recorded."""
+writes, and the pickle formats that are still read (older ``.joblib`` models and older
+encoder heads), each only after its hash matched what the project recorded."""
 
 import hashlib
 import json
@@ -10,6 +10,8 @@ import sys
 import tempfile
 import warnings
 from pathlib import Path
+
+from moderation.ml import dense_head
 
 VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,150}")
@@ -81,14 +83,17 @@ def encoder_head(task_dir: Path, meta: dict):
     artefact = task_dir / spec["file"]
     if not artefact.is_file() or sha256_file(artefact) != spec.get("sha256"):
         raise ModelError(f"{artefact}: the encoder head is missing or its sha256 does not match the metadata")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        try:
-            import joblib
+    try:
+        if artefact.suffix == ".npz":  # numpy arrays: no unpickling, no scikit-learn
+            head = dense_head.load(artefact)
+        else:  # an older head: a joblib pickle of the fitted LogisticRegression
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                import joblib
 
-            head = joblib.load(artefact)
-        except Exception as exc:
-            raise ModelError(f"{artefact}: could not be loaded ({type(exc).__name__}: {exc})") from exc
+                head = joblib.load(artefact)
+    except Exception as exc:
+        raise ModelError(f"{artefact}: could not be loaded ({type(exc).__name__}: {exc})") from exc
     if sorted(str(c) for c in getattr(head, "classes_", [])) != sorted(meta.get("labels", [])):
         raise ModelError(f"{artefact}: the encoder head's labels do not match the model's")
     return head

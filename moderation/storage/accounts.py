@@ -4,6 +4,7 @@ Guessing is slowed by ``login_throttle`` (per client, per account, per pair), no
 by locking accounts: a stranger's wrong guesses cannot lock the owner out.
 """
 
+import functools
 import hashlib
 
 from sqlalchemy import select
@@ -15,8 +16,13 @@ from moderation.storage.tables import Moderator, Site
 
 ROLES = vocab.ROLES
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
-# checked against when the e-mail is unknown, so both cases take as long
-_DUMMY_HASH = generate_password_hash("not-a-real-password-0000")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the e-mail is unknown, so both cases take as long (made on first use:
+    a scrypt hash at import would cost every process start a tenth of a second)."""
+    return generate_password_hash("not-a-real-password-0000")
 
 
 class AccountError(ValueError):
@@ -93,7 +99,7 @@ def authenticate(db, email, password) -> dict | None:
     with db.session() as s:
         moderator = s.scalar(select(Moderator).where(Moderator.email == normalise_email(email)))
         if moderator is None:
-            check_password_hash(_DUMMY_HASH, password or "")
+            check_password_hash(_dummy_hash(), password or "")
             return None
         if check_password_hash(moderator.password_hash, password or ""):
             return _view(moderator)
@@ -102,7 +108,7 @@ def authenticate(db, email, password) -> dict | None:
 
 def spend_a_hash_check(password: str):
     """As long as a real check: for answers that must take as long as one."""
-    check_password_hash(_DUMMY_HASH, password or "")
+    check_password_hash(_dummy_hash(), password or "")
 
 
 def _view(moderator) -> dict:
