@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SOURCES := moderation plugins tests bench wsgi.py
 
-.PHONY: run test check install test-deps browser cluster-deps cluster-test models db demo bench contract clean
+.PHONY: run test check install test-deps browser cluster-deps nginx-deps cluster-test models db demo bench contract clean
 
 $(BIN)/moderation: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,14 @@ cluster-deps:
 	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy pgbouncer >/dev/null || \
 	   sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy pgbouncer >/dev/null); }
 
-test-deps: install browser cluster-deps
+# Debian's nginx (and envsubst, in gettext-base) for the test of the shipped nginx site (tests/deploy).
+nginx-deps:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx && command -v envsubst >/dev/null 2>&1 || { \
+	  (apt-get update -qq || sudo apt-get update -qq) && \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx gettext-base >/dev/null || \
+	   sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx gettext-base >/dev/null); }
+
+test-deps: install browser cluster-deps nginx-deps
 	$(BIN)/pip install --quiet -e '.[test]'
 
 # lint, format, import contracts (pyproject.toml [tool.importlinter]) and types before the tests
