@@ -30,8 +30,17 @@ demo: db models
 instance/secret_key:
 	@mkdir -p instance && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
+# the server and a webhook worker beside it; Ctrl-C stops both
 run: demo instance/secret_key
-	MODERATION_SECRET_KEY=$${MODERATION_SECRET_KEY:-$$(cat instance/secret_key)} \
+	@echo "Moderators sign in at http://$(HOST):$(PORT)/login. Create the first one (an admin) in another terminal:"
+	@echo "  $(BIN)/moderation moderators add you@example.nl --role admin"
+	@echo "  (or put it on PATH: export PATH=\"$(CURDIR)/$(BIN):\$$PATH\", see the README)"
+	@echo "Webhooks are sent by 'moderation worker': one runs beside the server here (a service of its own in production)."
+	@echo
+	@export MODERATION_SECRET_KEY=$${MODERATION_SECRET_KEY:-$$(cat instance/secret_key)}; \
+	  $(BIN)/moderation worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  trap 'exit 130' INT TERM; \
 	  $(BIN)/moderation serve --host $(HOST) --port $(PORT)
 
 # Debian's chromium for the browser tests; Playwright drives it through executable_path.
