@@ -2,10 +2,12 @@
 that they run real ``moderation`` commands with real options and settings."""
 
 import configparser
+import os
 import re
 import shlex
 import shutil
 import subprocess
+import time
 
 import click
 import pytest
@@ -15,7 +17,10 @@ from helpers.server import MODERATION
 from moderation.cli.main import main
 from moderation.config import PROJECT_ROOT
 
-UNITS = sorted((PROJECT_ROOT / "deploy" / "systemd").glob("*.service"))
+SYSTEMD = PROJECT_ROOT / "deploy" / "systemd"
+UNITS = sorted(SYSTEMD.glob("*.service"))
+FILES = sorted([*UNITS, *SYSTEMD.glob("*.timer")])
+LONG_RUNNING = ("moderation.service", "moderation-worker.service")
 ENV_EXAMPLE = PROJECT_ROOT / "deploy" / "moderation.env.example"
 INSTALLED = "/opt/moderation/.venv/bin/moderation"
 # read by the libraries underneath, not by moderation/config.py
@@ -32,10 +37,10 @@ def unit(path) -> configparser.ConfigParser:
 def installed_here(tmp_path):
     """The units with the install path pointing at this checkout's ``moderation``, as systemd
     checks that every command exists."""
-    for path in UNITS:
+    for path in FILES:
         text = path.read_text().replace(INSTALLED, MODERATION).replace("/opt/moderation", str(PROJECT_ROOT))
         (tmp_path / path.name).write_text(text)
-    return [tmp_path / path.name for path in UNITS]
+    return [tmp_path / path.name for path in FILES]
 
 
 def analyze(*args):
@@ -46,8 +51,13 @@ def analyze(*args):
     return subprocess.run(["systemd-analyze", *args], capture_output=True, text=True, timeout=120)
 
 
-def test_there_is_a_server_and_a_worker_unit():
-    assert [p.name for p in UNITS] == ["moderation-worker.service", "moderation.service"]
+def test_there_are_units_for_the_server_the_worker_and_backups():
+    assert [p.name for p in FILES] == [
+        "moderation-backup.service",
+        "moderation-backup.timer",
+        "moderation-worker.service",
+        "moderation.service",
+    ]
 
 
 def test_systemd_analyze_verify(tmp_path):
@@ -60,6 +70,8 @@ def test_systemd_analyze_verify(tmp_path):
 def test_systemd_rates_them_well_hardened(tmp_path):
     """systemd's exposure score (0 safest, 10 worst) stays at 2.0 or below: 1.4 when written."""
     for path in installed_here(tmp_path):
+        if path.suffix != ".service":
+            continue
         done = analyze("security", "--offline=yes", "--threshold=20", str(path))
         assert done.returncode == 0, done.stdout[-800:] + done.stderr
         assert re.search(r"Overall exposure level for .*: [0-2]\.\d", done.stdout), done.stdout[-300:]
@@ -70,7 +82,8 @@ def test_units_are_hardened_and_restart(path):
     service = unit(path)["Service"]
     assert service["User"] == "moderation" and service["ProtectSystem"] == "strict"
     assert service["EnvironmentFile"] == "/etc/moderation/moderation.env"
-    assert service["Restart"] == "on-failure"
+    if path.name in LONG_RUNNING:
+        assert service["Restart"] == "on-failure"
     assert "/var/lib/moderation" in service["ReadWritePaths"].split()
     assert service["NoNewPrivileges"] == "yes" and service["CapabilityBoundingSet"] == ""
 
@@ -82,7 +95,10 @@ def test_units_run_real_commands_with_real_options(path):
     lines = [service[key] for key in ("ExecStartPre", "ExecStart") if key in service]
     assert lines
     for line in lines:
-        program, *args = shlex.split(line)
+        words = shlex.split(line.replace("%%", "%"))
+        if words[:2] == ["/bin/sh", "-c"]:
+            words = shlex.split(words[2].removeprefix("exec "))
+        program, *args = words
         assert program == INSTALLED
         command, name = main, "moderation"
         while isinstance(command, click.Group):
@@ -90,6 +106,28 @@ def test_units_run_real_commands_with_real_options(path):
             assert sub is not None, f"{path.name}: no command {args[0]!r} in {line!r}"
             command, name, args = sub, args[0], args[1:]
         command.make_context(name, list(args))  # raises on an unknown option or a bad value
+
+
+def test_the_backup_unit_backs_up_and_prunes(tmp_path, sqlite_template):
+    """The backup unit's own command lines, run by sh with the folder moved to tmp: a whole
+    backup with the date in its name, and backups older than 14 days deleted."""
+    service = unit(SYSTEMD / "moderation-backup.service")["Service"]
+    assert "/var/backups/moderation" in service["ReadWritePaths"].split()
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    old = folder / "moderation-2020-01-01T0315.backup"
+    old.write_text("old")
+    os.utime(old, (time.time() - 20 * 86400,) * 2)
+    keep = folder / "notes.txt"
+    keep.write_text("not a backup")
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{sqlite_template}")
+    for key in ("ExecStart", "ExecStartPost"):
+        line = service[key].replace("%%", "%").replace(INSTALLED, MODERATION)
+        line = line.replace("/var/backups/moderation", str(folder))
+        subprocess.run(shlex.split(line), env=env, check=True, capture_output=True, timeout=120)
+    (made,) = folder.glob(f"moderation-{time.strftime('%Y-%m-%d', time.gmtime())}T*.backup")
+    assert made.read_bytes().startswith(b"SQLite format 3") and made.stat().st_mode & 0o077 == 0
+    assert not old.exists() and keep.exists()
 
 
 def test_the_server_listens_where_nginx_sends_requests():
