@@ -11,12 +11,10 @@ import subprocess
 import sys
 
 import click
-import pytest
+import yaml
 
 from moderation.cli.main import main
 from moderation.config import PROJECT_ROOT
-
-yaml = pytest.importorskip("yaml")
 
 DEPLOY = PROJECT_ROOT / "deploy"
 DOCKERFILE = (DEPLOY / "Dockerfile").read_text()
