@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SOURCES := moderation plugins tests bench wsgi.py
 
-.PHONY: run test check install test-deps browser cluster-deps cluster-test models db demo bench contract clean
+.PHONY: run test check install test-deps browser cluster-deps nginx-deps cluster-test models db demo bench contract clean
 
 $(BIN)/moderation: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,17 @@ demo: db models
 instance/secret_key:
 	@mkdir -p instance && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
+# the server and a webhook worker beside it; Ctrl-C stops both
 run: demo instance/secret_key
-	MODERATION_SECRET_KEY=$${MODERATION_SECRET_KEY:-$$(cat instance/secret_key)} \
+	@echo "Moderators sign in at http://$(HOST):$(PORT)/login. Create the first one (an admin) in another terminal:"
+	@echo "  $(BIN)/moderation moderators add you@example.nl --role admin"
+	@echo "  (or put it on PATH: export PATH=\"$(CURDIR)/$(BIN):\$$PATH\", see the README)"
+	@echo "Webhooks are sent by 'moderation worker': one runs beside the server here (a service of its own in production)."
+	@echo
+	@export MODERATION_SECRET_KEY=$${MODERATION_SECRET_KEY:-$$(cat instance/secret_key)}; \
+	  $(BIN)/moderation worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  trap 'exit 130' INT TERM; \
 	  $(BIN)/moderation serve --host $(HOST) --port $(PORT)
 
 # Debian's chromium for the browser tests; Playwright drives it through executable_path.
@@ -48,7 +57,14 @@ cluster-deps:
 	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy pgbouncer >/dev/null || \
 	   sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy pgbouncer >/dev/null); }
 
-test-deps: install browser cluster-deps
+# Debian's nginx (and envsubst, in gettext-base) for the test of the shipped nginx site (tests/deploy).
+nginx-deps:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx && command -v envsubst >/dev/null 2>&1 || { \
+	  (apt-get update -qq || sudo apt-get update -qq) && \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx gettext-base >/dev/null || \
+	   sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx gettext-base >/dev/null); }
+
+test-deps: install browser cluster-deps nginx-deps
 	$(BIN)/pip install --quiet -e '.[test]'
 
 # lint, format, import contracts (pyproject.toml [tool.importlinter]) and types before the tests
