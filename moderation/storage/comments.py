@@ -4,6 +4,7 @@ Functions take a ``Database`` (or an open session) and return plain dicts, so
 callers never hold ORM objects past a transaction.
 """
 
+import base64
 import hashlib
 import secrets
 
@@ -23,13 +24,19 @@ def new_secret(prefix: str) -> str:
     return prefix + secrets.token_urlsafe(32)
 
 
+def new_webhook_secret() -> str:
+    """A Standard Webhooks secret: ``whsec_`` and 32 random bytes in standard base64
+    (what ``standardwebhooks.Webhook(secret)`` decodes; ``delivery.webhooks.signing_key``)."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
 # --- sites -----------------------------------------------------------------
 
 
 def create_site(db, name, webhook_url=None, policy=None) -> dict:
     """A new site; the only time its API key (and webhook secret) is seen in clear."""
     api_key = new_secret("mk_")
-    secret = new_secret("whsec_") if webhook_url else None
+    secret = new_webhook_secret() if webhook_url else None
     with db.session() as s:
         if s.scalar(select(Site.id).where(Site.name == name)) is not None:
             raise ValueError(f"a site named {name!r} already exists")
