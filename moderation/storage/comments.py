@@ -16,7 +16,6 @@ from moderation import vocabulary as vocab
 from moderation.storage import dsa_hooks, explanations, intake, outbox, statements
 from moderation.storage.tables import Analysis, Article, Comment, Decision, Site, utcnow
 
-
 MAX_GRACE_HOURS = 24 * 30
 
 
@@ -104,9 +103,7 @@ def site_by_key_hash(db, key_hash: str, now=None) -> dict | None:
         site = s.scalar(select(Site).where(Site.api_key_hash == key_hash))
         if site is not None:
             return _site_dict(site)
-        site = s.scalar(
-            select(Site).where(Site.api_key_hash_previous == key_hash, Site.api_key_previous_until > now)
-        )
+        site = s.scalar(select(Site).where(Site.api_key_hash_previous == key_hash, Site.api_key_previous_until > now))
         return {**_site_dict(site), "key_valid_until": site.api_key_previous_until} if site else None
 
 
