@@ -47,7 +47,7 @@ def signature_header(secrets: list[str], body: bytes, timestamp: int) -> str:
 
 def signing_key(secret: str) -> bytes:
     """The Standard Webhooks key of a secret: the bytes of ``whsec_<base64>``.  A secret made
-    before 0.3 (``whsec_`` and URL-safe text, not standard base64) keys with its own UTF-8
+    by an earlier version (``whsec_`` and URL-safe text, not standard base64) keys with its own UTF-8
     bytes, the key of ``X-Moderation-Signature``: ``Webhook(secret.encode())`` verifies it."""
     encoded = secret[len(SECRET_PREFIX) :] if secret.startswith(SECRET_PREFIX) else secret
     try:

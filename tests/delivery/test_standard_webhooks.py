@@ -72,7 +72,7 @@ def test_during_a_secret_rotation_old_and_new_secret_both_verify(fast_app, recei
 
 
 def test_a_secret_from_before_the_standard_keys_with_its_own_bytes(fast_app, receiver):
-    """Secrets made before 0.3 are URL-safe text, not standard base64: they still sign, keyed
+    """Secrets made by earlier versions are URL-safe text, not standard base64: they still sign, keyed
     with the secret's bytes, so ``Webhook(secret.encode())`` verifies until the site rotates."""
     app = fast_app()
     db = app.extensions["moderation"].db
