@@ -37,13 +37,22 @@ BY_MODERATOR = "moderator"
 DECIDERS = (BY_POLICY, BY_MODERATOR)
 
 # Webhook event types, and the status each stands for
-EVENT_TYPES = (EVENT_APPROVED, EVENT_REJECTED, EVENT_ESCALATED, EVENT_NOTICE_DECIDED, EVENT_APPEAL_DECIDED) = (
+EVENT_TYPES = (
+    EVENT_APPROVED,
+    EVENT_REJECTED,
+    EVENT_ESCALATED,
+    EVENT_NOTICE_DECIDED,
+    EVENT_APPEAL_DECIDED,
+    EVENT_TEST,
+) = (
     "comment.approved",
     "comment.rejected",
     "comment.escalated",
     # the DSA flows (moderation/dsa/): a notice (Art. 16) or an appeal (Art. 20) was decided
     "notice.decided",
     "appeal.decided",
+    # 'moderation events test SITE' and the admin page's button: nothing was decided
+    "test",
 )
 EVENT_FOR_STATUS = MappingProxyType({APPROVED: EVENT_APPROVED, REJECTED: EVENT_REJECTED})
 

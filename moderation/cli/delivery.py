@@ -45,7 +45,7 @@ def worker(once):
 
 @click.group()
 def events():
-    """Webhook events: what was sent, what is parked, resend."""
+    """Webhook events: what was sent, what is parked, resend, test."""
 
 
 @events.command("list")
@@ -82,6 +82,32 @@ def events_show(event_id):
     if event is None:
         raise click.ClickException(f"no event with id {event_id}")
     click.echo(json.dumps(event, default=str, ensure_ascii=False, indent=2))
+
+
+@events.command("test")
+@click.argument("site")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def events_test(site, as_json):
+    """Send SITE a signed test event now and print the answer (exit 1 when not delivered)."""
+    from moderation.delivery import probe
+
+    with context.refused(LookupError, ValueError, quoted=False):
+        result = probe.send_test_event(context.database(), context.config(), site)
+    if as_json:
+        click.echo(json.dumps(result))
+    elif result["delivered"]:
+        click.echo(
+            f"test event {result['event_id']} delivered to {result['url']}: "
+            f"HTTP {result['status_code']} in {result['duration_ms']:g} ms"
+        )
+    else:
+        click.echo(
+            f"test event {result['event_id']} not delivered to {result['url']}: {result['error']}; "
+            f"parked (after a fix: 'moderation events resend {result['event_id']}')",
+            err=True,
+        )
+    if not result["delivered"]:
+        raise SystemExit(1)
 
 
 @events.command("resend")

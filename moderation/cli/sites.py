@@ -54,14 +54,26 @@ def sites_add(name, webhook_url, as_json):
 
 @sites.command("rotate-key")
 @click.argument("name")
+@click.option(
+    "--grace-hours",
+    default=0.0,
+    show_default=True,
+    type=float,
+    help="hours during which the old key also works (0: it stops at once)",
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
-def sites_rotate_key(name, as_json):
-    """Give a site a new API key; the old key stops working at once."""
+def sites_rotate_key(name, grace_hours, as_json):
+    """Give a site a new API key (shown only this once); the old key stops at once or after the grace."""
     from moderation.storage import comments as records
 
-    with context.refused(LookupError):
-        site = records.rotate_key(context.database(), name)
-    click.echo(json.dumps(site) if as_json else f"new API key for {name!r}: {site['api_key']}")
+    with context.refused(LookupError, ValueError):
+        site = records.rotate_key(context.database(), name, grace_hours=grace_hours)
+    if as_json:
+        click.echo(json.dumps(site))
+        return
+    click.echo(f"new API key for {name!r}: {site['api_key']}")
+    if site["previous_key_valid_until"]:
+        click.echo(f"the old key also works until {site['previous_key_valid_until']}")
 
 
 @sites.command("list")

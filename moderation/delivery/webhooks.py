@@ -1,11 +1,20 @@
 """Signing and sending one webhook (DESIGN.md's contract), with the standard library only.
 
-The body is the event as compact UTF-8 JSON.  The header
-``X-Moderation-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">``
-carries one ``v1`` per valid secret: during a secret rotation both the new and
-the old secret sign, so a site can switch at its own pace.
+The body is the event as compact UTF-8 JSON, signed twice:
+
+- by the Standard Webhooks specification (www.standardwebhooks.com): ``webhook-id`` (the
+  event's id), ``webhook-timestamp`` (unix seconds) and ``webhook-signature: v1,<base64
+  HMAC-SHA256 of "<id>.<timestamp>.<body>">``, keyed with the secret's bytes
+  (``signing_key``), so the official ``standardwebhooks`` packages verify it;
+- by the older ``X-Moderation-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
+  "<t>.<body>">`` keyed with the secret's text (deprecated: sent for one more release).
+
+Both carry one signature per valid secret: during a secret rotation the new and the old
+secret sign, so a site can switch at its own pace.
 """
 
+import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -17,6 +26,7 @@ from moderation.delivery import http_post, targets
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Moderation-Signature"
+SECRET_PREFIX = "whsec_"
 TOLERANCE_SECONDS = 300
 USER_AGENT = "moderation-webhooks/1"
 MAX_ERROR = 500
@@ -33,6 +43,32 @@ def signature(secret: str, body: bytes, timestamp: int) -> str:
 
 def signature_header(secrets: list[str], body: bytes, timestamp: int) -> str:
     return ",".join([f"t={timestamp}"] + [f"v1={signature(secret, body, timestamp)}" for secret in secrets])
+
+
+def signing_key(secret: str) -> bytes:
+    """The Standard Webhooks key of a secret: the bytes of ``whsec_<base64>``.  A secret made
+    by an earlier version (``whsec_`` and URL-safe text, not standard base64) keys with its own UTF-8
+    bytes, the key of ``X-Moderation-Signature``: ``Webhook(secret.encode())`` verifies it."""
+    encoded = secret[len(SECRET_PREFIX) :] if secret.startswith(SECRET_PREFIX) else secret
+    try:
+        key = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    return key if len(key) >= 16 else secret.encode("utf-8")
+
+
+def standard_signature(secret: str, message_id: str, body: bytes, timestamp: int) -> str:
+    message = f"{message_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(signing_key(secret), message, hashlib.sha256).digest()).decode("ascii")
+
+
+def standard_headers(secrets: list[str], message_id: str, body: bytes, timestamp: int) -> dict[str, str]:
+    """The three Standard Webhooks headers; one space-separated signature per secret."""
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": " ".join(standard_signature(s, message_id, body, timestamp) for s in secrets),
+    }
 
 
 def verify(header: str, body: bytes, secret: str, now: float | None = None, tolerance: int = TOLERANCE_SECONDS) -> bool:
@@ -76,11 +112,13 @@ def send(
         target = targets.check(url, allow)
         body = body_bytes(payload)
         timestamp = int(time.time() if now is None else now)
+        event_id = str(payload.get("id", ""))
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": USER_AGENT,
+            **standard_headers(secrets, event_id, body, timestamp),
             SIGNATURE_HEADER: signature_header(secrets, body, timestamp),
-            "X-Moderation-Event-Id": str(payload.get("id", "")),
+            "X-Moderation-Event-Id": event_id,
             "X-Moderation-Event-Type": str(payload.get("type", "")),
             "X-Moderation-Attempt": str(attempt),
         }

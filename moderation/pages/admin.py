@@ -6,7 +6,7 @@ Only moderators with the admin role; an admin limited to some sites sees only th
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from moderation import vocabulary as vocab
-from moderation.delivery import targets
+from moderation.delivery import probe, targets
 from moderation.pages import wording
 from moderation.pages.auth import (
     after_request,
@@ -133,6 +133,20 @@ def rotate_secret(site_id):
         secret=out["webhook_secret"],
         previous_until=out["previous_secret_valid_until"],
     )
+
+
+@bp.post("/sites/<int:site_id>/test-event")
+@login_required
+def test_event(site_id):
+    """Send the site a signed ``test`` event now (the normal delivery path) and show the answer."""
+    name = _site(site_id)["name"]
+    try:
+        result = probe.send_test_event(_db(), current_app.config, name)
+    except ValueError:
+        result = {"no_webhook": True}
+    return render_template(
+        "admin_site.html", site=site_settings.get(_db(), name), plugins=_plugin_names(), test_result=result
+    ), 422 if result.get("no_webhook") else 200
 
 
 @bp.get("/events")

@@ -4,8 +4,10 @@ Functions take a ``Database`` (or an open session) and return plain dicts, so
 callers never hold ORM objects past a transaction.
 """
 
+import base64
 import hashlib
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -13,6 +15,8 @@ from moderation import analysis as typed
 from moderation import vocabulary as vocab
 from moderation.storage import dsa_hooks, explanations, intake, outbox, statements
 from moderation.storage.tables import Analysis, Article, Comment, Decision, Site, utcnow
+
+MAX_GRACE_HOURS = 24 * 30
 
 
 def hash_key(key: str) -> str:
@@ -23,13 +27,19 @@ def new_secret(prefix: str) -> str:
     return prefix + secrets.token_urlsafe(32)
 
 
+def new_webhook_secret() -> str:
+    """A Standard Webhooks secret: ``whsec_`` and 32 random bytes in standard base64
+    (what ``standardwebhooks.Webhook(secret)`` decodes; ``delivery.webhooks.signing_key``)."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
 # --- sites -----------------------------------------------------------------
 
 
 def create_site(db, name, webhook_url=None, policy=None) -> dict:
     """A new site; the only time its API key (and webhook secret) is seen in clear."""
     api_key = new_secret("mk_")
-    secret = new_secret("whsec_") if webhook_url else None
+    secret = new_webhook_secret() if webhook_url else None
     with db.session() as s:
         if s.scalar(select(Site.id).where(Site.name == name)) is not None:
             raise ValueError(f"a site named {name!r} already exists")
@@ -48,15 +58,30 @@ def create_site(db, name, webhook_url=None, policy=None) -> dict:
     return out
 
 
-def rotate_key(db, name) -> dict:
-    """Give a site a new API key (the old one stops working at once) and return it."""
+def rotate_key(db, name, grace_hours: float = 0, now=None) -> dict:
+    """Give a site a new API key and return it.  The old key stops working at once, or keeps
+    working beside the new one for ``grace_hours`` (a key that was in its grace already stops)."""
+    if not 0 <= grace_hours <= MAX_GRACE_HOURS:
+        raise ValueError(f"the grace period must be 0 to {MAX_GRACE_HOURS} hours, not {grace_hours:g}")
+    now = now or utcnow()
     api_key = new_secret("mk_")
     with db.session() as s:
         site = s.scalar(select(Site).where(Site.name == name))
         if site is None:
             raise LookupError(f"no site named {name!r}")
+        if grace_hours > 0:
+            site.api_key_hash_previous = site.api_key_hash
+            site.api_key_previous_until = now + timedelta(hours=grace_hours)
+        else:
+            site.api_key_hash_previous = site.api_key_previous_until = None
         site.api_key_hash = hash_key(api_key)
-        out = {"id": site.id, "name": name, "api_key": api_key}
+        until = site.api_key_previous_until
+        out = {
+            "id": site.id,
+            "name": name,
+            "api_key": api_key,
+            "previous_key_valid_until": _iso(until) if until else None,
+        }
     db.forget_sites()
     return out
 
@@ -70,10 +95,16 @@ def cached_site_by_key(db, api_key: str) -> dict | None:
     return intake.site_by_key(db, hash_key(api_key), site_by_key_hash)
 
 
-def site_by_key_hash(db, key_hash: str) -> dict | None:
+def site_by_key_hash(db, key_hash: str, now=None) -> dict | None:
+    """The site whose current key, or previous key still in its grace period, has this hash.
+    Through the old key the dict also says until when it works (``key_valid_until``, for the cache)."""
+    now = now or utcnow()
     with db.session() as s:
         site = s.scalar(select(Site).where(Site.api_key_hash == key_hash))
-        return _site_dict(site) if site else None
+        if site is not None:
+            return _site_dict(site)
+        site = s.scalar(select(Site).where(Site.api_key_hash_previous == key_hash, Site.api_key_previous_until > now))
+        return {**_site_dict(site), "key_valid_until": site.api_key_previous_until} if site else None
 
 
 def list_sites(db) -> list[dict]:

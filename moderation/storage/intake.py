@@ -12,7 +12,8 @@ or by a concurrent request a moment earlier) is read back as stored.
 The site behind an API key is cached per process for ``KeyCache.ttl`` seconds
 (``SITE_CACHE_SECONDS``, default 2): a rotated key or an edited policy is seen
 at once by the process that changed it (``Database.forget_sites``), and by the
-other workers within the TTL.
+other workers within the TTL.  An old key in its grace period after a rotation
+(``sites rotate-key --grace-hours``) is cached no longer than it is valid.
 """
 
 import threading
@@ -45,11 +46,16 @@ class KeyCache:
             return hit[1]
         return None
 
-    def remember(self, key_hash, site):
+    def remember(self, key_hash, site, valid_for: float | None = None):
+        """Keep ``site`` for the TTL, or for ``valid_for`` seconds when that is shorter
+        (an old key whose grace period ends sooner)."""
+        ttl = self.ttl if valid_for is None else min(self.ttl, valid_for)
+        if ttl <= 0:
+            return
         with self._lock:
             if len(self._sites) > 10_000:
                 self._sites.clear()
-            self._sites[key_hash] = (self.clock() + self.ttl, site)
+            self._sites[key_hash] = (self.clock() + ttl, site)
 
     def forget_sites(self):
         with self._lock:
@@ -68,7 +74,8 @@ def site_by_key(db, key_hash: str, load) -> dict | None:
     if site is None:
         site = load(db, key_hash)
         if site is not None:  # unknown keys are not cached: a new site works at once
-            cache.remember(key_hash, site)
+            until = site.get("key_valid_until")
+            cache.remember(key_hash, site, (until - datetime.now(UTC)).total_seconds() if until else None)
     return site
 
 

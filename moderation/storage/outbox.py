@@ -1,14 +1,13 @@
 """Storage for webhook events: claiming, the delivery log, parking and resending.
 
-Events are built here (``event_payload``, ``queue_event``: the one place that knows a
-payload's shape, which erasure also goes through, ``erase_events``) and written by
-``comments.record_decision`` in the transaction of the decision itself.  A worker claims due events with a lease (``locked_by``,
-``locked_until``): on PostgreSQL the claim reads with ``FOR UPDATE SKIP
-LOCKED`` so concurrent workers take different rows without waiting; on both
-databases the claiming UPDATE only takes rows whose lease is free, so no event
-is ever being delivered by two workers at once, and a crashed worker's events
-are taken up again when its lease (one event's deadline plus a margin) runs out.  Every SQL statement about the
-outbox is here; functions return plain dicts.
+Events are built here (``event_payload``, ``queue_event``: the one place that knows a payload's
+shape, which erasure also goes through, ``erase_events``) and written by ``comments.record_decision``
+in the transaction of the decision itself (a test event: ``probe_events``).  A worker claims due
+events with a lease (``locked_by``, ``locked_until``): on PostgreSQL the claim reads with ``FOR
+UPDATE SKIP LOCKED`` so concurrent workers take different rows without waiting; on both databases
+the claiming UPDATE only takes rows whose lease is free, so no event is ever being delivered by two
+workers at once, and a crashed worker's events are taken up again when its lease (one event's
+deadline plus a margin) runs out.  Every SQL statement about the outbox is here; plain dicts out.
 """
 
 import uuid
@@ -24,7 +23,6 @@ from moderation.storage import explanations
 from moderation.storage.access import may_see
 from moderation.storage.tables import Delivery, OutboxEvent, Site, utcnow
 
-STATES = vocab.OUTBOX_STATES
 CLAIM_LOCK_KEY = 0x6D6F645F6F7574  # pg_advisory_xact_lock key of the claim ("mod_out")
 
 
@@ -59,8 +57,7 @@ def queue_event(
 
 def erase_events(session, comment_id: int, scrub: Callable[[Any], Any]) -> None:
     """Erasure: the comment's events keep their ids and decisions but lose its text and author.
-    ``scrub`` removes the comment's words from stored JSON; a written explanation is redrafted
-    without quoting them."""
+    ``scrub`` removes its words from stored JSON; a written explanation is redrafted without them."""
     for event in session.scalars(select(OutboxEvent).where(OutboxEvent.comment_id == comment_id)):
         decision = ((event.payload or {}).get("comment") or {}).get("decision") or {}
         payload = scrub(event.payload)
@@ -145,19 +142,21 @@ def claim(db, worker: str, limit: int, lease_seconds: float, now: datetime | Non
             .where(OutboxEvent.id.in_(claimed))
             .order_by(OutboxEvent.next_attempt_at, OutboxEvent.id)
         )
-        return [
-            {
-                "id": event.id,
-                "site_id": site.id,
-                "site": site.name,
-                "type": event.event_type,
-                "payload": event.payload,
-                "attempts": event.attempts,
-                "url": site.webhook_url,
-                "secrets": _secrets(site, now),
-            }
-            for event, site in rows
-        ]
+        return [claimed_view(event, site, now) for event, site in rows]
+
+
+def claimed_view(event, site, now) -> dict:
+    """A claimed event with what sending it takes: the site's URL and its valid secrets."""
+    return {
+        "id": event.id,
+        "site_id": site.id,
+        "site": site.name,
+        "type": event.event_type,
+        "payload": event.payload,
+        "attempts": event.attempts,
+        "url": site.webhook_url,
+        "secrets": _secrets(site, now),
+    }
 
 
 def _secrets(site, now) -> list[str]:
@@ -280,7 +279,7 @@ def count_by_state(db, site_ids: list[int] | None = None) -> dict[str, int]:
         query = query.where(OutboxEvent.site_id.in_(site_ids))
     with db.session() as s:
         counts = dict(s.execute(query).all())
-    return {state: counts.get(state, 0) for state in STATES}
+    return {state: counts.get(state, 0) for state in vocab.OUTBOX_STATES}
 
 
 def _view(event, site_name) -> dict:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from moderation.dsa import roles
 from moderation.storage import rate_limits
-from moderation.storage.comments import new_secret
+from moderation.storage.comments import new_webhook_secret
 from moderation.storage.tables import Site, utcnow
 from moderation.vocabulary import DEFAULT_POLICY, MODES
 
@@ -107,7 +107,7 @@ def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None,
         if webhook_url is not UNSET:
             site.webhook_url = check_url(webhook_url, url_check) if webhook_url else None
             if site.webhook_url and not site.webhook_secret:
-                site.webhook_secret = created_secret = new_secret("whsec_")
+                site.webhook_secret = created_secret = new_webhook_secret()
         view = _view(site)
     db.forget_sites()  # the cached site (policy, webhook) is stale in this process now
     if created_secret:
@@ -130,7 +130,7 @@ def rotate_secret(db, name: str, grace_hours: float = 24, now=None) -> dict:
     """A new webhook secret.  The old one keeps signing beside it for ``grace_hours``
     (0: it stops at once), so a site can deploy the new secret without losing events."""
     now = now or utcnow()
-    secret = new_secret("whsec_")
+    secret = new_webhook_secret()
     with db.session() as s:
         site = _site(s, name)
         if grace_hours > 0 and site.webhook_secret:

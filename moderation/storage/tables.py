@@ -55,6 +55,9 @@ class Site(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     # sha256 of the API key; keys are 256-bit random tokens, so a fast hash is enough
     api_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # after a key rotation with a grace period the old key's hash is also accepted, until this moment
+    api_key_hash_previous: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
+    api_key_previous_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     webhook_url: Mapped[str | None] = mapped_column(String(2000))
     # kept readable: it signs every webhook (HMAC needs the secret itself)
     webhook_secret: Mapped[str | None] = mapped_column(String(200))

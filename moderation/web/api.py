@@ -176,8 +176,14 @@ def decisions():
     config = current_app.config
     since = _int_arg("since", 0, 0, MAX_ID)
     limit = _int_arg("limit", config["DECISIONS_PAGE_SIZE"], 1, 1000)
+    initial_pending = _bool_arg("include_initial_pending", True)
     items, more = decision_feed.decisions_since(
-        service.current().db, site["id"], since, limit, config["DECISIONS_SETTLE_SECONDS"]
+        service.current().db,
+        site["id"],
+        since,
+        limit,
+        config["DECISIONS_SETTLE_SECONDS"],
+        initial_pending=initial_pending,
     )
     return jsonify({"decisions": items, "next_cursor": items[-1]["id"] if items else since, "has_more": more})
 
@@ -194,6 +200,20 @@ def _int_arg(name, default, low, high):
             errors=[{"field": name, "message": f"must be a whole number from {low} to {high}"}],
         )
     return int(raw)
+
+
+def _bool_arg(name, default):
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw not in ("true", "false"):
+        raise Problem(
+            422,
+            f"{name} must be true or false, not {raw[:50]!r}",
+            "validation-failed",
+            errors=[{"field": name, "message": "must be true or false"}],
+        )
+    return raw == "true"
 
 
 @bp.post("/api/v1/classify")

@@ -1,8 +1,9 @@
-"""The OpenAPI 3.1 description of the site-facing API (what the tests fuzz)."""
+"""The OpenAPI 3.1 description of the site-facing API (what the tests fuzz), with an
+``operationId`` on every operation and the ``webhooks`` a site receives (``openapi_webhooks``)."""
 
-from moderation.web import openapi_dsa
+from moderation.web import openapi_dsa, openapi_webhooks
 from moderation.web.routing import MAX_ID
-from moderation.web.schemas import ANALYSIS, DECISION, ERASED, RECORD, STR, TEXT, comment_in, line
+from moderation.web.schemas import ANALYSIS, BATCH_RESULT, DECISION, ERASED, RECORD, STR, TEXT, comment_in, line
 
 PROBLEM = {
     "description": "A problem (RFC 9457)",
@@ -45,14 +46,18 @@ def spec(config) -> dict:
                 },
                 "Decision": DECISION,
                 "Erased": ERASED,
+                "BatchResult": BATCH_RESULT,
                 **openapi_dsa.schemas(line, TEXT),
+                **openapi_webhooks.schemas(),
             },
         },
+        "webhooks": openapi_webhooks.webhooks(),
         "security": [{"siteKey": []}],
         "paths": {
             **openapi_dsa.paths(json_body, ok, _errors),
             "/api/v1/comments": {
                 "post": {
+                    "operationId": "postComment",
                     "summary": "Analyse, decide and store one comment (idempotent on external_id)",
                     "requestBody": json_body({"$ref": "#/components/schemas/Comment"}),
                     "responses": {
@@ -64,6 +69,7 @@ def spec(config) -> dict:
             },
             "/api/v1/comments/batch": {
                 "post": {
+                    "operationId": "postComments",
                     "summary": f"Up to {config['MAX_BATCH']} comments at once; nothing is stored if any is invalid",
                     "requestBody": json_body(
                         {
@@ -80,21 +86,21 @@ def spec(config) -> dict:
                         }
                     ),
                     "responses": {
-                        "201": ok(
-                            {"type": "object", "properties": {"results": {"type": "array"}}}, "At least one stored now"
-                        ),
-                        "200": ok({"type": "object"}, "All stored before"),
+                        "201": ok({"$ref": "#/components/schemas/BatchResult"}, "At least one stored now"),
+                        "200": ok({"$ref": "#/components/schemas/BatchResult"}, "All stored before"),
                         **_errors(400, 401, 413, 415, 422),
                     },
                 }
             },
             "/api/v1/comments/{id}": {
                 "get": {
+                    "operationId": "getComment",
                     "summary": "One of this site's comments with its current status",
                     "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                     "responses": {"200": ok(record, "The comment"), **_errors(401, 404)},
                 },
                 "delete": {
+                    "operationId": "eraseComment",
                     "summary": "Erase the comment's text and personal data (AVG/GDPR); the anonymous decision stays",
                     "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                     "responses": {
@@ -105,6 +111,7 @@ def spec(config) -> dict:
             },
             "/api/v1/authors/{author_id}": {
                 "delete": {
+                    "operationId": "eraseAuthor",
                     "summary": "Erase every comment this site received from one author (author.id)",
                     "parameters": [
                         {"name": "author_id", "in": "path", "required": True, "schema": line(200, required=True)}
@@ -127,6 +134,7 @@ def spec(config) -> dict:
             },
             "/api/v1/decisions": {
                 "get": {
+                    "operationId": "listDecisions",
                     "summary": "This site's decisions after a cursor, oldest first: for sites without webhooks",
                     "parameters": [
                         {
@@ -141,6 +149,14 @@ def spec(config) -> dict:
                             "in": "query",
                             "required": False,
                             "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
+                        },
+                        {
+                            "name": "include_initial_pending",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "boolean", "default": True},
+                            "description": "false: leave out the first decision of a comment that waits for a "
+                            "moderator (status pending, previous_status null); you hear when a moderator decides",
                         },
                     ],
                     "responses": {
@@ -162,6 +178,7 @@ def spec(config) -> dict:
             },
             "/api/v1/classify": {
                 "post": {
+                    "operationId": "classify",
                     "summary": "Analyse a text without storing it",
                     "requestBody": json_body(
                         {
@@ -186,6 +203,7 @@ def spec(config) -> dict:
             },
             "/healthz": {
                 "get": {
+                    "operationId": "health",
                     "security": [],
                     "summary": "Readiness (the same as /healthz/ready)",
                     "responses": {
@@ -196,6 +214,7 @@ def spec(config) -> dict:
             },
             "/healthz/ready": {
                 "get": {
+                    "operationId": "readiness",
                     "security": [],
                     "summary": "Readiness: the database answers and both models are loaded",
                     "responses": {
@@ -206,6 +225,7 @@ def spec(config) -> dict:
             },
             "/healthz/live": {
                 "get": {
+                    "operationId": "liveness",
                     "security": [],
                     "summary": "Liveness: the process answers",
                     "responses": {"200": ok({"type": "object"}, "Alive")},
@@ -213,6 +233,7 @@ def spec(config) -> dict:
             },
             "/metrics": {
                 "get": {
+                    "operationId": "metrics",
                     "security": [],
                     "summary": "Prometheus metrics, summed over all server workers",
                     "description": "Needs `Authorization: Bearer <token>` when MODERATION_METRICS_TOKEN is set.",
@@ -224,6 +245,7 @@ def spec(config) -> dict:
             },
             "/api/v1/openapi.json": {
                 "get": {
+                    "operationId": "openapi",
                     "security": [],
                     "summary": "This document",
                     "responses": {"200": ok({"type": "object"}, "OpenAPI 3.1")},

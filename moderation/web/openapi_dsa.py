@@ -171,6 +171,7 @@ def paths(json_body, ok, errors) -> dict:
     return {
         "/api/v1/notices": {
             "post": {
+                "operationId": "postNotice",
                 "summary": "A reader's notice (Art. 16 DSA), forwarded by the site; 201 is the confirmation of receipt",
                 "requestBody": json_body(ref("NoticeIn")),
                 "responses": {"201": ok(ref("Notice"), "Received"), **errors(400, 401, 404, 415, 422)},
@@ -178,6 +179,7 @@ def paths(json_body, ok, errors) -> dict:
         },
         "/api/v1/notices/{id}": {
             "get": {
+                "operationId": "getNotice",
                 "summary": "One of this site's notices and what was decided",
                 "parameters": by_id,
                 "responses": {"200": ok(ref("Notice"), "The notice"), **errors(401, 404)},
@@ -185,6 +187,7 @@ def paths(json_body, ok, errors) -> dict:
         },
         "/api/v1/appeals": {
             "post": {
+                "operationId": "postAppeal",
                 "summary": "An appeal (Art. 20 DSA) against a decision, by the writer or a notifier",
                 "requestBody": json_body(ref("AppealIn")),
                 "responses": {
@@ -196,6 +199,7 @@ def paths(json_body, ok, errors) -> dict:
         },
         "/api/v1/appeals/{id}": {
             "get": {
+                "operationId": "getAppeal",
                 "summary": "One of this site's appeals and what was decided",
                 "parameters": by_id,
                 "responses": {"200": ok(ref("Appeal"), "The appeal"), **errors(401, 404)},

@@ -131,3 +131,30 @@ ERASED = {
         "erased_at": {"type": "string", "format": "date-time"},
     },
 }
+
+BATCH_RESULT = {
+    "type": "object",
+    "required": ["results"],
+    "properties": {
+        "results": {
+            "type": "array",
+            "description": "One record per comment sent, in the order sent",
+            "items": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Record"},
+                    {
+                        "type": "object",
+                        "required": ["created"],
+                        "properties": {
+                            "created": {
+                                "type": "boolean",
+                                "description": "true: stored now; false: stored before, or repeated earlier in "
+                                "this batch (the same record)",
+                            }
+                        },
+                    },
+                ]
+            },
+        }
+    },
+}
