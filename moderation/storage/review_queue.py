@@ -175,7 +175,9 @@ def counts(db, site_ids) -> dict:
     counted up to ``paging.COUNT_CAP`` (an index-only scan of at most that many entries)."""
     with db.session() as s:
         return {
-            view: capped_count(s, select(literal(1)).select_from(Comment).where(*_conditions(view, site_ids, Filters())))
+            view: capped_count(
+                s, select(literal(1)).select_from(Comment).where(*_conditions(view, site_ids, Filters()))
+            )
             for view in (vocab.PENDING, vocab.ESCALATED, vocab.SAMPLE)
         }
 
