@@ -227,10 +227,10 @@ def main():
             *lines,
             "",
             "Seeding took " + ", ".join(f"{seeded:.0f} s on {label}" for label, seeded, _ in runs) + ".",
-            f"Load average (1, 5, 15 min) before the timed runs {', '.join(load_before)}, after {', '.join(load_after)}",
+            f"Load average (1, 5, 15 min) at the start of the run {', '.join(load_before)}, at the end {', '.join(load_after)}",
             "(other work shares the machine).",
             "A page deep in the queue costs what the first does (keyset, no OFFSET). On PostgreSQL the search",
-            "uses the Dutch full-text and trigram indexes (migration `search`); on SQLite it is a substring scan.",
+            "uses the Dutch full-text and trigram indexes (migrations `search`, `search_scale`); on SQLite it is a substring scan.",
         ]
     )
     print(body)
