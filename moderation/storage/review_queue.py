@@ -16,7 +16,7 @@ from moderation import vocabulary as vocab
 from moderation.storage import search
 from moderation.storage.access import may_see
 from moderation.storage.comments import record_decision
-from moderation.storage.paging import capped_count, decode_cursor, encode_cursor, over_cap
+from moderation.storage.paging import capped_count, decode_cursor, encode_cursor
 from moderation.storage.review_items import hydrate
 from moderation.storage.tables import Article, Comment, Correction, Decision, Site, pack_labels, unpack_labels
 
@@ -133,7 +133,8 @@ def page(db, view, site_ids, filters: Filters, after=None, before=None, limit=25
                 clause = search.condition(engine, filters.q, trigram)
             query, count = page_queries(view, site_ids, filters, after, before, clause)
             backwards = before is not None and after is None
-            rows, total = _rows(s, view, filters, query, count, clause, backwards, limit)
+            order = _order(view, filters.order)
+            rows, total = search.page_rows(s, query, count, clause, order, not backwards, limit + 1)
             more = len(rows) > limit
             rows = rows[:limit]
             if backwards:
@@ -153,21 +154,6 @@ def page(db, view, site_ids, filters: Filters, after=None, before=None, limit=25
         "prev": encode_cursor(_key(rows[0], view, filters.order)) if rows and has_prev else None,
         "timed_out": False,
     }
-
-
-def _rows(s, view, filters, query, count, clause, backwards, limit):
-    """The page's rows (one more than ``limit``) and the capped total. A PostgreSQL search is
-    counted first, under ``search.TIMEOUT_MS``: few matches are taken from the search indexes
-    and sorted (``search.few_first``); many are found quickly walking the queue's order."""
-    if clause is None or s.bind.dialect.name != "postgresql":
-        return list(s.scalars(query.limit(limit + 1))), capped_count(s, count)
-    search.limit_time(s)
-    total = capped_count(s, count)
-    if total == 0:
-        return [], 0
-    if over_cap(total):
-        return list(s.scalars(query.limit(limit + 1))), total
-    return search.few_first(s, query, _order(view, filters.order), not backwards, limit + 1), total
 
 
 def counts(db, site_ids) -> dict:

@@ -16,6 +16,7 @@ import re
 
 from sqlalchemy import func, literal_column, or_, select, text
 
+from moderation.storage.paging import capped_count, over_cap
 from moderation.storage.tables import Comment
 
 DUTCH = literal_column("'dutch'::regconfig")
@@ -78,3 +79,18 @@ def few_first(session, query, order, descending: bool, limit: int) -> list:
     ids = list(session.scalars(select(hits.c.id).order_by(*keys).limit(limit)))
     found = {c.id: c for c in session.scalars(select(Comment).where(Comment.id.in_(ids)))} if ids else {}
     return [found[i] for i in ids if i in found]
+
+
+def page_rows(session, query, count, clause, order, descending: bool, limit: int):
+    """A page's first ``limit`` rows and its capped total. A PostgreSQL search is counted first,
+    under ``TIMEOUT_MS``: no match ends there, few are taken from the search indexes and sorted
+    (``few_first``), many are found quickly walking the queue's order."""
+    if clause is None or session.bind.dialect.name != "postgresql":
+        return list(session.scalars(query.limit(limit))), capped_count(session, count)
+    limit_time(session)
+    total = capped_count(session, count)
+    if total == 0:
+        return [], 0
+    if over_cap(total):
+        return list(session.scalars(query.limit(limit))), total
+    return few_first(session, query, order, descending, limit), total
