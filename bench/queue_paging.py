@@ -23,6 +23,7 @@ from report import machine, write_section  # noqa: E402
 
 from moderation.storage import accounts  # noqa: E402
 from moderation.storage import review_queue as review  # noqa: E402
+from moderation.storage.paging import COUNT_CAP  # noqa: E402
 from moderation.storage.tables import Analysis, Article, Comment, Decision, Site, pack_labels  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -59,6 +60,7 @@ def seed(db, n, rng):
             categories = [rng.choice(("insult", "profanity", "threat"))] if score >= 0.5 and rng.random() < 0.7 else []
             tags = rng.sample(("participatie", "beleid", "politiek", "reply", "question"), 2)
             status = rng.choices(("pending", "approved", "rejected"), (70, 20, 10))[0]
+            sampled = status != "pending" and rng.random() < 0.02  # the audit sample's 2% of automatic decisions
             text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 60)))
             if "insult" in categories:
                 text += " zakkenvullers"
@@ -80,6 +82,8 @@ def seed(db, n, rng):
                     hostility=hostility,
                     categories=pack_labels(categories),
                     tags=pack_labels(tags),
+                    audit_sample=sampled,
+                    doubt=round(1 - abs(score - 0.5) * 2, 4),
                 )
             )
             analyses.append(
@@ -115,14 +119,15 @@ def timed(fn, runs):
     return statistics.median(samples), statistics.quantiles(samples, n=20)[-1] if len(samples) > 1 else samples[0]
 
 
-def measure(url, n, runs, label):
+def measure(url, n, runs, label, reuse=False):
     from moderation.app import create_app
 
     app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "bench"})
     db = app.extensions["moderation"].db
     db.upgrade()
     started = time.perf_counter()
-    seed(db, n, random.Random(7))
+    if not reuse:
+        seed(db, n, random.Random(7))
     seeded = time.perf_counter() - started
     deep = review.page(db, "pending", None, review.Filters(), limit=1)
     with db.session() as s:  # a cursor half-way down the queue, as if 1,400 pages were clicked through
@@ -137,7 +142,8 @@ def measure(url, n, runs, label):
             .limit(1)
         ).one()
     deep_cursor = review.encode_cursor(list(row))
-    accounts.create(db, "bench@example.org", "een-lang-wachtwoord")
+    if not reuse:
+        accounts.create(db, "bench@example.org", "een-lang-wachtwoord")
     client = app.test_client()
     token = client.get("/login").get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
     client.post("/login", data={"email": "bench@example.org", "password": "een-lang-wachtwoord", "csrf_token": token})
@@ -152,12 +158,18 @@ def measure(url, n, runs, label):
             lambda: review.page(db, "pending", None, F(category="threat", tag="question")),
         ),
         ("filter: one article", lambda: review.page(db, "pending", None, F(article_id=42))),
+        ("order: least certain first", lambda: review.page(db, "pending", None, F(order="doubt"))),
+        ("audit sample list", lambda: review.page(db, "sample", None, F())),
+        ("nav counts (queue, escalated, sample)", lambda: review.counts(db, None)),
         ("search: text contains 'zakkenvullers'", lambda: review.page(db, "pending", None, F(q="zakkenvullers"))),
-        ("search that matches nothing (scans all)", lambda: review.page(db, "pending", None, F(q="xyzzy"))),
+        ("search that matches nothing", lambda: review.page(db, "pending", None, F(q="xyzzy"))),
+        ("search: part of a word 'zakkenvul'", lambda: review.page(db, "pending", None, F(q="zakkenvul"))),
+        ("search: Dutch stem 'ambtenaar'", lambda: review.page(db, "pending", None, F(q="ambtenaar"))),
+        ("search: an author 'Lezer 4711'", lambda: review.page(db, "pending", None, F(q="Lezer 4711"))),
         ("whole page: GET /queue (HTML, 25 items)", lambda: client.get("/queue")),
     ]
     results = [(name, *timed(fn, runs)) for name, fn in cases]
-    assert deep["total"] > n // 2
+    assert deep["total"] > min(n // 2, COUNT_CAP)
     app.extensions["moderation"].close()
     return label, seeded, results
 
@@ -169,24 +181,30 @@ def main():
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print, do not update docs/BENCHMARKS.md")
+    parser.add_argument("--reuse", metavar="DATABASE", help="time an already seeded PostgreSQL database, keep it")
     args = parser.parse_args()
     runs = []
-    if not args.no_sqlite:
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
+    if not args.no_sqlite and not args.reuse:
         with tempfile.TemporaryDirectory() as tmp:
             runs.append(measure(f"sqlite:///{tmp}/bench.sqlite", args.comments, args.runs, "SQLite (WAL)"))
-    if not args.no_postgres:
+    if args.reuse:
+        url = PG.rsplit("/", 1)[0] + "/" + args.reuse
+        runs.append(measure(url, args.comments, args.runs, "PostgreSQL 15", reuse=True))
+    elif not args.no_postgres:  # a database of its own, dropped afterwards to free the disk
         import sqlalchemy
 
-        schema = "bench_" + uuid.uuid4().hex[:8]
-        engine = sqlalchemy.create_engine(PG)
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        name = "bench_" + uuid.uuid4().hex[:8]
+        admin = sqlalchemy.create_engine(PG.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         try:
-            runs.append(measure(f"{PG}?options=-csearch_path%3D{schema}", args.comments, args.runs, "PostgreSQL 15"))
+            runs.append(measure(PG.rsplit("/", 1)[0] + "/" + name, args.comments, args.runs, "PostgreSQL 15"))
         finally:
-            with engine.begin() as conn:
-                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            engine.dispose()
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+            admin.dispose()
+    load_after = Path("/proc/loadavg").read_text().split()[:3]
     names = [name for name, _, _ in runs[0][2]]
     header = (
         "| query (25 items, with count and details) | "
@@ -209,8 +227,10 @@ def main():
             *lines,
             "",
             "Seeding took " + ", ".join(f"{seeded:.0f} s on {label}" for label, seeded, _ in runs) + ".",
+            f"Load average (1, 5, 15 min) at the start of the run {', '.join(load_before)}, at the end {', '.join(load_after)}",
+            "(other work shares the machine).",
             "A page deep in the queue costs what the first does (keyset, no OFFSET). On PostgreSQL the search",
-            "uses the Dutch full-text and trigram indexes (migration `search`); on SQLite it is a substring scan.",
+            "uses the Dutch full-text and trigram indexes (migrations `search`, `search_scale`); on SQLite it is a substring scan.",
         ]
     )
     print(body)

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 
 from moderation import vocabulary as vocab
+from moderation.storage.paging import COUNT_CAP, over_cap  # noqa: F401 (over_cap: for the templates)
 
 LOCAL: tzinfo
 try:
@@ -64,8 +65,16 @@ def percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole) if whole else 0}%"
 
 
+def amount(n: int) -> str:
+    """A count as the pages show it: "9.999", or "10.000+" for a capped count past the cap
+    (anything else as it is: an admin page's ``counts`` has no queue counts for the menu)."""
+    if not isinstance(n, int):
+        return str(n)
+    return f"{COUNT_CAP:,}+".replace(",", ".") if over_cap(n) else f"{n:,}".replace(",", ".")
+
+
 def comments(n: int) -> str:
-    return f"{n} {'reactie' if n == 1 else 'reacties'}"
+    return f"{amount(n)} {'reactie' if n == 1 else 'reacties'}"
 
 
 def stance(label) -> str:
@@ -77,4 +86,4 @@ def label_of(kind: str, value) -> str:
     return table.get(value, value or "–")
 
 
-FILTERS: dict[str, Callable] = {"when": when, "number": number, "stance": stance}
+FILTERS: dict[str, Callable] = {"when": when, "number": number, "stance": stance, "amount": amount}

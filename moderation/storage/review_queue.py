@@ -9,13 +9,14 @@ costs what the first does.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import exists, func, or_, select, tuple_
+from sqlalchemy import exists, literal, or_, select, tuple_
+from sqlalchemy.exc import DBAPIError
 
 from moderation import vocabulary as vocab
 from moderation.storage import search
 from moderation.storage.access import may_see
 from moderation.storage.comments import record_decision
-from moderation.storage.paging import decode_cursor, encode_cursor
+from moderation.storage.paging import capped_count, decode_cursor, encode_cursor
 from moderation.storage.review_items import hydrate
 from moderation.storage.tables import Article, Comment, Correction, Decision, Site, pack_labels, unpack_labels
 
@@ -102,7 +103,8 @@ def _key(comment, view, order="risk"):
 
 
 def page_queries(view, site_ids, filters, after=None, before=None, search_clause=None):
-    """The keyset query for one page (descending, or ascending when going back) and the count."""
+    """The keyset query for one page (descending, or ascending when going back) and the rows to
+    count (``paging.capped_count`` counts them)."""
     order = _order(view, filters.order)
     conds = _conditions(view, site_ids, filters, search_clause)
     query = select(Comment).where(*conds)
@@ -112,55 +114,58 @@ def page_queries(view, site_ids, filters, after=None, before=None, search_clause
         if after is not None:
             query = query.where(tuple_(*order) < tuple_(*after))
         query = query.order_by(*[c.desc() for c in order])
-    return query, select(func.count()).select_from(Comment).where(*conds)
+    return query, select(literal(1)).select_from(Comment).where(*conds)
 
 
 def page(db, view, site_ids, filters: Filters, after=None, before=None, limit=25) -> dict:
-    """One page of a list: ``{"items", "total", "next", "prev"}`` (cursors or None)."""
+    """One page of a list: ``{"items", "total", "next", "prev"}`` (cursors or None); ``total``
+    is capped (``paging.capped_count``)."""
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}")
     types = cursor_types(view, filters.order)
     after, before = decode_cursor(after, types), decode_cursor(before, types)
-    with db.session() as s:
-        clause = None
-        if filters.q:
-            engine = s.bind.dialect.name
-            trigram = engine == "postgresql" and db.remember("trigram", lambda: search.has_trigram_index(s))
-            clause = search.condition(engine, filters.q, trigram)
-        query, count = page_queries(view, site_ids, filters, after, before, clause)
-        rows = list(s.scalars(query.limit(limit + 1)))
-        more = len(rows) > limit
-        rows = rows[:limit]
-        if before is not None and after is None:
-            rows.reverse()
-            has_prev, has_next = more, True
-        else:
-            has_prev, has_next = after is not None, more
-        total = s.scalar(count)
-        items = hydrate(s, rows)
+    try:
+        with db.session() as s:
+            clause = None
+            if filters.q:
+                engine = s.bind.dialect.name
+                trigram = engine == "postgresql" and db.remember("trigram", lambda: search.has_trigram_index(s))
+                clause = search.condition(engine, filters.q, trigram)
+            query, count = page_queries(view, site_ids, filters, after, before, clause)
+            backwards = before is not None and after is None
+            order = _order(view, filters.order)
+            rows, total = search.page_rows(s, query, count, clause, order, not backwards, limit + 1)
+            more = len(rows) > limit
+            rows = rows[:limit]
+            if backwards:
+                rows.reverse()
+                has_prev, has_next = more, True
+            else:
+                has_prev, has_next = after is not None, more
+            items = hydrate(s, rows)
+    except DBAPIError as error:  # a search stopped at search.TIMEOUT_MS: the page says so
+        if not search.timed_out(error):
+            raise
+        return {"items": [], "total": 0, "next": None, "prev": None, "timed_out": True}
     return {
         "items": items,
         "total": total,
         "next": encode_cursor(_key(rows[-1], view, filters.order)) if rows and has_next else None,
         "prev": encode_cursor(_key(rows[0], view, filters.order)) if rows and has_prev else None,
+        "timed_out": False,
     }
 
 
 def counts(db, site_ids) -> dict:
-    """How many comments wait in the queue and in the escalated list."""
+    """How many comments wait in the queue, the escalated list and the audit sample, each
+    counted up to ``paging.COUNT_CAP`` (an index-only scan of at most that many entries)."""
     with db.session() as s:
-        rows = s.execute(
-            select(Comment.escalated_at.is_not(None), func.count())
-            .where(visible(site_ids), Comment.status == vocab.PENDING, Comment.erased_at.is_(None))
-            .group_by(Comment.escalated_at.is_not(None))
-        )
-        found = {bool(escalated): n for escalated, n in rows}
-        sample = s.scalar(
-            select(func.count())
-            .select_from(Comment)
-            .where(visible(site_ids), Comment.erased_at.is_(None), *_conditions(vocab.SAMPLE, site_ids, Filters())[2:])
-        )
-    return {vocab.PENDING: found.get(False, 0), vocab.ESCALATED: found.get(True, 0), vocab.SAMPLE: sample}
+        return {
+            view: capped_count(
+                s, select(literal(1)).select_from(Comment).where(*_conditions(view, site_ids, Filters()))
+            )
+            for view in (vocab.PENDING, vocab.ESCALATED, vocab.SAMPLE)
+        }
 
 
 def get(db, site_ids, comment_id) -> dict:

@@ -2,7 +2,20 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -117,10 +130,17 @@ class Comment(Base):
     __table_args__ = (
         UniqueConstraint("site_id", "external_id"),
         Index("ix_comments_queue", "status", "urgent", "incivility_score", "hostility", "id"),
-        Index("ix_comments_author", "site_id", "author_id"),
+        Index("ix_comments_author", "site_id", "author_id", "status"),
         Index("ix_comments_article", "article_id"),
         Index("ix_comments_waiting", "status", "escalated_at", "erased_at", "site_id"),
         Index("ix_comments_doubt", "status", "urgent", "doubt", "id"),
+        # the audit sample's list and count (``audit_sample IS`` as the queries say it, so both engines use it)
+        Index(
+            "ix_comments_sample",
+            "id",
+            postgresql_where=text("audit_sample IS TRUE"),
+            sqlite_where=text("audit_sample IS 1"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))

@@ -95,7 +95,7 @@
     if (event.target.matches("input.select, [data-select-all]")) { updateSelection(); }
   });
 
-  function plural(n) { return n + (n === 1 ? " reactie" : " reacties"); }
+  function plural(n) { return n.toLocaleString("nl-NL") + (n === 1 ? " reactie" : " reacties"); }
 
   function removeItems(ids) {
     var before = current;
@@ -104,8 +104,8 @@
       if (item) { (item.closest("li") || item).remove(); }
     });
     var total = document.querySelector("[data-total]");
-    if (total) {
-      var n = Math.max(0, parseInt(total.textContent, 10) - ids.length);
+    if (total && !total.hasAttribute("data-capped")) {  // "10.000+" stays as it is
+      var n = Math.max(0, parseInt(total.textContent.replace(/\./g, ""), 10) - ids.length);
       if (!isNaN(n)) { total.textContent = plural(n); }
     }
     updateSelection();
