@@ -41,7 +41,7 @@ def _db():
 
 
 def _me() -> dict:
-    return current_moderator()
+    return current_moderator() or abort(401)
 
 
 def _sites() -> list[dict]:

@@ -104,7 +104,7 @@ def invite(db, actor, email, role=vocab.MODERATOR, site_ids=None, now=None) -> d
             s, moderator, actor["email"], vocab.ACCOUNT_INVITE, after=account_events.access_of(moderator)
         )
         moderator_id = moderator.id
-    return {"moderator": accounts.get(db, moderator_id), **link}
+    return {"moderator": accounts.existing(db, moderator_id), **link}
 
 
 def set_access(db, actor, moderator_id, role, site_ids) -> dict:
@@ -118,7 +118,7 @@ def set_access(db, actor, moderator_id, role, site_ids) -> dict:
         after = account_events.access_of(moderator)
         if after != before:
             account_events.record(s, moderator, actor["email"], vocab.ACCOUNT_ACCESS, before=before, after=after)
-    return accounts.get(db, moderator_id)
+    return accounts.existing(db, moderator_id)
 
 
 def disable(db, actor, moderator_id, now=None) -> dict:
@@ -133,7 +133,7 @@ def disable(db, actor, moderator_id, now=None) -> dict:
                 s, moderator, actor["email"], vocab.ACCOUNT_DISABLE, before, account_events.access_of(moderator)
             )
     sessions.end_all(db, moderator_id)
-    return accounts.get(db, moderator_id)
+    return accounts.existing(db, moderator_id)
 
 
 def enable(db, actor, moderator_id) -> dict:
@@ -145,7 +145,7 @@ def enable(db, actor, moderator_id) -> dict:
             account_events.record(
                 s, moderator, actor["email"], vocab.ACCOUNT_ENABLE, before, account_events.access_of(moderator)
             )
-    return accounts.get(db, moderator_id)
+    return accounts.existing(db, moderator_id)
 
 
 def reset(db, actor, moderator_id, now=None) -> dict:
@@ -157,7 +157,7 @@ def reset(db, actor, moderator_id, now=None) -> dict:
             raise account_links.LinkError(account_links.DISABLED)
         link = account_links.issue(s, moderator, vocab.LINK_RESET, actor["email"], now=now)
         account_events.record(s, moderator, actor["email"], vocab.ACCOUNT_RESET)
-    return {"moderator": accounts.get(db, moderator_id), **link}
+    return {"moderator": accounts.existing(db, moderator_id), **link}
 
 
 def remove(db, actor, moderator_id) -> dict:

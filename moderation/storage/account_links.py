@@ -100,7 +100,7 @@ def redeem(db, token, password, now=None) -> dict:
         account_events.record(s, moderator, moderator.email, action)
         moderator_id = moderator.id
     sessions.end_all(db, moderator_id)
-    return accounts.get(db, moderator_id)
+    return accounts.existing(db, moderator_id)
 
 
 def open_links(db, moderator_ids, now=None) -> dict:

@@ -107,6 +107,14 @@ def get(db, moderator_id) -> dict | None:
         return view_of(moderator) if moderator else None
 
 
+def existing(db, moderator_id) -> dict:
+    """The account, which the caller knows exists (AccountError if it went meanwhile)."""
+    found = get(db, moderator_id)
+    if found is None:
+        raise AccountError(f"no moderator with id {moderator_id}")
+    return found
+
+
 def by_email(db, email) -> dict | None:
     with db.session() as s:
         moderator = s.scalar(select(Moderator).where(Moderator.email == normalise_email(email)))
