@@ -24,14 +24,14 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     app.json.sort_keys = False
 
     from moderation.pages import admin as admin_views
-    from moderation.pages import auth, dsa_views
+    from moderation.pages import auth, dsa_views, errors, moderators_admin, password_link
     from moderation.pages import queue as queue_views
     from moderation.web import api, dsa_api, headers, metrics, problems, routing, service
 
     routing.init_app(app)
     svc = service.build(app.config, extra_plugins, models)
     app.extensions["moderation"] = svc
-    problems.init_app(app)
+    problems.init_app(app, page_error=errors.page)
     headers.init_app(app)
     metrics.init_app(app, svc.metrics)
     app.register_blueprint(api.bp)
@@ -40,4 +40,6 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     app.register_blueprint(queue_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(dsa_views.bp)
+    app.register_blueprint(moderators_admin.bp)
+    app.register_blueprint(password_link.bp)
     return app

@@ -75,6 +75,21 @@ SCOPES = (SCOPE_SITE, SCOPE_SHARED) = ("site", "shared")
 MODERATOR = "moderator"
 ADMIN = "admin"
 ROLES = (MODERATOR, ADMIN)
+# what happens to a moderator account (the audit log's account rows); who did it from the command line
+ACCOUNT_ACTIONS = (
+    ACCOUNT_CREATE,
+    ACCOUNT_INVITE,
+    ACCOUNT_ACCEPT,
+    ACCOUNT_ACCESS,
+    ACCOUNT_DISABLE,
+    ACCOUNT_ENABLE,
+    ACCOUNT_RESET,
+    ACCOUNT_PASSWORD,
+    ACCOUNT_REMOVE,
+) = ("create", "invite", "accept", "access", "disable", "enable", "reset", "password", "remove")
+# a one-time link: an invitation (the first password) or a password reset
+LINK_PURPOSES = (LINK_INVITE, LINK_RESET) = ("invite", "reset")
+BY_COMMAND_LINE = "command line"
 
 # Policy modes: "pre": nothing goes online before a decision; "post": in-between comments go
 # online and a human looks afterwards

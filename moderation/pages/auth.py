@@ -125,7 +125,11 @@ def current_moderator() -> dict | None:
             moderator_id = sessions.moderator_of(db, session.get("sid"))
             if moderator_id is not None and moderator_id == session.get("moderator_id"):
                 moderator = accounts.get(db, moderator_id)
-            if moderator is None or not hmac.compare_digest(moderator["password_stamp"], session.get("stamp", "")):
+            if (
+                moderator is None
+                or moderator["disabled"]
+                or not hmac.compare_digest(moderator["password_stamp"], session.get("stamp", ""))
+            ):
                 session.clear()
                 moderator = None
         g.moderator = moderator
@@ -199,7 +203,13 @@ def login():
         message = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
         return render_template("login.html", next=next_url, email=email, error=message), 401
     login_throttle.clear(db, *(key for key, _, _ in _throttle_keys(address) if not key.startswith("client:")))
-    session.clear()  # a fresh session on sign-in: no fixation
+    sign_in(db, moderator)
+    return redirect(next_url)
+
+
+def sign_in(db, moderator):
+    """A fresh server-side session for ``moderator`` (no fixation), and the time of it."""
+    session.clear()
     session.permanent = True
     session.update(
         sid=sessions.start(db, moderator["id"], SESSION_LIFETIME),
@@ -207,7 +217,8 @@ def login():
         stamp=moderator["password_stamp"],
         csrf=secrets.token_urlsafe(32),
     )
-    return redirect(next_url)
+    g.pop("moderator", None)
+    accounts.record_sign_in(db, moderator["id"])
 
 
 def _throttle_keys(address):

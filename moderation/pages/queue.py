@@ -244,18 +244,21 @@ def correct(comment_id):
 @login_required
 def audit():
     actor = request.args.get("door") or None
+    # changes to accounts: for an admin of every site (a site-limited admin sees theirs on Moderatoren)
+    accounts_too = current_moderator()["role"] == vocab.ADMIN and _sites() is None
     result = reports.audit(
         _db(),
         _sites(),
         before=request.args.get("na"),
         actor=actor,
         include_policy=request.args.get("automatisch") == "ja",
+        include_accounts=accounts_too,
     )
     return render_template(
         "audit.html",
         result=result,
         actor=actor,
-        actors=reports.audit_actors(_db(), _sites()),
+        actors=reports.audit_actors(_db(), _sites(), include_accounts=accounts_too),
         counts=review.counts(_db(), _sites()),
     )
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, tzinfo
 
 from moderation import vocabulary as vocab
 from moderation.storage.paging import COUNT_CAP, over_cap  # noqa: F401 (over_cap: for the templates)
+from moderation.storage.passwords import MIN_LENGTH
 
 LOCAL: tzinfo
 try:
@@ -43,6 +44,40 @@ VIEWS = {
 }
 # the Dutch names of webhook event states (the admin's events page)
 EVENT_STATES = {vocab.PARKED: "Geparkeerd", vocab.OUTBOX_PENDING: "Wacht op verzending", vocab.DELIVERED: "Afgeleverd"}
+# moderator accounts (the admin's Moderatoren page and the audit log)
+ROLES = {vocab.MODERATOR: "Moderator", vocab.ADMIN: "Beheerder"}
+ACCOUNT_ACTIONS = {
+    vocab.ACCOUNT_CREATE: "Account aangemaakt",
+    vocab.ACCOUNT_INVITE: "Uitgenodigd",
+    vocab.ACCOUNT_ACCEPT: "Uitnodiging aangenomen",
+    vocab.ACCOUNT_ACCESS: "Rol of sites gewijzigd",
+    vocab.ACCOUNT_DISABLE: "Uitgeschakeld",
+    vocab.ACCOUNT_ENABLE: "Weer ingeschakeld",
+    vocab.ACCOUNT_RESET: "Link voor nieuw wachtwoord gemaakt",
+    vocab.ACCOUNT_PASSWORD: "Wachtwoord gewijzigd",
+    vocab.ACCOUNT_REMOVE: "Verwijderd",
+}
+ACTORS = {vocab.BY_POLICY: "automatisch (beleid)", vocab.BY_COMMAND_LINE: "opdrachtregel"}
+PASSWORD_PROBLEMS = {
+    "short": f"Een wachtwoord heeft minstens {MIN_LENGTH} tekens.",
+    "common": "Dit wachtwoord is een van de meest gebruikte; kies een ander (een paar losse woorden werkt goed).",
+    "email": "Het wachtwoord mag je e-mailadres niet bevatten.",
+}
+ACCOUNT_REFUSALS = {
+    "last_admin": "Dat kan niet: dan is er geen beheerder meer over die kan inloggen.",
+    "not_yours": "Deze moderator bestaat niet, of valt niet onder de sites die jij beheert.",
+    "sites": "Je kunt alleen toegang geven tot sites die je zelf beheert.",
+    "no_sites": "Kies minstens één site.",
+    "role": "Kies de rol moderator of beheerder.",
+    "exists": "Er is al een account met dit e-mailadres.",
+    "address": "Dit is geen e-mailadres.",
+}
+LINK_REFUSALS = {
+    "unknown": "Deze link bestaat niet. Controleer of je hem helemaal hebt gekopieerd.",
+    "used": "Deze link is al gebruikt. Log in met je wachtwoord, of vraag een beheerder om een nieuwe link.",
+    "expired": "Deze link is verlopen. Vraag een beheerder om een nieuwe.",
+    "disabled": "Dit account is uitgeschakeld. Vraag een beheerder om het weer in te schakelen.",
+}
 ACTIONS_DONE = {"approve": "goedgekeurd", "reject": "afgewezen", "escalate": "geëscaleerd"}
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 

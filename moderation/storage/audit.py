@@ -3,6 +3,7 @@
 from sqlalchemy import case, func, select, union
 
 from moderation import vocabulary as vocab
+from moderation.storage import account_events
 from moderation.storage.access import may_see
 from moderation.storage.paging import decode_cursor, encode_cursor
 from moderation.storage.review_queue import visible
@@ -11,12 +12,16 @@ from moderation.storage.tables import Analysis, Article, Comment, Correction, De
 # --- the audit log -------------------------------------------------------------------
 
 
-def audit(db, site_ids, before=None, limit=50, actor=None, include_policy=False, comment_id=None) -> dict:
-    """Decisions and corrections, newest first: ``{"entries", "next"}``.
+def audit(
+    db, site_ids, before=None, limit=50, actor=None, include_policy=False, comment_id=None, include_accounts=False
+) -> dict:
+    """Decisions and corrections (and with ``include_accounts`` the changes to moderator
+    accounts, for an admin of every site), newest first: ``{"entries", "next"}``.
 
-    Two id-keyset streams merged by time; ``before`` is the ``next`` cursor of the previous page.
+    Id-keyset streams merged by time; ``before`` is the ``next`` cursor of the previous page.
     """
-    d_before, c_before = decode_cursor(before, (int, int)) or (None, None)
+    d_before, c_before, a_before = decode_cursor(before, (int, int, int)) or (None, None, None)
+    include_accounts = include_accounts and comment_id is None
     decision_site = may_see(site_ids, Decision.site_id)
     dq = (
         select(Decision, Comment.text, Site.name)
@@ -47,14 +52,16 @@ def audit(db, site_ids, before=None, limit=50, actor=None, include_policy=False,
     with db.session() as s:
         decisions = [_decision_entry(d, text, site) for d, text, site in s.execute(dq)]
         corrections = [_correction_entry(c, text, site) for c, text, site in s.execute(cq)]
-    merged = sorted(decisions + corrections, key=lambda e: (e["at"], e["kind"] == "decision", e["row"]), reverse=True)[
-        :limit
-    ]
-    taken_d = [e["row"] for e in merged if e["kind"] == "decision"]
-    taken_c = [e["row"] for e in merged if e["kind"] == "correction"]
-    more = len(decisions) > len(taken_d) or len(corrections) > len(taken_c)
-    cursor = (min(taken_d) if taken_d else d_before, min(taken_c) if taken_c else c_before)
-    return {"entries": merged, "next": encode_cursor([cursor[0] or 0, cursor[1] or 0]) if more else None}
+    changes = account_events.entries(db, a_before, limit + 1, actor) if include_accounts else []
+    order = {"account": 0, "correction": 1, "decision": 2}
+    merged = sorted(
+        decisions + corrections + changes, key=lambda e: (e["at"], order[e["kind"]], e["row"]), reverse=True
+    )[:limit]
+    streams = ((decisions, "decision", d_before), (corrections, "correction", c_before), (changes, "account", a_before))
+    taken = [[e["row"] for e in merged if e["kind"] == kind] for _, kind, _ in streams]
+    more = any(len(rows) > len(took) for (rows, _, _), took in zip(streams, taken))
+    cursor = [min(took) if took else earlier or 0 for took, (_, _, earlier) in zip(taken, streams)]
+    return {"entries": merged, "next": encode_cursor(cursor) if more else None}
 
 
 def _entry(kind, row, text, site, **details):
@@ -71,15 +78,16 @@ def _correction_entry(c, text, site):
     return _entry("correction", c, text, site, field=c.field, before=c.before, after=c.after)
 
 
-def audit_actors(db, site_ids) -> list[str]:
-    """Who decided or corrected anything on these sites (for the filter)."""
+def audit_actors(db, site_ids, include_accounts=False) -> list[str]:
+    """Who decided or corrected anything on these sites (and changed accounts) (for the filter)."""
     decision_site = may_see(site_ids, Decision.site_id)
     with db.session() as s:
         q = union(
             select(Decision.actor).where(decision_site, Decision.actor != vocab.BY_POLICY),
             select(Correction.actor).join(Comment, Comment.id == Correction.comment_id).where(visible(site_ids)),
         )
-        return sorted(s.scalars(q))
+        found = set(s.scalars(q))
+    return sorted(found | set(account_events.actors(db) if include_accounts else ()))
 
 
 # --- articles ----------------------------------------------------------------------------

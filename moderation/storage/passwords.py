@@ -16,18 +16,31 @@ def common_passwords() -> frozenset:
         return frozenset(line.strip().lower() for line in f if line.strip())
 
 
-def problem(password: str, email: str = "") -> str | None:
-    """Why ``password`` is refused, in words for the person choosing it, or None."""
+PROBLEMS = {
+    "short": f"a password needs at least {MIN_LENGTH} characters",
+    "common": "this password is one of the most common ones; choose another (a few unrelated words work well)",
+    "email": "the password must not contain the e-mail address",
+}
+
+
+def problem_code(password: str, email: str = "") -> str | None:
+    """Which rule ``password`` breaks (a key of ``PROBLEMS``, also worded in Dutch by the pages), or None."""
     password = password or ""
     if len(password) < MIN_LENGTH:
-        return f"a password needs at least {MIN_LENGTH} characters"
+        return "short"
     lowered = password.lower()
     # "Password123!" and "wachtwoord2026" are the list's entries with a suffix
     stem = re.sub(r"[\d\W_]+$", "", lowered)
     common = common_passwords()
     if lowered in common or (len(stem) >= 4 and stem in common) or len(set(lowered)) <= 2:
-        return "this password is one of the most common ones; choose another (a few unrelated words work well)"
+        return "common"
     local = (email or "").split("@")[0].lower()
     if len(local) >= 4 and local in lowered:
-        return "the password must not contain the e-mail address"
+        return "email"
     return None
+
+
+def problem(password: str, email: str = "") -> str | None:
+    """Why ``password`` is refused, in words for the person choosing it, or None."""
+    code = problem_code(password, email)
+    return PROBLEMS[code] if code else None

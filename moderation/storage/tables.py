@@ -221,6 +221,38 @@ class Moderator(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # set while an admin has disabled the account: it cannot sign in and has no sessions
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AccountLink(Base):
+    """A one-time link to choose a password (an invitation or a reset): sha256 of the token only."""
+
+    __tablename__ = "account_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("moderators.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # vocabulary.LINK_PURPOSES
+    created_by: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AccountEvent(Base):
+    """What happened to a moderator account, by whom: the audit trail of accounts.  Kept when
+    the account is removed (no foreign key), with the e-mail address it had."""
+
+    __tablename__ = "account_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    moderator_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    actor: Mapped[str] = mapped_column(String(320))  # an admin's e-mail, the moderator, or "command line"
+    action: Mapped[str] = mapped_column(String(20))  # vocabulary.ACCOUNT_ACTIONS
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class OutboxEvent(Base):

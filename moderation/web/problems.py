@@ -52,8 +52,9 @@ def response(status, detail, slug=None, headers=None, **extra) -> Response:
     )
 
 
-def init_app(app, prefix="/api/"):
-    """Problems for the API (and plain HTTP errors under ``prefix`` as problems too)."""
+def init_app(app, prefix="/api/", page_error=None):
+    """Problems for the API (and plain HTTP errors under ``prefix`` as problems too); every
+    other path's HTTP errors go to ``page_error`` (the moderator pages' Dutch error page)."""
 
     @app.errorhandler(Problem)
     def _problem(exc):
@@ -74,7 +75,7 @@ def init_app(app, prefix="/api/"):
             # keep what the exception says about itself, e.g. the Allow header of a 405
             headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
             return response(exc.code or 500, detail, headers=headers)
-        return exc
+        return page_error(exc) if page_error else exc
 
     @app.errorhandler(PoolTimeout)
     @app.errorhandler(DBAPIError)
