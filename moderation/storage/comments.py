@@ -4,6 +4,7 @@ Functions take a ``Database`` (or an open session) and return plain dicts, so
 callers never hold ORM objects past a transaction.
 """
 
+import copy
 import hashlib
 import secrets
 
@@ -27,7 +28,8 @@ def new_secret(prefix: str) -> str:
 
 
 def create_site(db, name, webhook_url=None, policy=None) -> dict:
-    """A new site; the only time its API key (and webhook secret) is seen in clear."""
+    """A new site; the only time its API key (and webhook secret) is seen in clear.
+    Without a ``policy`` it starts with ``vocabulary.NEW_SITE_POLICY`` (contains-pii waits for a human)."""
     api_key = new_secret("mk_")
     secret = new_secret("whsec_") if webhook_url else None
     with db.session() as s:
@@ -38,7 +40,7 @@ def create_site(db, name, webhook_url=None, policy=None) -> dict:
             api_key_hash=hash_key(api_key),
             webhook_url=webhook_url,
             webhook_secret=secret,
-            policy=policy or {},
+            policy=copy.deepcopy(dict(vocab.NEW_SITE_POLICY)) if policy is None else policy,
         )
         s.add(site)
         s.flush()
@@ -201,6 +203,8 @@ def _comment_view(session, comment, analysis=None) -> dict:
                 "explanation": decision.explanation,
                 "by": vocab.BY_POLICY if decision.actor == vocab.BY_POLICY else vocab.BY_MODERATOR,
                 "at": _iso(decision.created_at),
+                # the site's rule that decided ("tag:<tag>"); only the policy's: a moderator's note is internal
+                "rule": decision.note if decision.actor == vocab.BY_POLICY else None,
                 "statement": statements.for_decision(session, decision.id),
             }
             if decision

@@ -217,7 +217,8 @@ def _decision_row(site_id, comment_id, analysis, decision, now):
         "previous_status": None,
         "actor": "policy",
         "reason": reason,
-        "note": None,
+        # the site's rule that decided ("tag:spam"): a policy decision has no moderator's note
+        "note": decision.get("rule"),
         "explanation": explanations.draft(reason, analysis) if status == "rejected" else None,
         "created_at": now,
     }
@@ -250,6 +251,7 @@ def _record(comment_id, data, analysis, decision, decision_row, now) -> dict:
             "explanation": decision_row["explanation"],
             "by": vocab.BY_POLICY,
             "at": _iso(now),
+            "rule": decision_row["note"],
         },
     }
 

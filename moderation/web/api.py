@@ -5,8 +5,9 @@ import math
 
 from flask import Blueprint, current_app, jsonify, request
 
+from moderation import schedule
 from moderation import vocabulary as vocab
-from moderation.storage import audit_sample, decision_feed, erasure, intake, rate_limits
+from moderation.storage import audit_sample, decision_feed, erasure, intake, rate_limits, site_stats
 from moderation.storage import comments as records
 from moderation.web import service, validation
 from moderation.web.problems import Problem
@@ -65,8 +66,9 @@ def _analyse_and_store(site, comments):
             fresh.append(data)
     stored = {}
     if fresh:
+        policy = _policy_now(site)
         with svc.metrics.analysis.time():
-            outcomes = svc.pipeline.run([_plugin_view(site, d) for d in fresh], site["policy"])
+            outcomes = svc.pipeline.run([_plugin_view(site, d) for d in fresh], policy)
         share = current_app.config.get("AUDIT_SAMPLE_SHARE", 0.0)
         outcomes = [
             (analysis, {**decision, "audit_sample": audit_sample.draw(decision, share)})
@@ -88,6 +90,54 @@ def _analyse_and_store(site, comments):
         else:  # there before, stored by a concurrent request, or repeated in this batch
             results.append((stored.get(external_id) or records.find_comment(svc.db, site["id"], external_id), False))
     return results
+
+
+def _policy_now(site) -> dict:
+    """The site's policy for a comment arriving now: a 409 while its schedule keeps comments
+    closed; outside its hours with ``--outside pre``, the policy in pre-moderation."""
+    state = schedule.state(site["policy"], service.now())
+    if not state.comments_open:
+        until = _iso(state.until)
+        raise Problem(
+            409,
+            f"comments are closed for this site until {until} (its schedule: {site['policy']['schedule']['hours']}); "
+            "nothing was stored: send the comment again after that, or ask GET /api/v1/sites/me/status first",
+            "comments-closed",
+            until=until,
+        )
+    return {**site["policy"], "mode": state.mode}
+
+
+def _iso(moment):
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
+@bp.get("/api/v1/sites/me/status")
+def site_status():
+    """Are comments open now, in which mode, and until when (the site's weekly schedule)."""
+    site = authenticated_site()
+    state = schedule.state(site["policy"], service.now())
+    plan = site["policy"].get("schedule") or {}
+    return jsonify(
+        {
+            "site": site["name"],
+            "comments_open": state.comments_open,
+            "mode": state.mode,
+            "until": _iso(state.until),
+            "within_hours": state.scheduled,
+            "schedule": plan.get("hours"),
+            "outside": plan.get("outside"),
+            "timezone": plan.get("timezone"),
+        }
+    )
+
+
+@bp.get("/api/v1/sites/me/stats")
+def site_stats_view():
+    """This site's queues, waiting times and decisions today and this week (the dashboard's figures)."""
+    site = authenticated_site()
+    [figures] = site_stats.for_sites(service.current().db, [site["id"]], service.now())
+    return jsonify(figures)
 
 
 def _plugin_view(site, data):
