@@ -65,11 +65,6 @@ def _actor():
     return current_moderator()["email"]
 
 
-@bp.get("/")
-def home():
-    return redirect(url_for("queue.pending"))
-
-
 @bp.get("/queue")
 @login_required
 def pending():
