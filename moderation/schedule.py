@@ -100,9 +100,7 @@ def spell(ranges) -> str:
             runs[-1] = (runs[-1][0], day, hours)
         else:
             runs.append((day, day, hours))
-    return "; ".join(
-        f"{DAYS[a]}{'-' + DAYS[b] if b > a else ''} {hours}" for a, b, hours in runs
-    )
+    return "; ".join(f"{DAYS[a]}{'-' + DAYS[b] if b > a else ''} {hours}" for a, b, hours in runs)
 
 
 def state(policy: dict | None, now: datetime) -> State:

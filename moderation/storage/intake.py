@@ -23,7 +23,7 @@ from sqlalchemy import insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from moderation import vocabulary as vocab
-from moderation.storage import explanations, outbox, statements
+from moderation.storage import canned, explanations, outbox, statements
 from moderation.storage.queue_columns import denormalised
 from moderation.storage.tables import Analysis, Article, Comment, Decision, OutboxEvent
 
@@ -141,7 +141,10 @@ def store(db, site: dict, items: list[tuple[dict, dict, dict]]) -> list[tuple[di
                 for data, analysis, _ in fresh
             ],
         )
-        decisions = [_decision_row(site["id"], ids[data["external_id"]], a, d, now) for data, a, d in fresh]
+        # a rejection's text for the writer: the site's own for that reason (storage.canned), else drafted
+        rejected = [d.get("reason") for _, _, d in fresh if d["status"] == vocab.REJECTED]
+        own = canned.texts(s, site["id"], rejected) if rejected else {}
+        decisions = [_decision_row(site["id"], ids[data["external_id"]], a, d, now, own) for data, a, d in fresh]
         # a statement of reasons (DSA Art. 17) for a rejection, or a withheld comment if the site asks
         kinds = [statements.kind_at_intake(site, row) for row in decisions]
         decision_ids = {}
@@ -208,7 +211,7 @@ def _comment_row(site_id, data, analysis, decision, articles, now):
     }
 
 
-def _decision_row(site_id, comment_id, analysis, decision, now):
+def _decision_row(site_id, comment_id, analysis, decision, now, own_texts=None):
     status, reason = decision["status"], decision.get("reason")
     return {
         "comment_id": comment_id,
@@ -219,7 +222,11 @@ def _decision_row(site_id, comment_id, analysis, decision, now):
         "reason": reason,
         # the site's rule that decided ("tag:spam"): a policy decision has no moderator's note
         "note": decision.get("rule"),
-        "explanation": explanations.draft(reason, analysis) if status == "rejected" else None,
+        "explanation": (
+            ((own_texts or {}).get(reason) or explanations.draft(reason, analysis))
+            if status == vocab.REJECTED
+            else None
+        ),
         "created_at": now,
     }
 

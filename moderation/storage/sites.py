@@ -140,7 +140,15 @@ def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None,
             site.rate_limit_per_second, site.rate_limit_burst = limit
         policy = dict(site.policy or {})
         for key, value in changes.items():
-            if key not in ("approve_below", "reject_above", "mode", "plugins", "tag_rules", "schedule", "target_minutes"):
+            if key not in (
+                "approve_below",
+                "reject_above",
+                "mode",
+                "plugins",
+                "tag_rules",
+                "schedule",
+                "target_minutes",
+            ):
                 raise SettingsError(f"unknown setting {key!r}")
             if value is None:
                 continue

@@ -162,7 +162,10 @@ class Decision(Base):
 
     __tablename__ = "decisions"
     # the feed pages by (site, id); the dashboard's figures read a window of (site, time)
-    __table_args__ = (Index("ix_decisions_feed", "site_id", "id"), Index("ix_decisions_site_time", "site_id", "created_at"))
+    __table_args__ = (
+        Index("ix_decisions_feed", "site_id", "id"),
+        Index("ix_decisions_site_time", "site_id", "created_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)

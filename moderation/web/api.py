@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from moderation import schedule
 from moderation import vocabulary as vocab
-from moderation.storage import audit_sample, decision_feed, erasure, intake, rate_limits, site_stats
+from moderation.storage import audit_sample, decision_feed, erasure, intake, rate_limits
 from moderation.storage import comments as records
 from moderation.web import service, validation
 from moderation.web.problems import Problem
@@ -97,7 +97,7 @@ def _policy_now(site) -> dict:
     closed; outside its hours with ``--outside pre``, the policy in pre-moderation."""
     state = schedule.state(site["policy"], service.now())
     if not state.comments_open:
-        until = _iso(state.until)
+        until = iso(state.until)
         raise Problem(
             409,
             f"comments are closed for this site until {until} (its schedule: {site['policy']['schedule']['hours']}); "
@@ -108,36 +108,8 @@ def _policy_now(site) -> dict:
     return {**site["policy"], "mode": state.mode}
 
 
-def _iso(moment):
+def iso(moment):
     return moment.isoformat().replace("+00:00", "Z") if moment else None
-
-
-@bp.get("/api/v1/sites/me/status")
-def site_status():
-    """Are comments open now, in which mode, and until when (the site's weekly schedule)."""
-    site = authenticated_site()
-    state = schedule.state(site["policy"], service.now())
-    plan = site["policy"].get("schedule") or {}
-    return jsonify(
-        {
-            "site": site["name"],
-            "comments_open": state.comments_open,
-            "mode": state.mode,
-            "until": _iso(state.until),
-            "within_hours": state.scheduled,
-            "schedule": plan.get("hours"),
-            "outside": plan.get("outside"),
-            "timezone": plan.get("timezone"),
-        }
-    )
-
-
-@bp.get("/api/v1/sites/me/stats")
-def site_stats_view():
-    """This site's queues, waiting times and decisions today and this week (the dashboard's figures)."""
-    site = authenticated_site()
-    [figures] = site_stats.for_sites(service.current().db, [site["id"]], service.now())
-    return jsonify(figures)
 
 
 def _plugin_view(site, data):

@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of the site-facing API (what the tests fuzz)."""
 
-from moderation.web import openapi_dsa
+from moderation.web import openapi_dsa, openapi_site
 from moderation.web.routing import MAX_ID
 from moderation.web.schemas import ANALYSIS, DECISION, ERASED, RECORD, STR, TEXT, comment_in, line
 
@@ -46,11 +46,13 @@ def spec(config) -> dict:
                 "Decision": DECISION,
                 "Erased": ERASED,
                 **openapi_dsa.schemas(line, TEXT),
+                **openapi_site.SCHEMAS,
             },
         },
         "security": [{"siteKey": []}],
         "paths": {
             **openapi_dsa.paths(json_body, ok, _errors),
+            **openapi_site.paths(ok, _errors),
             "/api/v1/comments": {
                 "post": {
                     "summary": "Analyse, decide and store one comment (idempotent on external_id)",
@@ -58,6 +60,10 @@ def spec(config) -> dict:
                     "responses": {
                         "201": ok(record, "Stored now"),
                         "200": ok(record, "Stored before: the same record"),
+                        "409": {
+                            **PROBLEM,
+                            "description": "Comments are closed now (the site's schedule): comments-closed",
+                        },
                         **_errors(400, 401, 413, 415, 422),
                     },
                 }
@@ -84,6 +90,10 @@ def spec(config) -> dict:
                             {"type": "object", "properties": {"results": {"type": "array"}}}, "At least one stored now"
                         ),
                         "200": ok({"type": "object"}, "All stored before"),
+                        "409": {
+                            **PROBLEM,
+                            "description": "Comments are closed now (the site's schedule): comments-closed",
+                        },
                         **_errors(400, 401, 413, 415, 422),
                     },
                 }

@@ -42,8 +42,14 @@ def test_an_admin_sets_tag_rules_schedule_and_target(app):
     # emptying a tag removes its rule; emptying the hours removes the schedule
     client.post(
         f"/admin/sites/{alpha['id']}",
-        data={"csrf_token": token, "tag-1": "", "action-1": "hold", "tag-2": "spam", "action-2": "reject:spam",
-              "schedule_hours": ""},
+        data={
+            "csrf_token": token,
+            "tag-1": "",
+            "action-1": "hold",
+            "tag-2": "spam",
+            "action-2": "reject:spam",
+            "schedule_hours": "",
+        },
     )
     view = site_settings.get(db, "alpha")
     assert view["tag_rules"] == {"spam": "reject:spam"} and view["schedule"] is None

@@ -76,7 +76,12 @@ def test_spam_rule_rejects_with_its_reason_and_statement(spam_app):
 
 @pytest.mark.parametrize(
     "rules, wrong",
-    [(["spam=delete"], "hold, reject"), (["spam=reject:rude"], "reason"), (["spam"], "TAG=hold"), (["a b=hold"], "tag")],
+    [
+        (["spam=delete"], "hold, reject"),
+        (["spam=reject:rude"], "reason"),
+        (["spam"], "TAG=hold"),
+        (["a b=hold"], "tag"),
+    ],
 )
 def test_bad_tag_rules_are_refused(rules, wrong):
     with pytest.raises(site_settings.SettingsError, match=wrong):
@@ -164,7 +169,9 @@ def test_next_change_is_dst_safe(make_app, now, until):
 def test_a_range_in_the_spring_gap_starts_when_the_clock_jumps():
     from moderation import schedule
 
-    state = schedule.state({"schedule": {"hours": "sun 02:30-04:00", "outside": "closed"}}, Clock("2027-03-27T12:00:00+00:00")())
+    state = schedule.state(
+        {"schedule": {"hours": "sun 02:30-04:00", "outside": "closed"}}, Clock("2027-03-27T12:00:00+00:00")()
+    )
     assert state.until == datetime(2027, 3, 28, 1, 0, tzinfo=UTC)  # 02:00 winter time jumps to 03:00
 
 
@@ -176,9 +183,13 @@ def test_without_a_schedule_comments_are_always_open(client, site):
 
 @pytest.mark.parametrize(
     "schedule, wrong",
-    [({"hours": "maandag 07:00-23:00"}, "days"), ({"hours": "mon 23:00-07:00"}, "end after"),
-     ({"hours": "mon 07:00-23:00", "outside": "open"}, "outside"), ({"hours": "mon 7-23"}, "range"),
-     ({"hours": "mon 07:00-23:00", "timezone": "Mars/Olympus"}, "timezone")],
+    [
+        ({"hours": "maandag 07:00-23:00"}, "days"),
+        ({"hours": "mon 23:00-07:00"}, "end after"),
+        ({"hours": "mon 07:00-23:00", "outside": "open"}, "outside"),
+        ({"hours": "mon 7-23"}, "range"),
+        ({"hours": "mon 07:00-23:00", "timezone": "Mars/Olympus"}, "timezone"),
+    ],
 )
 def test_bad_schedules_are_refused(app, site, schedule, wrong):
     with pytest.raises(site_settings.SettingsError, match=wrong):

@@ -19,8 +19,14 @@ def decided(app, site, ext, wait_seconds, actor, at=NOW - timedelta(hours=1), st
     cid = seed(app, site, ext, received_at=at - timedelta(seconds=wait_seconds))
     with db_of(app).session() as s:
         s.execute(update(Comment).where(Comment.id == cid).values(status=status))
-        s.execute(update(Decision).where(Decision.comment_id == cid).values(created_at=at - timedelta(seconds=wait_seconds)))
-        s.add(Decision(comment_id=cid, site_id=site["id"], status=status, previous_status="pending", actor=actor, created_at=at))
+        s.execute(
+            update(Decision).where(Decision.comment_id == cid).values(created_at=at - timedelta(seconds=wait_seconds))
+        )
+        s.add(
+            Decision(
+                comment_id=cid, site_id=site["id"], status=status, previous_status="pending", actor=actor, created_at=at
+            )
+        )
     return cid
 
 
@@ -38,7 +44,9 @@ def stats_app(make_app):
     db = db_of(app)
     alpha = records.create_site(db, "alpha")
     beta = records.create_site(db, "beta")
-    for i, (wait, who) in enumerate([(60, "a@x.nl"), (120, "a@x.nl"), (180, "b@x.nl"), (600, "a@x.nl"), (1200, "b@x.nl")]):
+    for i, (wait, who) in enumerate(
+        [(60, "a@x.nl"), (120, "a@x.nl"), (180, "b@x.nl"), (600, "a@x.nl"), (1200, "b@x.nl")]
+    ):
         decided(app, alpha, f"t{i}", wait, who)
     decided(app, alpha, "yesterday", 3000, "a@x.nl", at=NOW - timedelta(days=1))
     decided(app, alpha, "last-week", 5000, "a@x.nl", at=NOW - timedelta(days=6))
