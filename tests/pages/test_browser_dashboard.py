@@ -59,11 +59,8 @@ def test_sign_in_lands_on_the_dashboard_with_counts_and_oldest_age(tab, admin_se
     assert int(section.locator('[data-figure="pending"]').inner_text()) >= 1
     oldest = section.locator('[data-figure="oldest"]').inner_text()
     assert re.fullmatch(r"\d+ s|\d+ min( \d+ s)?", oldest), oldest
-    assert (
-        section.get_by_role("cell", name="Vandaag").count() + section.get_by_role("rowheader", name="Vandaag").count()
-        >= 1
-    )
-    # the queue still answers, and a sign-in with a next page still goes there
+    assert section.get_by_role("rowheader", name="Vandaag").is_visible()
+    # the queue still answers from the dashboard's link
     section.locator('[data-figure="pending"] a').click()
     tab.wait_for_url(admin_server.url + "/queue")
     assert tab.js_errors == []
