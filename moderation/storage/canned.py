@@ -162,6 +162,7 @@ def save(db, site_id: int, entries: dict[str, tuple[str, str]]) -> None:
         if (title, cleaned_text) == (DEFAULT_TITLES[code], default_text(code)):
             continue
         cleaned[code] = (title, cleaned_text)
+    db.forget_sites()  # the cached site carries its texts (comments.site_by_key_hash)
     with db.session() as s:  # the standard reasons only: the site's own reasons stay
         s.execute(
             delete(CannedReason).where(CannedReason.site_id == site_id, CannedReason.code.in_(list(DEFAULT_TITLES)))

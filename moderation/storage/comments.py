@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from moderation import analysis as typed
 from moderation import vocabulary as vocab
-from moderation.storage import dsa_hooks, explanations, intake, outbox, statements
+from moderation.storage import canned, dsa_hooks, explanations, intake, outbox, statements
 from moderation.storage.tables import Analysis, Article, Comment, Decision, Site, utcnow
 
 
@@ -73,9 +73,11 @@ def cached_site_by_key(db, api_key: str) -> dict | None:
 
 
 def site_by_key_hash(db, key_hash: str) -> dict | None:
+    """The site with this key, and its own texts for the rejection reasons (``canned_texts``), so
+    intake (through the cache) writes an automatic rejection without another query."""
     with db.session() as s:
         site = s.scalar(select(Site).where(Site.api_key_hash == key_hash))
-        return _site_dict(site) if site else None
+        return {**_site_dict(site), "canned_texts": canned.texts(s, site.id, canned.DEFAULT_TITLES)} if site else None
 
 
 def list_sites(db) -> list[dict]:

@@ -142,8 +142,11 @@ def store(db, site: dict, items: list[tuple[dict, dict, dict]]) -> list[tuple[di
             ],
         )
         # a rejection's text for the writer: the site's own for that reason (storage.canned), else drafted
+        # (the API's cached site carries them; another caller's site dict is looked up)
         rejected = [d.get("reason") for _, _, d in fresh if d["status"] == vocab.REJECTED]
-        own = canned.texts(s, site["id"], rejected) if rejected else {}
+        own = site.get("canned_texts")
+        if own is None:
+            own = canned.texts(s, site["id"], rejected) if rejected else {}
         decisions = [_decision_row(site["id"], ids[data["external_id"]], a, d, now, own) for data, a, d in fresh]
         # a statement of reasons (DSA Art. 17) for a rejection, or a withheld comment if the site asks
         kinds = [statements.kind_at_intake(site, row) for row in decisions]
