@@ -91,8 +91,14 @@ def check_tag_rules(rules) -> dict:
         raise SettingsError("tag_rules must be an object {tag: action}")
     out = {}
     for tag, action in rules.items():
-        if not isinstance(tag, str) or not tag.strip() or len(tag) > 60 or any(c.isspace() for c in tag.strip()):
-            raise SettingsError(f"a tag is a word without spaces of at most 60 characters, not {tag!r}")
+        # at most 36 characters: "tag:<tag>" is a decision's reason, a column of 40
+        if (
+            not isinstance(tag, str)
+            or not tag.strip()
+            or len(tag.strip()) > 36
+            or any(c.isspace() for c in tag.strip())
+        ):
+            raise SettingsError(f"a tag is a word without spaces of at most 36 characters, not {tag!r}")
         verb, colon, reason = str(action).partition(":")
         if verb not in vocab.TAG_RULE_ACTIONS or (colon and verb != vocab.RULE_REJECT):
             raise SettingsError(f"the rule for {tag!r} must be hold, reject or reject:REASON, not {action!r}")

@@ -67,3 +67,15 @@ def test_bad_rules_and_hours_are_shown_not_stored(app):
         assert r.status_code == 422 and wrong in body
         assert "<script>" not in body and "<b>07:00" not in body
     assert site_settings.get(db, "alpha")["tag_rules"] == {"contains-pii": "hold"}
+
+
+def test_a_held_comment_says_which_rule_held_it(app):
+    from helpers.api import auth, comment
+
+    db, client, alpha, _ = setup(app)
+    held = client.post(
+        "/api/v1/comments", json=comment("p1", "Goed plan, bel me op 06-12345678."), headers=auth(alpha)
+    ).get_json()
+    assert held["status"] == "pending"
+    page = client.get(f"/comments/{held['id']}").get_data(as_text=True)
+    assert "Regel voor tag contains-pii" in page
