@@ -81,6 +81,7 @@ class Decision(TypedDict):
     status: str  # one of vocabulary.STATUSES
     urgent: bool
     reason: str | None
+    rule: NotRequired[str]  # the site's rule that decided, "tag:<tag>" (a tag rule); absent: the thresholds
 
 
 def empty() -> Analysis:

@@ -24,9 +24,9 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     app.json.sort_keys = False
 
     from moderation.pages import admin as admin_views
-    from moderation.pages import auth, dsa_views, errors, moderators_admin, password_link
+    from moderation.pages import auth, dashboard, dsa_views, errors, moderators_admin, password_link, reasons
     from moderation.pages import queue as queue_views
-    from moderation.web import api, dsa_api, headers, metrics, problems, routing, service
+    from moderation.web import api, dsa_api, headers, metrics, problems, routing, service, site_api
 
     routing.init_app(app)
     svc = service.build(app.config, extra_plugins, models)
@@ -36,10 +36,13 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     metrics.init_app(app, svc.metrics)
     app.register_blueprint(api.bp)
     app.register_blueprint(dsa_api.bp)
+    app.register_blueprint(site_api.bp)
     auth.init_app(app)
+    app.register_blueprint(dashboard.bp)
     app.register_blueprint(queue_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(dsa_views.bp)
     app.register_blueprint(moderators_admin.bp)
     app.register_blueprint(password_link.bp)
+    app.register_blueprint(reasons.bp)
     return app

@@ -31,6 +31,15 @@ REASON_ANALYSIS_INCOMPLETE = "analysis incomplete"
 REASON_NO_POLICY = "no policy decided"
 REASON_PLUGIN_ERROR = "plugin error"
 
+# Tag rules (policy["tag_rules"], plugins/policy.py): a tag an analysis carries turns into an action.
+# "hold": the comment waits for a human; "reject" or "reject:<one of REJECT_REASONS>": refused at once.
+# The decision then names the rule as TAG_RULE_PREFIX + tag ("tag:contains-pii"): the reason of a
+# hold, the "rule" of a rejection (whose reason stays a REJECT_REASONS word, for the statement of reasons).
+TAG_RULE_ACTIONS = (RULE_HOLD, RULE_REJECT) = ("hold", "reject")
+TAG_RULE_PREFIX = "tag:"
+# the reject reason of a bare "reject" rule, per tag ("other" for any tag not listed)
+TAG_REJECT_REASONS = MappingProxyType({"contains-pii": PERSONAL_DATA, "spam": SPAM, "off-topic": OFF_TOPIC})
+
 # Who made a decision: the policy (stored as the actor "policy") or a moderator
 BY_POLICY = "policy"
 BY_MODERATOR = "moderator"
@@ -106,6 +115,16 @@ DEFAULT_POLICY = MappingProxyType(
         "mode": MODE_PRE,
     }
 )
+# What a site created from now on starts with, beside DEFAULT_POLICY; sites created before keep
+# their behaviour (no tag rules) until an admin sets some.
+NEW_SITE_POLICY = MappingProxyType({"tag_rules": {"contains-pii": RULE_HOLD}})
+
+# The site's weekly schedule (policy["schedule"], moderation/schedule.py): outside its hours the
+# comments are closed, or the site switches to pre-moderation
+SCHEDULE_OUTSIDE = (OUTSIDE_CLOSED, OUTSIDE_PRE) = ("closed", "pre")
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
+# the dashboard's target for the time from arrival to a moderator's decision, in minutes
+DEFAULT_TARGET_MINUTES = 15
 
 # The EU Digital Services Act (moderation/dsa/, README section DSA)
 # a site's role, which switches its duties on (moderation/dsa/roles.py)

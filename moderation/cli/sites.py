@@ -23,7 +23,11 @@ def _print(view, as_json):
     for key, value in view.items():
         if key == "plugins" and value is None:
             value = "all"
-        if isinstance(value, dict):
+        if key == "tag_rules":
+            value = ", ".join(f"{tag}={action}" for tag, action in value.items()) or "-"
+        elif key == "schedule":
+            value = f"{value['hours']} ({value['timezone']}); outside: {value['outside']}" if value else "-"
+        elif isinstance(value, dict):
             value = ", ".join(k for k, on in value.items() if on)
         click.echo(f"{key:<20} {', '.join(value) if isinstance(value, list) else value}")
 
@@ -114,6 +118,21 @@ def sites_list():
     default=None,
     help="also a statement of reasons when pre-moderation withholds a comment",
 )
+@click.option(
+    "--tag-rule",
+    "tag_rules",
+    multiple=True,
+    metavar="TAG=ACTION",
+    help="what a tag does: hold (wait for a human), reject[:REASON] or none (no rule); repeatable",
+)
+@click.option("--schedule", "hours", help="weekly hours comments are open, e.g. 'mon-fri 07:00-23:00'; '' removes")
+@click.option(
+    "--outside",
+    type=click.Choice(vocab.SCHEDULE_OUTSIDE),
+    help="outside the hours: closed (no comments taken) or pre (pre-moderation)",
+)
+@click.option("--timezone", help=f"the schedule's timezone (default {vocab.DEFAULT_TIMEZONE})")
+@click.option("--target-minutes", type=int, help="the dashboard's target for the time to a moderator's decision")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 def sites_set(
     name,
@@ -127,9 +146,15 @@ def sites_set(
     small_enterprise,
     appeal_months,
     statements_for_withheld,
+    tag_rules,
+    hours,
+    outside,
+    timezone,
+    target_minutes,
     as_json,
 ):
-    """Change a site's webhook URL, policy thresholds, mode, plugins, rate limit or DSA role."""
+    """Change a site's webhook URL, policy thresholds, mode, plugins, tag rules, schedule, rate limit
+    or DSA role."""
     from moderation.delivery import targets
     from moderation.pipeline.host import available_names
     from moderation.storage import sites as site_settings
@@ -152,6 +177,11 @@ def sites_set(
     url = site_settings.UNSET if webhook_url is None else webhook_url
     with context.refused(LookupError, ValueError, quoted=False):
         thresholds = {"approve_below": approve_below, "reject_above": reject_above, "mode": mode}
+        schedule = None
+        if hours == "":
+            schedule = ""
+        elif hours is not None or outside or timezone:
+            schedule = {"hours": hours, "outside": outside, "timezone": timezone}
         view = site_settings.update(
             context.database(),
             name,
@@ -160,6 +190,9 @@ def sites_set(
             url_check=targets.checker(settings["WEBHOOK_ALLOW_HOSTS"]),
             plugins=names,
             rate_limit=site_settings.UNSET if rate_limit is None else rate_limit,
+            tag_rules=site_settings.parse_tag_rules(tag_rules) if tag_rules else None,
+            schedule=schedule,
+            target_minutes=target_minutes,
             **thresholds,
         )
     if isinstance(names, list) and "policy" not in names:

@@ -55,6 +55,13 @@ def _site(site_id) -> dict:
     abort(404)
 
 
+@bp.context_processor
+def _rule_choices():
+    """The choices of a tag rule, with their Dutch names."""
+    reject = [(f"{vocab.RULE_REJECT}:{code}", f"Afwijzen: {name.lower()}") for code, name in wording.REASONS.items()]
+    return {"rule_choices": [(vocab.RULE_HOLD, "Laten wachten op een moderator"), *reject]}
+
+
 def _plugin_names() -> list[str]:
     return [name for name, plugin in service.current().pm.list_name_plugin() if plugin is not None]
 
@@ -87,6 +94,14 @@ def site(site_id):
             reject_above=_number(form, "reject_above"),
             mode=form.get("mode") or None,
             plugins="all" if set(chosen) >= set(_plugin_names()) else chosen,
+            # the form's rules replace the site's; a form without the rule rows leaves them
+            tag_rules=(
+                {"*": None, **site_settings.parse_tag_rules(_tag_rule_lines(form))}
+                if any(key.startswith("tag-") for key in form)
+                else None
+            ),
+            schedule=_schedule(form),
+            target_minutes=_minutes(form),
         )
     except ValueError as exc:
         return render_template(
@@ -111,12 +126,42 @@ def _number(form, key):
         raise ValueError(f"{key} moet een getal van 0 tot 1 zijn, niet {raw!r}") from None
 
 
+def _tag_rule_lines(form) -> list[str]:
+    """The rule rows of the form (``tag-N`` and ``action-N``), as ``TAG=ACTION``; an empty tag is no rule."""
+    lines = []
+    for key in form:
+        if key.startswith("tag-") and form.get(key, "").strip():
+            action = form.get("action-" + key[4:], "") or "none"
+            lines.append(f"{form[key].strip()}={action}")
+    return lines
+
+
+def _schedule(form):
+    """The schedule fields: "" (no schedule) when the hours are empty."""
+    if "schedule_hours" not in form:
+        return None  # not on this form: unchanged
+    hours = (form.get("schedule_hours") or "").strip()
+    if not hours:
+        return ""
+    return {"hours": hours, "outside": form.get("schedule_outside") or None, "timezone": form.get("timezone") or None}
+
+
+def _minutes(form):
+    raw = (form.get("target_minutes") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValueError(f"het doel is een heel aantal minuten, niet {raw!r}")
+    return int(raw)
+
+
 def _echo(form) -> dict:
     return {
         "webhook_url": form.get("webhook_url"),
         "mode": form.get("mode"),
         "approve_below": form.get("approve_below"),
         "reject_above": form.get("reject_above"),
+        "target_minutes": form.get("target_minutes"),
     }
 
 

@@ -165,7 +165,7 @@ def login_required(view):
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site: never another host, scheme or a protocol-relative URL."""
-    default = url_for("queue.pending")
+    default = url_for("dashboard.home")
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
     if any(ord(c) < 0x21 or ord(c) == 0x7F for c in target):  # CR/LF, spaces, controls: never into a header

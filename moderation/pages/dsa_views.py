@@ -20,7 +20,8 @@ from moderation.pages.auth import (
     require_admin,
     visible_site_ids,
 )
-from moderation.pages.queue import _answer, _canned_text
+from moderation.pages.queue import _answer
+from moderation.pages.reasons import chosen as _chosen
 from moderation.storage import access, appeals, canned, dsa_report, explanations, notices
 from moderation.storage import comments as records
 from moderation.storage import review_queue as review
@@ -90,15 +91,17 @@ def _form_decision(ids):
     """action, reason and the writer's explanation (typed, else the site's canned text)."""
     form = request.form
     action = form.get("action")
-    reason = form.get("reason") or form.get("canned") or None
+    reason, canned_text = form.get("reason") or form.get("canned") or None, None
+    if action == "reject":  # a standard reason, or one of the site's own (storage.canned)
+        reason, canned_text = _chosen(ids, reason)
     if action == "reject" and reason not in wording.REASONS:
-        return None, _answer(400, "Kies een reden om af te wijzen.")
+        return None, _answer(400, "Kies een reden om af te wijzen (een eigen reden hoort bij één site).")
     try:
         explanation = explanations.clean(form.get("explanation")) if action == "reject" else None
     except ValueError as exc:
         return None, _answer(400, f"De uitleg kan zo niet mee: {exc}.")
     if action == "reject" and not explanation:
-        explanation = _canned_text(ids, reason)
+        explanation = canned_text
     note = (form.get("note") or "").strip()[:2000] or None
     return (action, reason, explanation, note), None
 
@@ -205,13 +208,44 @@ def site_dsa(site_id):
             return redirect(url_for("dsa_pages.site_dsa", site_id=site_id))
         except ValueError as exc:
             error = str(exc)
+    return _dsa_page(site, error)
+
+
+def _dsa_page(site, error=None):
     return render_template(
         "admin_dsa.html",
         site=site_settings.get(_db(), site["name"]),
         roles=roles.ROLES,
-        reasons=canned.for_site(_db(), site_id),
+        reasons=canned.for_site(_db(), site["id"], extra=False),
+        own=canned.own_reasons(_db(), [site["id"]]),
+        bases=wording.REASONS,
         error=error,
     ), 422 if error else 200
+
+
+@bp.post("/admin/sites/<int:site_id>/redenen")
+@bp.post("/admin/sites/<int:site_id>/redenen/<code>")
+@login_required
+def own_reason(site_id, code=None):
+    """Add an own reason, or change (``action=save``) or remove (``action=remove``) one."""
+    site = _admin_site(site_id)
+    form = request.form
+    try:
+        if code is None:
+            canned.add_own(_db(), site_id, form.get("base", ""), form.get("title", ""), form.get("text", ""))
+            flash("De eigen reden is toegevoegd.", "success")
+        elif form.get("action") == "remove":
+            if not canned.remove_own(_db(), site_id, code):
+                abort(404)
+            flash("De eigen reden is verwijderd.", "success")
+        else:
+            canned.update_own(_db(), site_id, code, form.get("base", ""), form.get("title", ""), form.get("text", ""))
+            flash("De eigen reden is opgeslagen.", "success")
+    except LookupError:
+        abort(404)
+    except ValueError as exc:
+        return _dsa_page(site, str(exc))
+    return redirect(url_for("dsa_pages.site_dsa", site_id=site_id) + "#eigen-redenen")
 
 
 @bp.get("/admin/sites/<int:site_id>/report")

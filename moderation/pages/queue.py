@@ -21,8 +21,9 @@ from moderation.pages.auth import (
 )
 from moderation.pages.charts import chart_rows
 from moderation.pages.highlight import highlight, safe_url
+from moderation.pages.reasons import chosen as _chosen
 from moderation.storage import audit as reports
-from moderation.storage import canned, explanations
+from moderation.storage import explanations
 from moderation.storage import review_queue as review
 from moderation.web import service
 from moderation.web.routing import MAX_ID
@@ -63,11 +64,6 @@ def _sites():
 
 def _actor():
     return current_moderator()["email"]
-
-
-@bp.get("/")
-def home():
-    return redirect(url_for("queue.pending"))
 
 
 @bp.get("/queue")
@@ -148,16 +144,18 @@ def _decide(ids):
     action = request.form.get("action")
     if action not in review.ACTIONS:
         return _answer(400, "Kies goedkeuren, afwijzen of escaleren.")
-    reason = request.form.get("reason") or None
+    reason, canned_text = request.form.get("reason") or None, None
+    if action == "reject":  # a standard reason, or one of the site's own (storage.canned)
+        reason, canned_text = _chosen(ids, reason)
     if action == "reject" and reason not in wording.REASONS:
-        return _answer(400, "Kies een reden om af te wijzen.")
+        return _answer(400, "Kies een reden om af te wijzen (een eigen reden hoort bij één site).")
     note = (request.form.get("note") or "").strip()[:2000] or None
     try:  # the statement of reasons the writer gets; empty: the drafted one
         explanation = explanations.clean(request.form.get("explanation")) if action == "reject" else None
     except ValueError as exc:
         return _answer(400, f"De uitleg kan zo niet mee: {exc}.")
     if action == "reject" and not explanation:  # the site's canned text for this reason, if it wrote one
-        explanation = _canned_text(ids, reason)
+        explanation = canned_text
     expected = request.form.get("expected") if request.form.get("expected") in wording.STATUSES else None
     flag = request.form.get("vlag") if action == "approve" and len(ids) == 1 else None
     try:
@@ -182,15 +180,6 @@ def _decide(ids):
     return _answer(
         200, " ".join(messages), done=done, skipped=result["skipped"], category="success" if done else "warning"
     )
-
-
-def _canned_text(ids, reason):
-    """The site's own text for ``reason`` when all these comments are of one site."""
-    try:
-        site_ids = {review.get(_db(), _sites(), cid)["site_id"] for cid in ids}
-    except review.NotVisible:
-        return None  # decide() answers 404
-    return canned.text_for(_db(), site_ids.pop(), reason) if len(site_ids) == 1 else None
 
 
 def _answer(status, message, category=None, **extra):

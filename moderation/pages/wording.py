@@ -117,6 +117,8 @@ def stance(label) -> str:
 
 
 def label_of(kind: str, value) -> str:
+    if kind == "reason" and isinstance(value, str) and value.startswith(vocab.TAG_RULE_PREFIX):
+        return f"Regel voor tag {value[len(vocab.TAG_RULE_PREFIX) :]}"  # a tag rule held it (plugins/policy.py)
     table = {"stance": STANCES, "category": CATEGORIES, "reason": REASONS, "status": STATUSES}[kind]
     return table.get(value, value or "–")
 

@@ -5,6 +5,7 @@ callers never hold ORM objects past a transaction.
 """
 
 import base64
+import copy
 import hashlib
 import secrets
 from datetime import timedelta
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 
 from moderation import analysis as typed
 from moderation import vocabulary as vocab
-from moderation.storage import dsa_hooks, explanations, intake, outbox, statements
+from moderation.storage import canned, dsa_hooks, explanations, intake, outbox, statements
 from moderation.storage.tables import Analysis, Article, Comment, Decision, Site, utcnow
 
 MAX_GRACE_HOURS = 24 * 30
@@ -37,7 +38,8 @@ def new_webhook_secret() -> str:
 
 
 def create_site(db, name, webhook_url=None, policy=None) -> dict:
-    """A new site; the only time its API key (and webhook secret) is seen in clear."""
+    """A new site; the only time its API key (and webhook secret) is seen in clear.
+    Without a ``policy`` it starts with ``vocabulary.NEW_SITE_POLICY`` (contains-pii waits for a human)."""
     api_key = new_secret("mk_")
     secret = new_webhook_secret() if webhook_url else None
     with db.session() as s:
@@ -48,7 +50,7 @@ def create_site(db, name, webhook_url=None, policy=None) -> dict:
             api_key_hash=hash_key(api_key),
             webhook_url=webhook_url,
             webhook_secret=secret,
-            policy=policy or {},
+            policy=copy.deepcopy(dict(vocab.NEW_SITE_POLICY)) if policy is None else policy,
         )
         s.add(site)
         s.flush()
@@ -96,15 +98,22 @@ def cached_site_by_key(db, api_key: str) -> dict | None:
 
 
 def site_by_key_hash(db, key_hash: str, now=None) -> dict | None:
-    """The site whose current key, or previous key still in its grace period, has this hash.
-    Through the old key the dict also says until when it works (``key_valid_until``, for the cache)."""
+    """The site whose current key, or previous key still in its grace period, has this hash, with its
+    own texts for the rejection reasons (``canned_texts``), so intake (through the cache) writes an
+    automatic rejection without another query.  Through the old key the dict also says until when
+    it works (``key_valid_until``, for the cache)."""
     now = now or utcnow()
     with db.session() as s:
         site = s.scalar(select(Site).where(Site.api_key_hash == key_hash))
-        if site is not None:
-            return _site_dict(site)
-        site = s.scalar(select(Site).where(Site.api_key_hash_previous == key_hash, Site.api_key_previous_until > now))
-        return {**_site_dict(site), "key_valid_until": site.api_key_previous_until} if site else None
+        extra = {}
+        if site is None:
+            site = s.scalar(
+                select(Site).where(Site.api_key_hash_previous == key_hash, Site.api_key_previous_until > now)
+            )
+            extra = {"key_valid_until": site.api_key_previous_until} if site else {}
+        if site is None:
+            return None
+        return {**_site_dict(site), "canned_texts": canned.texts(s, site.id, canned.DEFAULT_TITLES), **extra}
 
 
 def list_sites(db) -> list[dict]:
@@ -232,6 +241,8 @@ def _comment_view(session, comment, analysis=None) -> dict:
                 "explanation": decision.explanation,
                 "by": vocab.BY_POLICY if decision.actor == vocab.BY_POLICY else vocab.BY_MODERATOR,
                 "at": _iso(decision.created_at),
+                # the site's rule that decided ("tag:<tag>"); only the policy's: a moderator's note is internal
+                "rule": decision.note if decision.actor == vocab.BY_POLICY else None,
                 "statement": statements.for_decision(session, decision.id),
             }
             if decision

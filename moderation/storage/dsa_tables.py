@@ -91,6 +91,8 @@ class CannedReason(Base):
     __table_args__ = (UniqueConstraint("site_id", "code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
-    code: Mapped[str] = mapped_column(String(40))  # the decision reason it stands for
+    code: Mapped[str] = mapped_column(String(40))  # the decision reason it stands for; "own-N": the site's own
+    # an own reason: the standard reason (vocabulary.REJECT_REASONS) it is given as; None for the standard ones
+    base: Mapped[str | None] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)

@@ -24,7 +24,7 @@ from sqlalchemy import insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from moderation import vocabulary as vocab
-from moderation.storage import explanations, outbox, statements
+from moderation.storage import canned, explanations, outbox, statements
 from moderation.storage.queue_columns import denormalised
 from moderation.storage.tables import Analysis, Article, Comment, Decision, OutboxEvent
 
@@ -148,7 +148,13 @@ def store(db, site: dict, items: list[tuple[dict, dict, dict]]) -> list[tuple[di
                 for data, analysis, _ in fresh
             ],
         )
-        decisions = [_decision_row(site["id"], ids[data["external_id"]], a, d, now) for data, a, d in fresh]
+        # a rejection's text for the writer: the site's own for that reason (storage.canned), else drafted
+        # (the API's cached site carries them; another caller's site dict is looked up)
+        rejected = [d.get("reason") for _, _, d in fresh if d["status"] == vocab.REJECTED]
+        own = site.get("canned_texts")
+        if own is None:
+            own = canned.texts(s, site["id"], rejected) if rejected else {}
+        decisions = [_decision_row(site["id"], ids[data["external_id"]], a, d, now, own) for data, a, d in fresh]
         # a statement of reasons (DSA Art. 17) for a rejection, or a withheld comment if the site asks
         kinds = [statements.kind_at_intake(site, row) for row in decisions]
         decision_ids = {}
@@ -215,7 +221,7 @@ def _comment_row(site_id, data, analysis, decision, articles, now):
     }
 
 
-def _decision_row(site_id, comment_id, analysis, decision, now):
+def _decision_row(site_id, comment_id, analysis, decision, now, own_texts=None):
     status, reason = decision["status"], decision.get("reason")
     return {
         "comment_id": comment_id,
@@ -224,8 +230,13 @@ def _decision_row(site_id, comment_id, analysis, decision, now):
         "previous_status": None,
         "actor": "policy",
         "reason": reason,
-        "note": None,
-        "explanation": explanations.draft(reason, analysis) if status == "rejected" else None,
+        # the site's rule that decided ("tag:spam"): a policy decision has no moderator's note
+        "note": decision.get("rule"),
+        "explanation": (
+            ((own_texts or {}).get(reason) or explanations.draft(reason, analysis))
+            if status == vocab.REJECTED
+            else None
+        ),
         "created_at": now,
     }
 
@@ -257,6 +268,7 @@ def _record(comment_id, data, analysis, decision, decision_row, now) -> dict:
             "explanation": decision_row["explanation"],
             "by": vocab.BY_POLICY,
             "at": _iso(now),
+            "rule": decision_row["note"],
         },
     }
 

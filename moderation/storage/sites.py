@@ -1,8 +1,10 @@
 """Storage and checks for one site's settings: webhook URL and secret, policy, plugins.
 
 The policy lives in ``sites.policy`` (JSON): ``approve_below``, ``reject_above``,
-``mode`` ("pre" or "post", see ``plugins.policy``) and ``plugins`` (the names of
-the plugins that apply to this site; absent: all of them).  Used by the CLI
+``mode`` ("pre" or "post", see ``plugins.policy``), ``plugins`` (the names of
+the plugins that apply to this site; absent: all of them), ``tag_rules``
+(``{tag: "hold" | "reject[:reason]"}``, see ``plugins.policy``), ``schedule``
+(``moderation.schedule``) and ``target_minutes`` (the dashboard's target time to a decision).  Used by the CLI
 (``moderation sites set``, ``rotate-secret``, ``show``) and the admin page.
 """
 
@@ -11,6 +13,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from moderation import schedule as schedules
+from moderation import vocabulary as vocab
 from moderation.dsa import roles
 from moderation.storage import rate_limits
 from moderation.storage.comments import new_webhook_secret
@@ -68,7 +72,53 @@ def check_policy(policy: dict, known_plugins=None) -> dict:
         unknown = sorted(set(plugins) - set(known_plugins)) if known_plugins is not None else []
         if unknown:
             raise SettingsError(f"no plugin named {', '.join(unknown)}; loaded: {', '.join(sorted(known_plugins))}")
+    if "tag_rules" in merged:
+        merged["tag_rules"] = check_tag_rules(merged["tag_rules"])
+    target = merged.get("target_minutes")
+    if target is not None and (isinstance(target, bool) or not isinstance(target, int) or not 1 <= target <= 10080):
+        raise SettingsError(f"target_minutes must be a whole number of minutes from 1 to 10080, not {target!r}")
+    if merged.get("schedule") is not None:
+        try:
+            merged["schedule"] = schedules.check(merged["schedule"])
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
     return merged
+
+
+def check_tag_rules(rules) -> dict:
+    """``{tag: "hold" | "reject" | "reject:<reason>"}`` checked, or SettingsError."""
+    if not isinstance(rules, dict):
+        raise SettingsError("tag_rules must be an object {tag: action}")
+    out = {}
+    for tag, action in rules.items():
+        # at most 36 characters: "tag:<tag>" is a decision's reason, a column of 40
+        if (
+            not isinstance(tag, str)
+            or not tag.strip()
+            or len(tag.strip()) > 36
+            or any(c.isspace() for c in tag.strip())
+        ):
+            raise SettingsError(f"a tag is a word without spaces of at most 36 characters, not {tag!r}")
+        verb, colon, reason = str(action).partition(":")
+        if verb not in vocab.TAG_RULE_ACTIONS or (colon and verb != vocab.RULE_REJECT):
+            raise SettingsError(f"the rule for {tag!r} must be hold, reject or reject:REASON, not {action!r}")
+        if colon and reason not in vocab.REJECT_REASONS:
+            raise SettingsError(f"the reason in {tag}={action} must be one of {', '.join(vocab.REJECT_REASONS)}")
+        out[tag.strip()] = str(action)
+    return out
+
+
+def parse_tag_rules(items) -> dict:
+    """``["contains-pii=hold", "spam=reject:spam", "shouting=none"]`` -> ``{tag: action or None}``
+    (None: drop the rule), or SettingsError."""
+    out: dict = {}
+    for item in items:
+        tag, eq, action = str(item).partition("=")
+        if not eq or not tag.strip():
+            raise SettingsError(f"a tag rule is TAG=hold, TAG=reject[:REASON] or TAG=none, not {item!r}")
+        action = action.strip()
+        out[tag.strip()] = None if action in ("", "none") else check_tag_rules({tag.strip(): action})[tag.strip()]
+    return out
 
 
 def get(db, name: str) -> dict:
@@ -81,7 +131,10 @@ def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None,
     without a secret creates one, returned once as ``webhook_secret``; ``url_check``
     as in ``check_url``.
     ``rate_limit``: "PER_SECOND[/BURST]" ("0": none; "default" or None: the default).
-    ``changes``: approve_below, reject_above, mode, plugins (a list, or "all")."""
+    ``changes``: approve_below, reject_above, mode, plugins (a list, or "all"), target_minutes;
+    ``tag_rules``: ``{tag: action}`` merged into the site's (None drops a tag's rule), or
+    ``{"*": None}`` first to drop them all; ``schedule``: some of ``hours``, ``outside``, ``timezone``
+    (merged into the site's schedule), or "" to remove it."""
     if rate_limit is not UNSET:
         try:
             limit = (None, None) if rate_limit in (None, "default") else rate_limits.parse(rate_limit)
@@ -93,15 +146,32 @@ def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None,
             site.rate_limit_per_second, site.rate_limit_burst = limit
         policy = dict(site.policy or {})
         for key, value in changes.items():
-            if key not in ("approve_below", "reject_above", "mode", "plugins"):
+            if key not in (
+                "approve_below",
+                "reject_above",
+                "mode",
+                "plugins",
+                "tag_rules",
+                "schedule",
+                "target_minutes",
+            ):
                 raise SettingsError(f"unknown setting {key!r}")
             if value is None:
                 continue
-            if key == "plugins" and value == "all":
+            if key == "tag_rules":
+                policy["tag_rules"] = _merged_rules(policy.get("tag_rules") or {}, value)
+            elif key == "schedule" and value == "":
+                policy.pop("schedule", None)
+            elif key == "schedule":  # some of hours, outside, timezone: merged into the current schedule
+                policy["schedule"] = {**(policy.get("schedule") or {}), **{k: v for k, v in value.items() if v}}
+            elif key == "plugins" and value == "all":
                 policy.pop("plugins", None)
             else:
                 policy[key] = value
-        check_policy(policy, known_plugins)
+        checked = check_policy(policy, known_plugins)
+        for key in ("tag_rules", "schedule"):  # stored as normalised
+            if policy.get(key) is not None:
+                policy[key] = checked[key]
         site.policy = policy
         created_secret = None
         if webhook_url is not UNSET:
@@ -113,6 +183,18 @@ def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None,
     if created_secret:
         view["webhook_secret"] = created_secret
     return view
+
+
+def _merged_rules(current: dict, changes: dict) -> dict:
+    rules = {} if "*" in changes else dict(current)
+    for tag, action in changes.items():
+        if tag == "*":
+            continue
+        if action is None:
+            rules.pop(tag, None)
+        else:
+            rules[tag] = action
+    return rules
 
 
 def update_dsa(db, name: str, **changes) -> dict:
@@ -161,6 +243,9 @@ def _view(site) -> dict:
         "reject_above": policy["reject_above"],
         "mode": policy["mode"],
         "plugins": policy.get("plugins"),
+        "tag_rules": dict(policy.get("tag_rules") or {}),
+        "schedule": policy.get("schedule"),
+        "target_minutes": policy.get("target_minutes") or vocab.DEFAULT_TARGET_MINUTES,
         "rate_limit": _rate_limit_text(site),
         "dsa_role": roles.settings(site.dsa)["role"],
         "small_enterprise": roles.settings(site.dsa)["small_enterprise"],

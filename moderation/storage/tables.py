@@ -184,7 +184,11 @@ class Decision(Base):
     """Every status a comment was given, by the policy or by a person: the audit trail."""
 
     __tablename__ = "decisions"
-    __table_args__ = (Index("ix_decisions_feed", "site_id", "id"),)
+    # the feed pages by (site, id); the dashboard's figures read a window of (site, time)
+    __table_args__ = (
+        Index("ix_decisions_feed", "site_id", "id"),
+        Index("ix_decisions_site_time", "site_id", "created_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)

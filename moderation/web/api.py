@@ -5,6 +5,7 @@ import math
 
 from flask import Blueprint, current_app, jsonify, request
 
+from moderation import schedule
 from moderation import vocabulary as vocab
 from moderation.storage import audit_sample, decision_feed, erasure, intake, rate_limits
 from moderation.storage import comments as records
@@ -65,8 +66,9 @@ def _analyse_and_store(site, comments):
             fresh.append(data)
     stored = {}
     if fresh:
+        policy = _policy_now(site)
         with svc.metrics.analysis.time():
-            outcomes = svc.pipeline.run([_plugin_view(site, d) for d in fresh], site["policy"])
+            outcomes = svc.pipeline.run([_plugin_view(site, d) for d in fresh], policy)
         share = current_app.config.get("AUDIT_SAMPLE_SHARE", 0.0)
         outcomes = [
             (analysis, {**decision, "audit_sample": audit_sample.draw(decision, share)})
@@ -88,6 +90,26 @@ def _analyse_and_store(site, comments):
         else:  # there before, stored by a concurrent request, or repeated in this batch
             results.append((stored.get(external_id) or records.find_comment(svc.db, site["id"], external_id), False))
     return results
+
+
+def _policy_now(site) -> dict:
+    """The site's policy for a comment arriving now: a 409 while its schedule keeps comments
+    closed; outside its hours with ``--outside pre``, the policy in pre-moderation."""
+    state = schedule.state(site["policy"], service.now())
+    if not state.comments_open:
+        until = iso(state.until)
+        raise Problem(
+            409,
+            f"comments are closed for this site until {until} (its schedule: {site['policy']['schedule']['hours']}); "
+            "nothing was stored: send the comment again after that, or ask GET /api/v1/sites/me/status first",
+            "comments-closed",
+            until=until,
+        )
+    return {**site["policy"], "mode": state.mode}
+
+
+def iso(moment):
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
 def _plugin_view(site, data):

@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the site-facing API (what the tests fuzz), with an
 ``operationId`` on every operation and the ``webhooks`` a site receives (``openapi_webhooks``)."""
 
-from moderation.web import openapi_dsa, openapi_webhooks
+from moderation.web import openapi_dsa, openapi_site, openapi_webhooks
 from moderation.web.routing import MAX_ID
 from moderation.web.schemas import ANALYSIS, BATCH_RESULT, DECISION, ERASED, RECORD, STR, TEXT, comment_in, line
 
@@ -49,12 +49,14 @@ def spec(config) -> dict:
                 "BatchResult": BATCH_RESULT,
                 **openapi_dsa.schemas(line, TEXT),
                 **openapi_webhooks.schemas(),
+                **openapi_site.SCHEMAS,
             },
         },
         "webhooks": openapi_webhooks.webhooks(),
         "security": [{"siteKey": []}],
         "paths": {
             **openapi_dsa.paths(json_body, ok, _errors),
+            **openapi_site.paths(ok, _errors),
             "/api/v1/comments": {
                 "post": {
                     "operationId": "postComment",
@@ -63,6 +65,10 @@ def spec(config) -> dict:
                     "responses": {
                         "201": ok(record, "Stored now"),
                         "200": ok(record, "Stored before: the same record"),
+                        "409": {
+                            **PROBLEM,
+                            "description": "Comments are closed now (the site's schedule): comments-closed",
+                        },
                         **_errors(400, 401, 413, 415, 422),
                     },
                 }
@@ -88,6 +94,10 @@ def spec(config) -> dict:
                     "responses": {
                         "201": ok({"$ref": "#/components/schemas/BatchResult"}, "At least one stored now"),
                         "200": ok({"$ref": "#/components/schemas/BatchResult"}, "All stored before"),
+                        "409": {
+                            **PROBLEM,
+                            "description": "Comments are closed now (the site's schedule): comments-closed",
+                        },
                         **_errors(400, 401, 413, 415, 422),
                     },
                 }

@@ -85,6 +85,11 @@ RECORD = {
                 "status": STR,
                 "reason": NULLABLE_STR,
                 "by": {"enum": list(vocab.DECIDERS)},
+                "rule": {
+                    "type": ["string", "null"],
+                    "description": "The site's rule that decided, e.g. 'tag:contains-pii' (a tag rule); "
+                    "null: the thresholds or a moderator",
+                },
                 "explanation": {
                     "type": ["string", "null"],
                     "description": "For a rejection: the reason for the writer, in plain Dutch",

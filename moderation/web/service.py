@@ -4,6 +4,7 @@ Lives in ``app.extensions["moderation"]``; nothing here is module-global.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pluggy
 from flask import current_app
@@ -64,3 +65,9 @@ def build(config, extra_plugins=(), models=None) -> Service:
 
 def current() -> Service:
     return current_app.extensions["moderation"]
+
+
+def now() -> datetime:
+    """The current moment (aware, UTC): ``app.config["CLOCK"]()`` when a test set one, else the system clock."""
+    clock = current_app.config.get("CLOCK")
+    return clock() if clock else datetime.now(UTC)

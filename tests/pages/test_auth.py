@@ -109,7 +109,7 @@ def test_login_never_redirects_off_site(app, client, target):
     r = client.post(
         "/login", data={"email": "mod@example.org", "password": PASSWORD, "csrf_token": token, "next": target}
     )
-    assert r.status_code == 302 and r.headers["Location"] == "/queue"
+    assert r.status_code == 302 and r.headers["Location"] == "/"  # the dashboard
 
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(app, client):

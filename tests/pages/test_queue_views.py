@@ -332,8 +332,8 @@ def test_the_comment_page_shows_its_history(app, client, site, moderator):
     assert client.get("/comments/424242").status_code == 404
 
 
-def test_home_goes_to_the_queue(client):
-    assert client.get("/").headers["Location"] == "/queue"
+def test_home_is_the_dashboard_behind_sign_in(client):
+    assert client.get("/").headers["Location"] == "/login?next=/"
 
 
 def test_a_moderator_can_write_the_explanation_the_writer_gets(app, client, site, moderator):

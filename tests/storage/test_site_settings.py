@@ -45,6 +45,10 @@ def test_set_and_show_a_sites_policy(cli):
         "appeal_months": 6,
         "statements_for_withheld": False,
         "dsa_duties": {"notices": True, "statements": True, "report": True, "appeals": False, "submission": False},
+        # a new site holds comments with personal data for a person (vocabulary.NEW_SITE_POLICY)
+        "tag_rules": {"contains-pii": "hold"},
+        "schedule": None,
+        "target_minutes": 15,
     }
     out = json.loads(
         cli(

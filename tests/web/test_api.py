@@ -242,7 +242,7 @@ def test_openapi_describes_the_real_routes(client, app):
             rule.rule,
         )
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(("api.", "dsa_api."))
+        if rule.endpoint.startswith(("api.", "dsa_api.", "site_api."))
     }
     assert routes == set(spec["paths"])
 
