@@ -30,6 +30,16 @@ REASON_IN_DOUBT = "in doubt"
 REASON_ANALYSIS_INCOMPLETE = "analysis incomplete"
 REASON_NO_POLICY = "no policy decided"
 REASON_PLUGIN_ERROR = "plugin error"
+# Reasons of the author rules (moderation/storage/author_rules.py), applied after the policy's decision:
+# an automatic approval becomes "pending" for a human (an automatic rejection stands)
+REASON_AUTHOR_SUSPENDED = "author_suspended"  # suspended, and the site holds (not refuses) their comments
+REASON_AUTHOR_PREMODERATED = "author_premoderated"  # a moderator put the author on pre-moderation
+REASON_NEW_AUTHOR = "new_author"  # one of the author's first N comments on the site
+REASON_REPEAT = "repeat"  # the same or nearly the same text posted N times within the repeat window
+HOLD_REASONS = (REASON_AUTHOR_SUSPENDED, REASON_AUTHOR_PREMODERATED, REASON_NEW_AUTHOR, REASON_REPEAT)
+# a moderator's "block and hide all": the reason of each rejection it makes, and of each restoration
+REASON_AUTHOR_BLOCKED = "author_blocked"
+REASON_AUTHOR_UNBLOCKED = "author_unblocked"
 
 # Who made a decision: the policy (stored as the actor "policy") or a moderator
 BY_POLICY = "policy"
@@ -37,13 +47,24 @@ BY_MODERATOR = "moderator"
 DECIDERS = (BY_POLICY, BY_MODERATOR)
 
 # Webhook event types, and the status each stands for
-EVENT_TYPES = (EVENT_APPROVED, EVENT_REJECTED, EVENT_ESCALATED, EVENT_NOTICE_DECIDED, EVENT_APPEAL_DECIDED) = (
+EVENT_TYPES = (
+    EVENT_APPROVED,
+    EVENT_REJECTED,
+    EVENT_ESCALATED,
+    EVENT_NOTICE_DECIDED,
+    EVENT_APPEAL_DECIDED,
+    EVENT_AUTHOR_SUSPENDED,
+    EVENT_AUTHOR_UNSUSPENDED,
+) = (
     "comment.approved",
     "comment.rejected",
     "comment.escalated",
     # the DSA flows (moderation/dsa/): a notice (Art. 16) or an appeal (Art. 20) was decided
     "notice.decided",
     "appeal.decided",
+    # a moderator suspended an author (with the end date), or lifted a suspension early
+    "author.suspended",
+    "author.unsuspended",
 )
 EVENT_FOR_STATUS = MappingProxyType({APPROVED: EVENT_APPROVED, REJECTED: EVENT_REJECTED})
 
@@ -73,6 +94,19 @@ MODE_PRE = "pre"
 MODE_POST = "post"
 MODES = (MODE_PRE, MODE_POST)
 
+# What happens to a suspended author's new comments (a site's ``suspended_comments`` setting):
+# refused by the API (403 author-suspended), or stored and held for a human
+SUSPENDED_COMMENTS = (SUSPENDED_REFUSE, SUSPENDED_HOLD) = ("refuse", "hold")
+# A moderator's actions on an author (the author page; the audit log)
+AUTHOR_ACTIONS = (
+    AUTHOR_PREMODERATE,
+    AUTHOR_END_PREMODERATION,
+    AUTHOR_SUSPEND,
+    AUTHOR_UNSUSPEND,
+    AUTHOR_BLOCK,
+    AUTHOR_UNBLOCK,
+) = ("premoderate", "end_premoderation", "suspend", "unsuspend", "block", "unblock")
+
 DEFAULT_POLICY = MappingProxyType(
     {
         # incivility score below which a civil comment is published at once
@@ -80,6 +114,14 @@ DEFAULT_POLICY = MappingProxyType(
         # incivility score at or above which a comment is refused at once
         "reject_above": 0.9,
         "mode": MODE_PRE,
+    }
+)
+# A site's author rules (moderation/storage/author_rules.py), kept in its policy beside the thresholds
+AUTHOR_RULE_DEFAULTS = MappingProxyType(
+    {
+        "suspended_comments": SUSPENDED_REFUSE,
+        "first_comments_held": 0,  # an author's first N comments on the site wait for a human (0: off)
+        "hold_repeats": 0,  # a text posted N or more times within the repeat window waits for a human (0: off)
     }
 )
 

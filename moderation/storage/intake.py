@@ -19,11 +19,11 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import bindparam, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from moderation import vocabulary as vocab
-from moderation.storage import explanations, outbox, statements
+from moderation.storage import author_rules, explanations, outbox, repeats, statements
 from moderation.storage.queue_columns import denormalised
 from moderation.storage.tables import Analysis, Article, Comment, Decision, OutboxEvent
 
@@ -113,11 +113,18 @@ def store(db, site: dict, items: list[tuple[dict, dict, dict]]) -> list[tuple[di
     """Store ``(data, analysis, decision)`` items of one site in one transaction.
 
     ``(record, True)`` for each stored now; ``(None, False)`` for one whose
-    external_id the site had already (the caller reads it back)."""
+    external_id the site had already (the caller reads it back).  The author rules
+    (``storage.author_rules``) may hold a decision back, or refuse comments of suspended
+    authors (``author_rules.AuthorSuspended``, before anything is written)."""
     now = datetime.now(UTC)
     with db.session() as s:
+        outcomes = author_rules.apply(s, site, items, now)
+        items = [(data, analysis, outcome.decision) for (data, analysis, _), outcome in zip(items, outcomes)]
         articles = _article_ids(s, db.key_cache, site["id"], [data for data, _, _ in items])
-        rows = [_comment_row(site["id"], data, analysis, decision, articles, now) for data, analysis, decision in items]
+        rows = [
+            {**_comment_row(site["id"], data, analysis, decision, articles, now), "repeat_group": outcome.repeat_of}
+            for (data, analysis, decision), outcome in zip(items, outcomes)
+        ]
         inserted = s.execute(
             _insert(s)(Comment)
             .on_conflict_do_nothing(index_elements=["site_id", "external_id"])
@@ -128,6 +135,7 @@ def store(db, site: dict, items: list[tuple[dict, dict, dict]]) -> list[tuple[di
         fresh = [(data, analysis, decision) for data, analysis, decision in items if data["external_id"] in ids]
         if not fresh:
             return [(None, False) for _ in items]
+        _remember_repeats(s, site["id"], items, outcomes, ids, now)
         s.execute(
             insert(Analysis),
             [
@@ -172,6 +180,29 @@ def store(db, site: dict, items: list[tuple[dict, dict, dict]]) -> list[tuple[di
         (records[data["external_id"]], True) if data["external_id"] in records else (None, False)
         for data, _, _ in items
     ]
+
+
+def _remember_repeats(session, site_id, items, outcomes, ids, now):
+    """The new comments' repeat keys, and the group of those that repeat an earlier item of the batch."""
+    key_rows, groups = [], {}
+    for i, ((data, _, _), outcome) in enumerate(zip(items, outcomes)):
+        comment_id = ids.get(data["external_id"])
+        if comment_id is None:
+            continue
+        key_rows += repeats.rows(comment_id, site_id, now, outcome.keys)
+        j = outcome.repeat_of_item
+        if outcome.repeat_of is None and j is not None:
+            first = outcomes[j].repeat_of or ids.get(items[j][0]["external_id"])
+            if first is not None and first != comment_id:
+                groups[comment_id] = first
+    repeats.store_keys(session, key_rows)
+    if groups:
+        session.execute(
+            update(Comment.__table__)
+            .where(Comment.__table__.c.id == bindparam("cid"))
+            .values(repeat_group=bindparam("group")),
+            [{"cid": c, "group": g} for c, g in groups.items()],
+        )
 
 
 def existing(db, site_id, external_ids) -> set[str]:
