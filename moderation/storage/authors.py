@@ -111,6 +111,7 @@ def profile(db, site_ids, site_id: int, author_id: str, limit=COMMENT_LIMIT) -> 
 def _comment_view(c, decision) -> dict:
     return {
         "id": c.id,
+        "external_id": c.external_id,
         "text": c.text or "",
         "status": c.status,
         "received_at": c.received_at,

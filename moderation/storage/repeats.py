@@ -23,7 +23,7 @@ import unicodedata
 from datetime import timedelta
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 
 from moderation.storage.tables import Comment, RepeatKey
 
@@ -112,21 +112,26 @@ def matches(session, site_id: int, items: list[tuple[str, list[int]]], now) -> l
     return out
 
 
-def counts(session, groups: list[tuple[int, int, object]]) -> dict[tuple[int, int], tuple[int, int]]:
-    """``(site_id, group) -> (times posted, distinct authors)`` within ``WINDOW`` either side of
-    the given moment, for ``(site_id, group, received_at)`` of comments on a page."""
-    out = {}
-    for site_id, group, at in {g for g in groups if g[1] is not None}:
-        n, authors = session.execute(
-            select(func.count(), func.count(func.distinct(Comment.author_id))).where(
-                Comment.site_id == site_id,
-                Comment.repeat_group == group,
-                Comment.received_at >= at - WINDOW,
-                Comment.received_at <= at + WINDOW,
-                Comment.erased_at.is_(None),
-            )
-        ).one()
-        out[(site_id, group)] = (n, authors)
+def counts(session, comments) -> dict[int, dict]:
+    """``comment id -> {"times", "authors"}``: how often its text was posted on its site within
+    ``WINDOW`` either side of it (itself included), and by how many authors.  One index query
+    (``ix_comments_repeat``) per repeat group on the page."""
+    out, cache = {}, {}
+    for c in comments:
+        group = c.repeat_group or c.id
+        key = (c.site_id, group, c.received_at)
+        if key not in cache:
+            times, authors = session.execute(
+                select(func.count(), func.count(func.distinct(Comment.author_id))).where(
+                    Comment.site_id == c.site_id,
+                    or_(Comment.repeat_group == group, Comment.id == group),
+                    Comment.received_at >= c.received_at - WINDOW,
+                    Comment.received_at <= c.received_at + WINDOW,
+                    Comment.erased_at.is_(None),
+                )
+            ).one()
+            cache[key] = {"times": max(times, 1), "authors": max(authors, 1)}
+        out[c.id] = cache[key]
     return out
 
 

@@ -15,7 +15,7 @@ from moderation.dsa import roles
 from moderation.storage import rate_limits
 from moderation.storage.comments import new_secret
 from moderation.storage.tables import Site, utcnow
-from moderation.vocabulary import DEFAULT_POLICY, MODES
+from moderation.vocabulary import AUTHOR_RULE_DEFAULTS, DEFAULT_POLICY, MODES, SUSPENDED_COMMENTS
 
 UNSET = object()
 
@@ -61,6 +61,7 @@ def check_policy(policy: dict, known_plugins=None) -> dict:
         )
     if merged["mode"] not in MODES:
         raise SettingsError(f"mode must be {' or '.join(map(repr, MODES))}, not {merged['mode']!r}")
+    _check_author_rules(merged)
     plugins = merged.get("plugins")
     if plugins is not None:
         if not isinstance(plugins, list) or not all(isinstance(p, str) and p for p in plugins):
@@ -69,6 +70,20 @@ def check_policy(policy: dict, known_plugins=None) -> dict:
         if unknown:
             raise SettingsError(f"no plugin named {', '.join(unknown)}; loaded: {', '.join(sorted(known_plugins))}")
     return merged
+
+
+def _check_author_rules(policy: dict) -> None:
+    """The author rules (``storage.author_rules``): what suspended authors' comments get, and two counts."""
+    rules = dict(AUTHOR_RULE_DEFAULTS, **{k: policy[k] for k in AUTHOR_RULE_DEFAULTS if k in policy})
+    if rules["suspended_comments"] not in SUSPENDED_COMMENTS:
+        raise SettingsError(
+            f"suspended_comments must be {' or '.join(map(repr, SUSPENDED_COMMENTS))}, "
+            f"not {rules['suspended_comments']!r}"
+        )
+    for key in ("first_comments_held", "hold_repeats"):
+        value = rules[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
+            raise SettingsError(f"{key} must be a whole number from 0 to 1000 (0: off), not {value!r}")
 
 
 def get(db, name: str) -> dict:
@@ -81,7 +96,8 @@ def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None,
     without a secret creates one, returned once as ``webhook_secret``; ``url_check``
     as in ``check_url``.
     ``rate_limit``: "PER_SECOND[/BURST]" ("0": none; "default" or None: the default).
-    ``changes``: approve_below, reject_above, mode, plugins (a list, or "all")."""
+    ``changes``: approve_below, reject_above, mode, plugins (a list, or "all"), and the author
+    rules: suspended_comments ("refuse" or "hold"), first_comments_held, hold_repeats."""
     if rate_limit is not UNSET:
         try:
             limit = (None, None) if rate_limit in (None, "default") else rate_limits.parse(rate_limit)
@@ -93,7 +109,7 @@ def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None,
             site.rate_limit_per_second, site.rate_limit_burst = limit
         policy = dict(site.policy or {})
         for key, value in changes.items():
-            if key not in ("approve_below", "reject_above", "mode", "plugins"):
+            if key not in ("approve_below", "reject_above", "mode", "plugins", *AUTHOR_RULE_DEFAULTS):
                 raise SettingsError(f"unknown setting {key!r}")
             if value is None:
                 continue
@@ -161,6 +177,7 @@ def _view(site) -> dict:
         "reject_above": policy["reject_above"],
         "mode": policy["mode"],
         "plugins": policy.get("plugins"),
+        **{key: policy.get(key, default) for key, default in AUTHOR_RULE_DEFAULTS.items()},
         "rate_limit": _rate_limit_text(site),
         "dsa_role": roles.settings(site.dsa)["role"],
         "small_enterprise": roles.settings(site.dsa)["small_enterprise"],
