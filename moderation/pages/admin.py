@@ -87,6 +87,9 @@ def site(site_id):
             reject_above=_number(form, "reject_above"),
             mode=form.get("mode") or None,
             plugins="all" if set(chosen) >= set(_plugin_names()) else chosen,
+            suspended_comments=form.get("suspended_comments") or None,
+            first_comments_held=_count(form, "first_comments_held"),
+            hold_repeats=_count(form, "hold_repeats"),
         )
     except ValueError as exc:
         return render_template(
@@ -111,12 +114,24 @@ def _number(form, key):
         raise ValueError(f"{key} moet een getal van 0 tot 1 zijn, niet {raw!r}") from None
 
 
+def _count(form, key):
+    raw = (form.get(key) or "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValueError(f"{key} moet een heel getal van 0 tot 1000 zijn, niet {raw!r}")
+    return int(raw)
+
+
 def _echo(form) -> dict:
     return {
         "webhook_url": form.get("webhook_url"),
         "mode": form.get("mode"),
         "approve_below": form.get("approve_below"),
         "reject_above": form.get("reject_above"),
+        "suspended_comments": form.get("suspended_comments"),
+        "first_comments_held": form.get("first_comments_held"),
+        "hold_repeats": form.get("hold_repeats"),
     }
 
 

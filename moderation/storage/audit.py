@@ -6,17 +6,27 @@ from moderation import vocabulary as vocab
 from moderation.storage.access import may_see
 from moderation.storage.paging import decode_cursor, encode_cursor
 from moderation.storage.review_queue import visible
-from moderation.storage.tables import Analysis, Article, Comment, Correction, Decision, Site, unpack_labels
+from moderation.storage.tables import (
+    Analysis,
+    Article,
+    AuthorAction,
+    Comment,
+    Correction,
+    Decision,
+    Site,
+    unpack_labels,
+)
 
 # --- the audit log -------------------------------------------------------------------
 
 
 def audit(db, site_ids, before=None, limit=50, actor=None, include_policy=False, comment_id=None) -> dict:
-    """Decisions and corrections, newest first: ``{"entries", "next"}``.
+    """Decisions, corrections and actions on authors, newest first: ``{"entries", "next"}``.
 
-    Two id-keyset streams merged by time; ``before`` is the ``next`` cursor of the previous page.
+    Three id-keyset streams merged by time; ``before`` is the ``next`` cursor of the previous page.
+    A comment's history (``comment_id``) has no author actions.
     """
-    d_before, c_before = decode_cursor(before, (int, int)) or (None, None)
+    d_before, c_before, a_before = decode_cursor(before, (int, int, int)) or (None, None, None)
     decision_site = may_see(site_ids, Decision.site_id)
     dq = (
         select(Decision, Comment.text, Site.name)
@@ -40,21 +50,36 @@ def audit(db, site_ids, before=None, limit=50, actor=None, include_policy=False,
         dq, cq = dq.where(Decision.actor == actor), cq.where(Correction.actor == actor)
     if comment_id is not None:
         dq, cq = dq.where(Decision.comment_id == comment_id), cq.where(Correction.comment_id == comment_id)
+    aq = (
+        select(AuthorAction, Site.name)
+        .join(Site, Site.id == AuthorAction.site_id)
+        .where(may_see(site_ids, AuthorAction.site_id))
+        .order_by(AuthorAction.id.desc())
+        .limit(limit + 1)
+    )
+    if actor:
+        aq = aq.where(AuthorAction.actor == actor)
     if d_before:
         dq = dq.where(Decision.id < d_before)
     if c_before:
         cq = cq.where(Correction.id < c_before)
+    if a_before:
+        aq = aq.where(AuthorAction.id < a_before)
     with db.session() as s:
         decisions = [_decision_entry(d, text, site) for d, text, site in s.execute(dq)]
         corrections = [_correction_entry(c, text, site) for c, text, site in s.execute(cq)]
-    merged = sorted(decisions + corrections, key=lambda e: (e["at"], e["kind"] == "decision", e["row"]), reverse=True)[
-        :limit
-    ]
-    taken_d = [e["row"] for e in merged if e["kind"] == "decision"]
-    taken_c = [e["row"] for e in merged if e["kind"] == "correction"]
-    more = len(decisions) > len(taken_d) or len(corrections) > len(taken_c)
-    cursor = (min(taken_d) if taken_d else d_before, min(taken_c) if taken_c else c_before)
-    return {"entries": merged, "next": encode_cursor([cursor[0] or 0, cursor[1] or 0]) if more else None}
+        actions = [] if comment_id is not None else [_author_entry(a, site) for a, site in s.execute(aq)]
+    order = {"correction": 0, "author": 1, "decision": 2}
+    merged = sorted(
+        decisions + corrections + actions, key=lambda e: (e["at"], order[e["kind"]], e["row"]), reverse=True
+    )[:limit]
+    streams = (("decision", decisions, d_before), ("correction", corrections, c_before), ("author", actions, a_before))
+    cursor, more = [], False
+    for kind, rows, previous in streams:
+        taken = [e["row"] for e in merged if e["kind"] == kind]
+        more = more or len(rows) > len(taken)
+        cursor.append((min(taken) if taken else previous) or 0)
+    return {"entries": merged, "next": encode_cursor(cursor) if more else None}
 
 
 def _entry(kind, row, text, site, **details):
@@ -71,6 +96,22 @@ def _correction_entry(c, text, site):
     return _entry("correction", c, text, site, field=c.field, before=c.before, after=c.after)
 
 
+def _author_entry(a, site):
+    """A moderator's action on an author (``storage.authors``)."""
+    head = {"kind": "author", "row": a.id, "at": a.created_at, "actor": a.actor, "comment_id": None}
+    return {
+        **head,
+        "site": site,
+        "site_id": a.site_id,
+        "author_id": a.author_id,
+        "action": a.action,
+        "reason": a.reason,
+        "until": a.until,
+        "comments_changed": a.comments_changed,
+        "text": a.explanation or "",
+    }
+
+
 def audit_actors(db, site_ids) -> list[str]:
     """Who decided or corrected anything on these sites (for the filter)."""
     decision_site = may_see(site_ids, Decision.site_id)
@@ -78,6 +119,7 @@ def audit_actors(db, site_ids) -> list[str]:
         q = union(
             select(Decision.actor).where(decision_site, Decision.actor != vocab.BY_POLICY),
             select(Correction.actor).join(Comment, Comment.id == Correction.comment_id).where(visible(site_ids)),
+            select(AuthorAction.actor).where(may_see(site_ids, AuthorAction.site_id)),
         )
         return sorted(s.scalars(q))
 
