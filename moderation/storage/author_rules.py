@@ -9,8 +9,9 @@ wait for a human) and ``hold_repeats`` (a text posted N or more times within the
 window, ``storage.repeats``, waits for a human).
 
 A rule only holds back: an automatic approval becomes ``pending`` with the rule's reason
-(``vocabulary.HOLD_REASONS``, the first that applies in that order); an automatic rejection
-or a comment already left for a human keeps the policy's decision.  A suspension ends by
+(``vocabulary.HOLD_REASONS``, the first that applies in that order), and a comment the policy
+left for a human gets the rule's reason too (the moderator sees why the author is watched);
+an automatic rejection, and an urgent comment (a threat), keep the policy's decision.  A suspension ends by
 itself at ``suspended_until``.
 """
 
@@ -100,7 +101,8 @@ def apply(session, site: dict, items: list[tuple[dict, dict, dict]], now) -> lis
             reason = vocab.REASON_REPEAT
         if author:
             seen[author] = seen.get(author, 0) + 1
-        if reason and outcome.decision["status"] == vocab.APPROVED:
+        held = outcome.decision["status"] == vocab.PENDING and not outcome.decision.get("urgent")
+        if reason and (outcome.decision["status"] == vocab.APPROVED or held):
             outcome.decision.update(status=vocab.PENDING, reason=reason)
         outcomes.append(outcome)
     return outcomes

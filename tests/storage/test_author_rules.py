@@ -256,3 +256,22 @@ def test_site_settings_for_the_author_rules_are_checked(app, site):
     for bad in ({"suspended_comments": "drop"}, {"first_comments_held": -1}, {"hold_repeats": 1.5}):
         with pytest.raises(site_settings.SettingsError):
             site_settings.update(db_of(app), "alpha", **bad)
+
+
+def test_a_rule_names_itself_on_a_held_comment_but_leaves_urgent_and_rejected_ones(app, site):
+    authors.set_premoderation(db_of(app), None, site["id"], "u1", True, "mod@example.org")
+    analysis = {"stance": None, "incivility": None, "tags": [], "models": {}, "errors": []}
+
+    def store(ext, decision):
+        data = comment(ext, CIVIL)
+        data["created_at"] = None
+        record, _ = records.store_comment(db_of(app), site["id"], data, analysis, decision)
+        return record["status"], record["decision"]["reason"], record["urgent"]
+
+    assert store("c1", {"status": "pending", "urgent": False, "reason": "in doubt"}) == (
+        "pending",
+        "author_premoderated",
+        False,
+    )
+    assert store("c2", {"status": "pending", "urgent": True, "reason": "threat"}) == ("pending", "threat", True)
+    assert store("c3", {"status": "rejected", "urgent": False, "reason": "insult"}) == ("rejected", "insult", False)
