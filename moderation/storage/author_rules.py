@@ -87,11 +87,12 @@ def apply(session, site: dict, items: list[tuple[dict, dict, dict]], now) -> lis
         elif batch_matches:
             outcome.repeat_of_item = batch_matches[0]
         outcome.times = 1 + len(stored) + len(batch_matches)
-        outcome.authors = len({author, *(c[1] for c in stored), *(_author(items[j][0]) for j in batch_matches)})
+        named = {author, *(c[1] for c in stored), *(_author(items[j][0]) for j in batch_matches)} - {None}
+        outcome.authors = max(1, len(named))
         for k in keys:
             in_batch.setdefault(k, []).append(i)
         reason = None
-        if suspended(found.get(author), now):
+        if author and suspended(found.get(author), now):
             reason = vocab.REASON_AUTHOR_SUSPENDED
         elif author in found and found[author].premoderated:
             reason = vocab.REASON_AUTHOR_PREMODERATED
@@ -119,7 +120,9 @@ def _refuse(session, site_id, items, found, now):
             )
         )
     )
-    refused = [(i, _author(d), found[_author(d)].suspended_until) for i, d in suspects if d["external_id"] not in stored]
+    refused = [
+        (i, _author(d), found[_author(d)].suspended_until) for i, d in suspects if d["external_id"] not in stored
+    ]
     if refused:
         raise AuthorSuspended(refused)
 

@@ -32,11 +32,15 @@ def _site(session, site_ids, site_id) -> Site:
     return site
 
 
-def _rule(session, site_id, author_id, create=False) -> AuthorRule | None:
-    rule = session.scalar(
+def _rule(session, site_id, author_id) -> AuthorRule | None:
+    return session.scalar(
         select(AuthorRule).where(AuthorRule.site_id == site_id, AuthorRule.author_id == author_id).with_for_update()
     )
-    if rule is None and create:
+
+
+def _ensure_rule(session, site_id, author_id) -> AuthorRule:
+    rule = _rule(session, site_id, author_id)
+    if rule is None:
         rule = AuthorRule(site_id=site_id, author_id=author_id, premoderated=False, updated_at=utcnow())
         session.add(rule)
         session.flush()
@@ -155,7 +159,7 @@ def set_premoderation(db, site_ids, site_id, author_id, on: bool, actor: str, re
     """Put an author on pre-moderation (every new comment waits for a human), or take them off."""
     with db.session() as s:
         site = _site(s, site_ids, site_id)
-        rule = _rule(s, site_id, author_id, create=True)
+        rule = _ensure_rule(s, site_id, author_id)
         rule.premoderated, rule.updated_at = on, utcnow()
         action = vocab.AUTHOR_PREMODERATE if on else vocab.AUTHOR_END_PREMODERATION
         return _action_view(_log(s, site, author_id, action, actor, reason))
@@ -172,7 +176,7 @@ def suspend(db, site_ids, site_id, author_id, until: datetime, reason: str, acto
         raise ValueError("a suspension needs a reason")
     with db.session() as s:
         site = _site(s, site_ids, site_id)
-        rule = _rule(s, site_id, author_id, create=True)
+        rule = _ensure_rule(s, site_id, author_id)
         rule.suspended_until, rule.suspension_reason, rule.updated_at = until, reason.strip(), now
         hold = (site.policy or {}).get("suspended_comments") == vocab.SUSPENDED_HOLD
         row = _log(s, site, author_id, vocab.AUTHOR_SUSPEND, actor, reason.strip(), until, hold=hold)
@@ -224,7 +228,7 @@ def block(db, site_ids, site_id, author_id, actor: str, reason=None) -> dict:
             record_decision(
                 s, c.id, vocab.REJECTED, actor, reason=vocab.REASON_AUTHOR_BLOCKED, note=reason, explanation=statement
             )
-        rule = _rule(s, site_id, author_id, create=True)
+        rule = _ensure_rule(s, site_id, author_id)
         rule.blocked_at = rule.updated_at = utcnow()
         return _action_view(_log(s, site, author_id, vocab.AUTHOR_BLOCK, actor, reason, changed=len(comments)))
 
@@ -242,7 +246,7 @@ def unblock(db, site_ids, site_id, author_id, actor: str, reason=None) -> dict:
                 continue
             record_decision(s, c.id, last.previous_status, actor, reason=vocab.REASON_AUTHOR_UNBLOCKED, note=reason)
             restored += 1
-        rule = _rule(s, site_id, author_id, create=True)
+        rule = _ensure_rule(s, site_id, author_id)
         rule.blocked_at, rule.updated_at = None, utcnow()
         return _action_view(_log(s, site, author_id, vocab.AUTHOR_UNBLOCK, actor, reason, changed=restored))
 

@@ -132,8 +132,7 @@ def author_action(action: str, reason: str | None = None, until=None, hold: bool
     suspended author's comments are held for a moderator instead of refused."""
     because = f" De reden: {reason.strip().rstrip('.')}." if reason and reason.strip() else ""
     texts = {
-        vocab.AUTHOR_PREMODERATE: "Een moderator leest uw reacties voortaan eerst, voordat ze online komen."
-        + because,
+        vocab.AUTHOR_PREMODERATE: "Een moderator leest uw reacties voortaan eerst, voordat ze online komen." + because,
         vocab.AUTHOR_END_PREMODERATION: "Uw reacties worden niet langer eerst door een moderator gelezen.",
         vocab.AUTHOR_SUSPEND: (
             f"U bent geschorst tot {dutch_moment(until)}. "
@@ -151,4 +150,6 @@ def author_action(action: str, reason: str | None = None, until=None, hold: bool
         vocab.AUTHOR_UNBLOCK: "Uw blokkade is opgeheven. Uw reacties zijn hersteld zoals ze waren.",
     }
     closing = " Bent u het er niet mee eens? Dan kunt u bezwaar maken bij de redactie."
-    return texts[action] + (closing if action in (vocab.AUTHOR_PREMODERATE, vocab.AUTHOR_SUSPEND, vocab.AUTHOR_BLOCK) else "")
+    return texts[action] + (
+        closing if action in (vocab.AUTHOR_PREMODERATE, vocab.AUTHOR_SUSPEND, vocab.AUTHOR_BLOCK) else ""
+    )

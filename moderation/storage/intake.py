@@ -185,7 +185,7 @@ def store(db, site: dict, items: list[tuple[dict, dict, dict]]) -> list[tuple[di
 def _remember_repeats(session, site_id, items, outcomes, ids, now):
     """The new comments' repeat keys, and the group of those that repeat an earlier item of the batch."""
     key_rows, groups = [], {}
-    for i, ((data, _, _), outcome) in enumerate(zip(items, outcomes)):
+    for (data, _, _), outcome in zip(items, outcomes):
         comment_id = ids.get(data["external_id"])
         if comment_id is None:
             continue

@@ -97,15 +97,16 @@ def _analyse_and_store(site, comments):
 
 def _suspended(exc, indexes, batch) -> Problem:
     """403 for comments of suspended authors: nothing was stored; when each suspension ends."""
-    until = [(index, author, end.isoformat().replace("+00:00", "Z")) for index, (_, author, end) in zip(indexes, exc.refused)]
+    until = [
+        (index, author, end.isoformat().replace("+00:00", "Z")) for index, (_, author, end) in zip(indexes, exc.refused)
+    ]
     errors = [
         {**({"index": index} if batch else {}), "field": "author.id", "message": f"suspended until {end}"}
         for index, _, end in until
     ]
     first = until[0]
-    detail = (
-        f"the author {first[1]!r} is suspended on this site until {first[2]}; their new comments are refused"
-        + (f" (nothing of this batch was stored: {len(until)} comment(s) by suspended authors)" if batch else "")
+    detail = f"the author {first[1]!r} is suspended on this site until {first[2]}; their new comments are refused" + (
+        f" (nothing of this batch was stored: {len(until)} comment(s) by suspended authors)" if batch else ""
     )
     return Problem(403, detail, "author-suspended", errors=errors, suspended_until=first[2])
 

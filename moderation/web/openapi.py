@@ -58,7 +58,7 @@ def spec(config) -> dict:
                     "responses": {
                         "201": ok(record, "Stored now"),
                         "200": ok(record, "Stored before: the same record"),
-                        **_errors(400, 401, 413, 415, 422),
+                        **_errors(400, 401, 403, 413, 415, 422),
                     },
                 }
             },
@@ -84,7 +84,7 @@ def spec(config) -> dict:
                             {"type": "object", "properties": {"results": {"type": "array"}}}, "At least one stored now"
                         ),
                         "200": ok({"type": "object"}, "All stored before"),
-                        **_errors(400, 401, 413, 415, 422),
+                        **_errors(400, 401, 403, 413, 415, 422),
                     },
                 }
             },

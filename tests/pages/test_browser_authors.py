@@ -104,7 +104,7 @@ def test_suspend_an_author_from_their_card_and_their_next_comment_is_refused_the
 def test_block_and_hide_all_and_undo_it(page, server):
     server.post("blok", TEXT)
     server.post("blok2", TEXT + " Echt waar.", author={"id": "lezer-blok", "name": "Kees"})
-    page.goto(server.url + "/sites/%d/authors/lezer-blok" % server.site["id"])
+    page.goto(f"{server.url}/sites/{server.site['id']}/authors/lezer-blok")
     page.get_by_role("form", name="Blokkeren").get_by_role("button", name="Blokkeren en alles verbergen").click()
     page.wait_for_url("**/authors/lezer-blok")
     assert page.locator('[data-state="blocked"]').is_visible()

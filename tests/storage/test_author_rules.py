@@ -249,9 +249,7 @@ def test_the_author_profile(app, client, site):
 
 
 def test_site_settings_for_the_author_rules_are_checked(app, site):
-    view = site_settings.update(
-        db_of(app), "alpha", suspended_comments="hold", first_comments_held=3, hold_repeats=4
-    )
+    view = site_settings.update(db_of(app), "alpha", suspended_comments="hold", first_comments_held=3, hold_repeats=4)
     assert (view["suspended_comments"], view["first_comments_held"], view["hold_repeats"]) == ("hold", 3, 4)
     for bad in ({"suspended_comments": "drop"}, {"first_comments_held": -1}, {"hold_repeats": 1.5}):
         with pytest.raises(site_settings.SettingsError):
