@@ -77,7 +77,9 @@ def _insert(session):
 
 
 def _article_ids(session, cache, site_id, items) -> dict[str, int]:
-    """The row id of every article the items name, inserting the new ones (bulk, first title wins)."""
+    """The row id of every article the items name, inserting the new ones (bulk, first title wins).
+    The caller caches them once its transaction has committed (``_cache_articles``): another
+    request's insert must never refer to an article row that is not committed yet."""
     wanted = {}
     for data in items:
         article = data.get("article") or {}
@@ -105,7 +107,6 @@ def _article_ids(session, cache, site_id, items) -> dict[str, int]:
         )
         for article_id, row_id in found:
             out[article_id] = row_id
-            cache.remember_article((site_id, article_id), row_id)
     return out
 
 
@@ -118,68 +119,76 @@ def store(db, site: dict, items: list[tuple[dict, dict, dict]]) -> list[tuple[di
     authors (``author_rules.AuthorSuspended``, before anything is written)."""
     now = datetime.now(UTC)
     with db.session() as s:
-        outcomes = author_rules.apply(s, site, items, now)
-        items = [(data, analysis, outcome.decision) for (data, analysis, _), outcome in zip(items, outcomes)]
-        articles = _article_ids(s, db.key_cache, site["id"], [data for data, _, _ in items])
-        rows = [
-            {**_comment_row(site["id"], data, analysis, decision, articles, now), "repeat_group": outcome.repeat_of}
-            for (data, analysis, decision), outcome in zip(items, outcomes)
-        ]
-        inserted = s.execute(
-            _insert(s)(Comment)
-            .on_conflict_do_nothing(index_elements=["site_id", "external_id"])
-            .returning(Comment.id, Comment.external_id),
-            rows,
-        ).all()
-        ids = {external_id: comment_id for comment_id, external_id in inserted}
-        fresh = [(data, analysis, decision) for data, analysis, decision in items if data["external_id"] in ids]
-        if not fresh:
-            return [(None, False) for _ in items]
-        _remember_repeats(s, site["id"], items, outcomes, ids, now)
-        s.execute(
-            insert(Analysis),
-            [
-                {
-                    "comment_id": ids[data["external_id"]],
-                    "result": analysis,
-                    "stance_model": (analysis.get("models") or {}).get("stance"),
-                    "incivility_model": (analysis.get("models") or {}).get("incivility"),
-                    "created_at": now,
-                }
-                for data, analysis, _ in fresh
-            ],
-        )
-        decisions = [_decision_row(site["id"], ids[data["external_id"]], a, d, now) for data, a, d in fresh]
-        # a statement of reasons (DSA Art. 17) for a rejection, or a withheld comment if the site asks
-        kinds = [statements.kind_at_intake(site, row) for row in decisions]
-        decision_ids = {}
-        if any(kinds):  # the decisions' ids for the statements, from the same INSERT
-            returned = s.execute(
-                insert(Decision).returning(Decision.comment_id, Decision.id, sort_by_parameter_order=True), decisions
-            )
-            decision_ids = dict(returned.all())
-        else:
-            s.execute(insert(Decision), decisions)
-        records = {
-            data["external_id"]: _record(ids[data["external_id"]], data, analysis, decision, row, now)
-            for (data, analysis, decision), row in zip(fresh, decisions)
-        }
-        needed = [
-            (row["comment_id"], decision_ids[row["comment_id"]], row, kind, _utc(data.get("created_at")))
-            for (data, _, _), row, kind in zip(fresh, decisions, kinds)
-            if kind
-        ]
-        bodies = statements.issue_at_intake(s, site, needed, now)
-        for (data, _, _), row in zip(fresh, decisions):
-            records[data["external_id"]]["decision"]["statement"] = bodies.get(row["comment_id"])
-        events = [_event(site, records[data["external_id"]], decision, now) for data, _, decision in fresh]
-        events = [e for e in events if e is not None]
-        if events:
-            s.execute(insert(OutboxEvent), events)
+        records, articles = _store(s, db.key_cache, site, items, now)
+    for article_id, row_id in articles.items():  # committed now: safe for other requests to refer to
+        db.key_cache.remember_article((site["id"], article_id), row_id)
     return [
         (records[data["external_id"]], True) if data["external_id"] in records else (None, False)
         for data, _, _ in items
     ]
+
+
+def _store(s, cache, site, items, now) -> tuple[dict, dict]:
+    """Everything ``store`` writes, in the caller's transaction: ``({external_id: record}, article ids)``."""
+    outcomes = author_rules.apply(s, site, items, now)
+    items = [(data, analysis, outcome.decision) for (data, analysis, _), outcome in zip(items, outcomes)]
+    articles = _article_ids(s, cache, site["id"], [data for data, _, _ in items])
+    rows = [
+        {**_comment_row(site["id"], data, analysis, decision, articles, now), "repeat_group": outcome.repeat_of}
+        for (data, analysis, decision), outcome in zip(items, outcomes)
+    ]
+    inserted = s.execute(
+        _insert(s)(Comment)
+        .on_conflict_do_nothing(index_elements=["site_id", "external_id"])
+        .returning(Comment.id, Comment.external_id),
+        rows,
+    ).all()
+    ids = {external_id: comment_id for comment_id, external_id in inserted}
+    fresh = [(data, analysis, decision) for data, analysis, decision in items if data["external_id"] in ids]
+    if not fresh:
+        return {}, articles
+    _remember_repeats(s, site["id"], items, outcomes, ids, now)
+    s.execute(
+        insert(Analysis),
+        [
+            {
+                "comment_id": ids[data["external_id"]],
+                "result": analysis,
+                "stance_model": (analysis.get("models") or {}).get("stance"),
+                "incivility_model": (analysis.get("models") or {}).get("incivility"),
+                "created_at": now,
+            }
+            for data, analysis, _ in fresh
+        ],
+    )
+    decisions = [_decision_row(site["id"], ids[data["external_id"]], a, d, now) for data, a, d in fresh]
+    # a statement of reasons (DSA Art. 17) for a rejection, or a withheld comment if the site asks
+    kinds = [statements.kind_at_intake(site, row) for row in decisions]
+    decision_ids = {}
+    if any(kinds):  # the decisions' ids for the statements, from the same INSERT
+        returned = s.execute(
+            insert(Decision).returning(Decision.comment_id, Decision.id, sort_by_parameter_order=True), decisions
+        )
+        decision_ids = dict(returned.all())
+    else:
+        s.execute(insert(Decision), decisions)
+    records = {
+        data["external_id"]: _record(ids[data["external_id"]], data, analysis, decision, row, now)
+        for (data, analysis, decision), row in zip(fresh, decisions)
+    }
+    needed = [
+        (row["comment_id"], decision_ids[row["comment_id"]], row, kind, _utc(data.get("created_at")))
+        for (data, _, _), row, kind in zip(fresh, decisions, kinds)
+        if kind
+    ]
+    bodies = statements.issue_at_intake(s, site, needed, now)
+    for (data, _, _), row in zip(fresh, decisions):
+        records[data["external_id"]]["decision"]["statement"] = bodies.get(row["comment_id"])
+    events = [_event(site, records[data["external_id"]], decision, now) for data, _, decision in fresh]
+    events = [e for e in events if e is not None]
+    if events:
+        s.execute(insert(OutboxEvent), events)
+    return records, articles
 
 
 def _remember_repeats(session, site_id, items, outcomes, ids, now):

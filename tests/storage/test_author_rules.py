@@ -273,3 +273,17 @@ def test_a_rule_names_itself_on_a_held_comment_but_leaves_urgent_and_rejected_on
     )
     assert store("c2", {"status": "pending", "urgent": True, "reason": "threat"}) == ("pending", "threat", True)
     assert store("c3", {"status": "rejected", "urgent": False, "reason": "insult"}) == ("rejected", "insult", False)
+
+
+def test_erasure_forgets_a_comments_repeat_keys(app, client, site):
+    from moderation.storage import erasure
+    from moderation.storage import review_queue as review
+    from moderation.storage.tables import RepeatKey
+
+    first = post(client, site, "c1", CAMPAIGN, author="a").get_json()["id"]
+    second = post(client, site, "c2", CAMPAIGN, author="b").get_json()["id"]
+    assert review.get(db_of(app), None, first)["repeats"] == {"times": 2, "authors": 2}
+    erasure.erase_comment(db_of(app), site["id"], second)
+    with db_of(app).session() as s:
+        assert s.scalars(select(RepeatKey.comment_id).distinct()).all() == [first]
+    assert review.get(db_of(app), None, first)["repeats"] == {"times": 1, "authors": 1}
