@@ -17,7 +17,7 @@ itself at ``suspended_until``.
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import bindparam, func, select, tuple_, update
 
 from moderation import vocabulary as vocab
 from moderation.storage import repeats
@@ -138,3 +138,27 @@ def _prior_counts(session, site_id, items) -> dict[str, int]:
         .group_by(Comment.author_id)
     )
     return dict(session.execute(query).all())
+
+
+def remember_repeats(session, site_id, items, outcomes, ids, now):
+    """After the insert (``ids``: external id -> new comment id): the new comments' repeat keys,
+    and the group of those that repeat an earlier item of the same batch."""
+    key_rows, groups = [], {}
+    for (data, _, _), outcome in zip(items, outcomes):
+        comment_id = ids.get(data["external_id"])
+        if comment_id is None:
+            continue
+        key_rows += repeats.rows(comment_id, site_id, now, outcome.keys)
+        j = outcome.repeat_of_item
+        if outcome.repeat_of is None and j is not None:
+            first = outcomes[j].repeat_of or ids.get(items[j][0]["external_id"])
+            if first is not None and first != comment_id:
+                groups[comment_id] = first
+    repeats.store_keys(session, key_rows)
+    if groups:
+        session.execute(
+            update(Comment.__table__)
+            .where(Comment.__table__.c.id == bindparam("cid"))
+            .values(repeat_group=bindparam("group")),
+            [{"cid": c, "group": g} for c, g in groups.items()],
+        )

@@ -1,13 +1,13 @@
 """Storing new comments: one transaction per comment (or per batch), few statements.
 
-For each new comment: the article's id (cached per process after its first
-upsert), then ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` on
-(site, external_id), which is the idempotency check and the insert in one
-statement, then the analysis, the first decision and, for a site with a
-webhook, its outbox event.  The record the API answers with is built from
-what was written, not read back.  A batch does each of these as one bulk
-statement in one transaction.  A comment that was there already (sent before,
-or by a concurrent request a moment earlier) is read back as stored.
+For each new comment: the author rules (``author_rules``: the author's rules and the
+repeat candidates), the article's id (cached per process once committed), then
+``INSERT … ON CONFLICT DO NOTHING RETURNING id`` on (site, external_id), the
+idempotency check and the insert in one statement, its repeat keys, the analysis, the
+first decision and, for a site with a webhook, its outbox event.  The record the API
+answers with is built from what was written, not read back.  A batch does each as one
+bulk statement in one transaction.  A comment that was there already (sent before, or
+by a concurrent request a moment earlier) is read back as stored.
 
 The site behind an API key is cached per process for ``KeyCache.ttl`` seconds
 (``SITE_CACHE_SECONDS``, default 2): a rotated key or an edited policy is seen
@@ -19,11 +19,11 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, insert, select, tuple_, update
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from moderation import vocabulary as vocab
-from moderation.storage import author_rules, explanations, outbox, repeats, statements
+from moderation.storage import author_rules, explanations, outbox, statements
 from moderation.storage.queue_columns import denormalised
 from moderation.storage.tables import Analysis, Article, Comment, Decision, OutboxEvent
 
@@ -113,10 +113,9 @@ def _article_ids(session, cache, site_id, items) -> dict[str, int]:
 def store(db, site: dict, items: list[tuple[dict, dict, dict]]) -> list[tuple[dict | None, bool]]:
     """Store ``(data, analysis, decision)`` items of one site in one transaction.
 
-    ``(record, True)`` for each stored now; ``(None, False)`` for one whose
-    external_id the site had already (the caller reads it back).  The author rules
-    (``storage.author_rules``) may hold a decision back, or refuse comments of suspended
-    authors (``author_rules.AuthorSuspended``, before anything is written)."""
+    ``(record, True)`` for each stored now; ``(None, False)`` for one whose external_id the site
+    had already (the caller reads it back).  The author rules may hold a decision back, or refuse
+    suspended authors' comments (``author_rules.AuthorSuspended``, before anything is written)."""
     now = datetime.now(UTC)
     with db.session() as s:
         records, articles = _store(s, db.key_cache, site, items, now)
@@ -129,7 +128,7 @@ def store(db, site: dict, items: list[tuple[dict, dict, dict]]) -> list[tuple[di
 
 
 def _store(s, cache, site, items, now) -> tuple[dict, dict]:
-    """Everything ``store`` writes, in the caller's transaction: ``({external_id: record}, article ids)``."""
+    """What ``store`` writes, in the caller's transaction: ``({external_id: record}, article ids)``."""
     outcomes = author_rules.apply(s, site, items, now)
     items = [(data, analysis, outcome.decision) for (data, analysis, _), outcome in zip(items, outcomes)]
     articles = _article_ids(s, cache, site["id"], [data for data, _, _ in items])
@@ -147,7 +146,7 @@ def _store(s, cache, site, items, now) -> tuple[dict, dict]:
     fresh = [(data, analysis, decision) for data, analysis, decision in items if data["external_id"] in ids]
     if not fresh:
         return {}, articles
-    _remember_repeats(s, site["id"], items, outcomes, ids, now)
+    author_rules.remember_repeats(s, site["id"], items, outcomes, ids, now)
     s.execute(
         insert(Analysis),
         [
@@ -189,29 +188,6 @@ def _store(s, cache, site, items, now) -> tuple[dict, dict]:
     if events:
         s.execute(insert(OutboxEvent), events)
     return records, articles
-
-
-def _remember_repeats(session, site_id, items, outcomes, ids, now):
-    """The new comments' repeat keys, and the group of those that repeat an earlier item of the batch."""
-    key_rows, groups = [], {}
-    for (data, _, _), outcome in zip(items, outcomes):
-        comment_id = ids.get(data["external_id"])
-        if comment_id is None:
-            continue
-        key_rows += repeats.rows(comment_id, site_id, now, outcome.keys)
-        j = outcome.repeat_of_item
-        if outcome.repeat_of is None and j is not None:
-            first = outcomes[j].repeat_of or ids.get(items[j][0]["external_id"])
-            if first is not None and first != comment_id:
-                groups[comment_id] = first
-    repeats.store_keys(session, key_rows)
-    if groups:
-        session.execute(
-            update(Comment.__table__)
-            .where(Comment.__table__.c.id == bindparam("cid"))
-            .values(repeat_group=bindparam("group")),
-            [{"cid": c, "group": g} for c, g in groups.items()],
-        )
 
 
 def existing(db, site_id, external_ids) -> set[str]:
