@@ -99,7 +99,7 @@ def main():
     admin = create_engine(PG)
     with admin.begin() as c:
         c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = Database(f"{PG}?options=-csearch_path%3D{schema}")
+    db = Database(f"{PG}?options=-csearch_path%3D{schema}", statement_timeout=0)  # seeding takes minutes
     try:
         db.upgrade()
         started = time.perf_counter()
