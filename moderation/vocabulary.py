@@ -30,6 +30,16 @@ REASON_IN_DOUBT = "in doubt"
 REASON_ANALYSIS_INCOMPLETE = "analysis incomplete"
 REASON_NO_POLICY = "no policy decided"
 REASON_PLUGIN_ERROR = "plugin error"
+# Reasons of the author rules (moderation/storage/author_rules.py), applied after the policy's decision:
+# an automatic approval becomes "pending" for a human (an automatic rejection stands)
+REASON_AUTHOR_SUSPENDED = "author_suspended"  # suspended, and the site holds (not refuses) their comments
+REASON_AUTHOR_PREMODERATED = "author_premoderated"  # a moderator put the author on pre-moderation
+REASON_NEW_AUTHOR = "new_author"  # one of the author's first N comments on the site
+REASON_REPEAT = "repeat"  # the same or nearly the same text posted N times within the repeat window
+HOLD_REASONS = (REASON_AUTHOR_SUSPENDED, REASON_AUTHOR_PREMODERATED, REASON_NEW_AUTHOR, REASON_REPEAT)
+# a moderator's "block and hide all": the reason of each rejection it makes, and of each restoration
+REASON_AUTHOR_BLOCKED = "author_blocked"
+REASON_AUTHOR_UNBLOCKED = "author_unblocked"
 
 # Tag rules (policy["tag_rules"], plugins/policy.py): a tag an analysis carries turns into an action.
 # "hold": the comment waits for a human; "reject" or "reject:<one of REJECT_REASONS>": refused at once.
@@ -53,6 +63,8 @@ EVENT_TYPES = (
     EVENT_NOTICE_DECIDED,
     EVENT_APPEAL_DECIDED,
     EVENT_TEST,
+    EVENT_AUTHOR_SUSPENDED,
+    EVENT_AUTHOR_UNSUSPENDED,
 ) = (
     "comment.approved",
     "comment.rejected",
@@ -62,6 +74,9 @@ EVENT_TYPES = (
     "appeal.decided",
     # 'moderation events test SITE' and the admin page's button: nothing was decided
     "test",
+    # a moderator suspended an author (with the end date), or lifted a suspension early
+    "author.suspended",
+    "author.unsuspended",
 )
 EVENT_FOR_STATUS = MappingProxyType({APPROVED: EVENT_APPROVED, REJECTED: EVENT_REJECTED})
 
@@ -106,6 +121,19 @@ MODE_PRE = "pre"
 MODE_POST = "post"
 MODES = (MODE_PRE, MODE_POST)
 
+# What happens to a suspended author's new comments (a site's ``suspended_comments`` setting):
+# refused by the API (403 author-suspended), or stored and held for a human
+SUSPENDED_COMMENTS = (SUSPENDED_REFUSE, SUSPENDED_HOLD) = ("refuse", "hold")
+# A moderator's actions on an author (the author page; the audit log)
+AUTHOR_ACTIONS = (
+    AUTHOR_PREMODERATE,
+    AUTHOR_END_PREMODERATION,
+    AUTHOR_SUSPEND,
+    AUTHOR_UNSUSPEND,
+    AUTHOR_BLOCK,
+    AUTHOR_UNBLOCK,
+) = ("premoderate", "end_premoderation", "suspend", "unsuspend", "block", "unblock")
+
 DEFAULT_POLICY = MappingProxyType(
     {
         # incivility score below which a civil comment is published at once
@@ -125,6 +153,14 @@ SCHEDULE_OUTSIDE = (OUTSIDE_CLOSED, OUTSIDE_PRE) = ("closed", "pre")
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 # the dashboard's target for the time from arrival to a moderator's decision, in minutes
 DEFAULT_TARGET_MINUTES = 15
+# A site's author rules (moderation/storage/author_rules.py), kept in its policy beside the thresholds
+AUTHOR_RULE_DEFAULTS = MappingProxyType(
+    {
+        "suspended_comments": SUSPENDED_REFUSE,
+        "first_comments_held": 0,  # an author's first N comments on the site wait for a human (0: off)
+        "hold_repeats": 0,  # a text posted N or more times within the repeat window waits for a human (0: off)
+    }
+)
 
 # The EU Digital Services Act (moderation/dsa/, README section DSA)
 # a site's role, which switches its duties on (moderation/dsa/roles.py)

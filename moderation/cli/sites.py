@@ -105,6 +105,21 @@ def sites_list():
     help="API requests per second, shared by all workers: PER_SECOND[/BURST], e.g. 50/200; 0: none; 'default'",
 )
 @click.option(
+    "--suspended-comments",
+    type=click.Choice(vocab.SUSPENDED_COMMENTS),
+    help="a suspended author's new comments: refuse (the API answers 403) or hold (wait for a human)",
+)
+@click.option(
+    "--first-comments-held",
+    type=click.IntRange(0, 1000),
+    help="an author's first N comments on the site wait for a human (0: off)",
+)
+@click.option(
+    "--hold-repeats",
+    type=click.IntRange(0, 1000),
+    help="a text posted N or more times within 7 days (by anyone) waits for a human (0: off)",
+)
+@click.option(
     "--dsa-role",
     type=click.Choice(vocab.DSA_ROLES),
     help="which DSA duties apply (README, section DSA)",
@@ -142,6 +157,9 @@ def sites_set(
     mode,
     plugins,
     rate_limit,
+    suspended_comments,
+    first_comments_held,
+    hold_repeats,
     dsa_role,
     small_enterprise,
     appeal_months,
@@ -153,8 +171,8 @@ def sites_set(
     target_minutes,
     as_json,
 ):
-    """Change a site's webhook URL, policy thresholds, mode, plugins, tag rules, schedule, rate limit
-    or DSA role."""
+    """Change a site's webhook URL, policy thresholds, mode, plugins, tag rules, schedule, author
+    rules, rate limit or DSA role."""
     from moderation.delivery import targets
     from moderation.pipeline.host import available_names
     from moderation.storage import sites as site_settings
@@ -182,6 +200,11 @@ def sites_set(
             schedule = ""
         elif hours is not None or outside or timezone:
             schedule = {"hours": hours, "outside": outside, "timezone": timezone}
+        author_rules = {
+            "suspended_comments": suspended_comments,
+            "first_comments_held": first_comments_held,
+            "hold_repeats": hold_repeats,
+        }
         view = site_settings.update(
             context.database(),
             name,
@@ -194,6 +217,7 @@ def sites_set(
             schedule=schedule,
             target_minutes=target_minutes,
             **thresholds,
+            **author_rules,
         )
     if isinstance(names, list) and "policy" not in names:
         click.echo("note: without the 'policy' plugin every comment waits for a moderator", err=True)

@@ -118,7 +118,18 @@ REASONS = {
         "The comment does not meet the house rules for comments.",
     ),
 }
-ALIASES = {"in doubt": "other", "analysis incomplete": "other", "off-topic": "off_topic", "hate": "identity_attack"}
+ALIASES = {
+    "in doubt": "other",
+    "analysis incomplete": "other",
+    "off-topic": "off_topic",
+    "hate": "identity_attack",
+    # the author rules (withheld comments) and a moderator's block and hide all
+    "author_suspended": "other",
+    "author_premoderated": "other",
+    "new_author": "other",
+    "repeat": "spam",
+    "author_blocked": "other",
+}
 
 
 def for_reason(reason: str | None) -> dict:

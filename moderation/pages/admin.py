@@ -102,6 +102,9 @@ def site(site_id):
             ),
             schedule=_schedule(form),
             target_minutes=_minutes(form),
+            suspended_comments=form.get("suspended_comments") or None,
+            first_comments_held=_count(form, "first_comments_held"),
+            hold_repeats=_count(form, "hold_repeats"),
         )
     except ValueError as exc:
         return render_template(
@@ -155,6 +158,15 @@ def _minutes(form):
     return int(raw)
 
 
+def _count(form, key):
+    raw = (form.get(key) or "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValueError(f"{key} moet een heel getal van 0 tot 1000 zijn, niet {raw!r}")
+    return int(raw)
+
+
 def _echo(form) -> dict:
     return {
         "webhook_url": form.get("webhook_url"),
@@ -162,6 +174,9 @@ def _echo(form) -> dict:
         "approve_below": form.get("approve_below"),
         "reject_above": form.get("reject_above"),
         "target_minutes": form.get("target_minutes"),
+        "suspended_comments": form.get("suspended_comments"),
+        "first_comments_held": form.get("first_comments_held"),
+        "hold_repeats": form.get("hold_repeats"),
     }
 
 

@@ -35,6 +35,24 @@ REASONS = {
     vocab.OFF_TOPIC: "Off-topic",
     vocab.OTHER: "Anders",
 }
+# the author rules' reasons (vocabulary.HOLD_REASONS) and block-and-hide's: shown, never chosen
+RULE_REASONS = {
+    vocab.REASON_AUTHOR_SUSPENDED: "Schrijver geschorst",
+    vocab.REASON_AUTHOR_PREMODERATED: "Schrijver onder voorafgaand toezicht",
+    vocab.REASON_NEW_AUTHOR: "Nieuwe schrijver",
+    vocab.REASON_REPEAT: "Herhaald geplaatst",
+    vocab.REASON_AUTHOR_BLOCKED: "Schrijver geblokkeerd",
+    vocab.REASON_AUTHOR_UNBLOCKED: "Blokkade opgeheven",
+}
+# a moderator's actions on an author (the author page, the audit log)
+AUTHOR_ACTIONS = {
+    vocab.AUTHOR_PREMODERATE: "Voorafgaand toezicht aan",
+    vocab.AUTHOR_END_PREMODERATION: "Voorafgaand toezicht uit",
+    vocab.AUTHOR_SUSPEND: "Geschorst",
+    vocab.AUTHOR_UNSUSPEND: "Schorsing opgeheven",
+    vocab.AUTHOR_BLOCK: "Geblokkeerd en alles verborgen",
+    vocab.AUTHOR_UNBLOCK: "Blokkade opgeheven, reacties hersteld",
+}
 STATUSES = {vocab.PENDING: "Wacht op beoordeling", vocab.APPROVED: "Goedgekeurd", vocab.REJECTED: "Afgewezen"}
 VIEWS = {
     vocab.PENDING: "Wachtrij",
@@ -119,7 +137,13 @@ def stance(label) -> str:
 def label_of(kind: str, value) -> str:
     if kind == "reason" and isinstance(value, str) and value.startswith(vocab.TAG_RULE_PREFIX):
         return f"Regel voor tag {value[len(vocab.TAG_RULE_PREFIX) :]}"  # a tag rule held it (plugins/policy.py)
-    table = {"stance": STANCES, "category": CATEGORIES, "reason": REASONS, "status": STATUSES}[kind]
+    table = {
+        "stance": STANCES,
+        "category": CATEGORIES,
+        "reason": {**REASONS, **RULE_REASONS},
+        "status": STATUSES,
+        "author_action": AUTHOR_ACTIONS,
+    }[kind]
     return table.get(value, value or "–")
 
 

@@ -7,7 +7,16 @@ from moderation.storage import account_events
 from moderation.storage.access import may_see
 from moderation.storage.paging import decode_cursor, encode_cursor
 from moderation.storage.review_queue import visible
-from moderation.storage.tables import Analysis, Article, Comment, Correction, Decision, Site, unpack_labels
+from moderation.storage.tables import (
+    Analysis,
+    Article,
+    AuthorAction,
+    Comment,
+    Correction,
+    Decision,
+    Site,
+    unpack_labels,
+)
 
 # --- the audit log -------------------------------------------------------------------
 
@@ -15,12 +24,13 @@ from moderation.storage.tables import Analysis, Article, Comment, Correction, De
 def audit(
     db, site_ids, before=None, limit=50, actor=None, include_policy=False, comment_id=None, include_accounts=False
 ) -> dict:
-    """Decisions and corrections (and with ``include_accounts`` the changes to moderator
-    accounts, for an admin of every site), newest first: ``{"entries", "next"}``.
+    """Decisions, corrections and actions on authors (and with ``include_accounts`` the changes to
+    moderator accounts, for an admin of every site), newest first: ``{"entries", "next"}``.
 
     Id-keyset streams merged by time; ``before`` is the ``next`` cursor of the previous page.
+    A comment's history (``comment_id``) has no author actions and no account changes.
     """
-    d_before, c_before, a_before = decode_cursor(before, (int, int, int)) or (None, None, None)
+    d_before, c_before, a_before, m_before = decode_cursor(before, (int, int, int, int)) or (None, None, None, None)
     include_accounts = include_accounts and comment_id is None
     decision_site = may_see(site_ids, Decision.site_id)
     dq = (
@@ -45,22 +55,43 @@ def audit(
         dq, cq = dq.where(Decision.actor == actor), cq.where(Correction.actor == actor)
     if comment_id is not None:
         dq, cq = dq.where(Decision.comment_id == comment_id), cq.where(Correction.comment_id == comment_id)
+    aq = (
+        select(AuthorAction, Site.name)
+        .join(Site, Site.id == AuthorAction.site_id)
+        .where(may_see(site_ids, AuthorAction.site_id))
+        .order_by(AuthorAction.id.desc())
+        .limit(limit + 1)
+    )
+    if actor:
+        aq = aq.where(AuthorAction.actor == actor)
     if d_before:
         dq = dq.where(Decision.id < d_before)
     if c_before:
         cq = cq.where(Correction.id < c_before)
+    if a_before:
+        aq = aq.where(AuthorAction.id < a_before)
     with db.session() as s:
         decisions = [_decision_entry(d, text, site) for d, text, site in s.execute(dq)]
         corrections = [_correction_entry(c, text, site) for c, text, site in s.execute(cq)]
-    changes = account_events.entries(db, a_before, limit + 1, actor) if include_accounts else []
-    order = {"account": 0, "correction": 1, "decision": 2}
+        actions = [] if comment_id is not None else [_author_entry(a, site) for a, site in s.execute(aq)]
+    changes = account_events.entries(db, m_before, limit + 1, actor) if include_accounts else []
+    order = {"account": 0, "correction": 1, "author": 2, "decision": 3}
     merged = sorted(
-        decisions + corrections + changes, key=lambda e: (e["at"], order[e["kind"]], e["row"]), reverse=True
+        decisions + corrections + actions + changes,
+        key=lambda e: (e["at"], order[e["kind"]], e["row"]),
+        reverse=True,
     )[:limit]
-    streams = ((decisions, "decision", d_before), (corrections, "correction", c_before), (changes, "account", a_before))
-    taken = [[e["row"] for e in merged if e["kind"] == kind] for _, kind, _ in streams]
-    more = any(len(rows) > len(took) for (rows, _, _), took in zip(streams, taken))
-    cursor = [min(took) if took else earlier or 0 for took, (_, _, earlier) in zip(taken, streams)]
+    streams = (
+        ("decision", decisions, d_before),
+        ("correction", corrections, c_before),
+        ("author", actions, a_before),
+        ("account", changes, m_before),
+    )
+    cursor, more = [], False
+    for kind, rows, previous in streams:
+        taken = [e["row"] for e in merged if e["kind"] == kind]
+        more = more or len(rows) > len(taken)
+        cursor.append((min(taken) if taken else previous) or 0)
     return {"entries": merged, "next": encode_cursor(cursor) if more else None}
 
 
@@ -78,6 +109,22 @@ def _correction_entry(c, text, site):
     return _entry("correction", c, text, site, field=c.field, before=c.before, after=c.after)
 
 
+def _author_entry(a, site):
+    """A moderator's action on an author (``storage.authors``)."""
+    head = {"kind": "author", "row": a.id, "at": a.created_at, "actor": a.actor, "comment_id": None}
+    return {
+        **head,
+        "site": site,
+        "site_id": a.site_id,
+        "author_id": a.author_id,
+        "action": a.action,
+        "reason": a.reason,
+        "until": a.until,
+        "comments_changed": a.comments_changed,
+        "text": a.explanation or "",
+    }
+
+
 def audit_actors(db, site_ids, include_accounts=False) -> list[str]:
     """Who decided or corrected anything on these sites (and changed accounts) (for the filter)."""
     decision_site = may_see(site_ids, Decision.site_id)
@@ -85,6 +132,7 @@ def audit_actors(db, site_ids, include_accounts=False) -> list[str]:
         q = union(
             select(Decision.actor).where(decision_site, Decision.actor != vocab.BY_POLICY),
             select(Correction.actor).join(Comment, Comment.id == Correction.comment_id).where(visible(site_ids)),
+            select(AuthorAction.actor).where(may_see(site_ids, AuthorAction.site_id)),
         )
         found = set(s.scalars(q))
     return sorted(found | set(account_events.actors(db) if include_accounts else ()))

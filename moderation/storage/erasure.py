@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from moderation.storage import explanations, outbox
+from moderation.storage import explanations, outbox, repeats
 from moderation.storage.dsa_tables import Appeal, Notice
 from moderation.storage.tables import Analysis, Comment, Correction, Decision, utcnow
 
@@ -94,6 +94,7 @@ def _erase(session, comment, now):
     for appeal in session.scalars(select(Appeal).where(Appeal.comment_id == comment.id)):
         appeal.text = appeal.reply = None
     outbox.erase_events(session, comment.id, lambda value: scrub(value, needles))
+    repeats.forget(session, comment.id)  # the fingerprints were derived from the text
     session.flush()
 
 

@@ -31,6 +31,7 @@ REASONS = {
     vocab.OFF_TOPIC: "De reactie gaat niet over het artikel. Reageer graag op het onderwerp.",
     vocab.PERSONAL_DATA: "Er staan persoonlijke gegevens in, zoals een adres of telefoonnummer. Die plaatsen wij niet.",
     vocab.OTHER: "De reactie past niet bij onze regels voor reacties.",
+    vocab.REASON_AUTHOR_BLOCKED: "Een moderator heeft u geblokkeerd: al uw reacties zijn verborgen.",
 }
 ALIASES = {
     "off-topic": vocab.OFF_TOPIC,
@@ -100,3 +101,55 @@ def clean(text: str | None) -> str | None:
     if len(text) > MAX_LENGTH:
         raise ValueError(f"the explanation is {len(text)} characters; the limit is {MAX_LENGTH}")
     return text
+
+
+# --- statements of reasons for a moderator's action on an author ------------------------------
+
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def dutch_moment(value) -> str:
+    """'12 december 2026 om 18:00 (UTC)'."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year} om {value:%H:%M} (UTC)"
+
+
+def author_action(action: str, reason: str | None = None, until=None, hold: bool = False) -> str:
+    """The statement of reasons (plain Dutch, B1) an author gets for a moderator's action on
+    them (``vocabulary.AUTHOR_ACTIONS``); ``reason``: the moderator's own words; ``hold``: a
+    suspended author's comments are held for a moderator instead of refused."""
+    because = f" De reden: {reason.strip().rstrip('.')}." if reason and reason.strip() else ""
+    texts = {
+        vocab.AUTHOR_PREMODERATE: "Een moderator leest uw reacties voortaan eerst, voordat ze online komen." + because,
+        vocab.AUTHOR_END_PREMODERATION: "Uw reacties worden niet langer eerst door een moderator gelezen.",
+        vocab.AUTHOR_SUSPEND: (
+            f"U bent geschorst tot {dutch_moment(until)}. "
+            + (
+                "Tot dan leest een moderator uw nieuwe reacties eerst."
+                if hold
+                else "Tot dan kunt u geen reacties plaatsen."
+            )
+            + because
+            if until is not None
+            else "U bent geschorst." + because
+        ),
+        vocab.AUTHOR_UNSUSPEND: "Uw schorsing is opgeheven. U kunt weer reacties plaatsen.",
+        vocab.AUTHOR_BLOCK: "Een moderator heeft u geblokkeerd: al uw reacties zijn verborgen." + because,
+        vocab.AUTHOR_UNBLOCK: "Uw blokkade is opgeheven. Uw reacties zijn hersteld zoals ze waren.",
+    }
+    closing = " Bent u het er niet mee eens? Dan kunt u bezwaar maken bij de redactie."
+    return texts[action] + (
+        closing if action in (vocab.AUTHOR_PREMODERATE, vocab.AUTHOR_SUSPEND, vocab.AUTHOR_BLOCK) else ""
+    )

@@ -1,13 +1,13 @@
 """Storing new comments: one transaction per comment (or per batch), few statements.
 
-For each new comment: the article's id (cached per process after its first
-upsert), then ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` on
-(site, external_id), which is the idempotency check and the insert in one
-statement, then the analysis, the first decision and, for a site with a
-webhook, its outbox event.  The record the API answers with is built from
-what was written, not read back.  A batch does each of these as one bulk
-statement in one transaction.  A comment that was there already (sent before,
-or by a concurrent request a moment earlier) is read back as stored.
+For each new comment: the author rules (``author_rules``: the author's rules and the
+repeat candidates), the article's id (cached per process once committed), then
+``INSERT … ON CONFLICT DO NOTHING RETURNING id`` on (site, external_id), the
+idempotency check and the insert in one statement, its repeat keys, the analysis, the
+first decision and, for a site with a webhook, its outbox event.  The record the API
+answers with is built from what was written, not read back.  A batch does each as one
+bulk statement in one transaction.  A comment that was there already (sent before, or
+by a concurrent request a moment earlier) is read back as stored.
 
 The site behind an API key is cached per process for ``KeyCache.ttl`` seconds
 (``SITE_CACHE_SECONDS``, default 2): a rotated key or an edited policy is seen
@@ -24,7 +24,7 @@ from sqlalchemy import insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from moderation import vocabulary as vocab
-from moderation.storage import canned, explanations, outbox, statements
+from moderation.storage import author_rules, canned, explanations, outbox, statements
 from moderation.storage.queue_columns import denormalised
 from moderation.storage.tables import Analysis, Article, Comment, Decision, OutboxEvent
 
@@ -84,7 +84,9 @@ def _insert(session):
 
 
 def _article_ids(session, cache, site_id, items) -> dict[str, int]:
-    """The row id of every article the items name, inserting the new ones (bulk, first title wins)."""
+    """The row id of every article the items name, inserting the new ones (bulk, first title wins).
+    The caller caches them once its transaction has committed (``_cache_articles``): another
+    request's insert must never refer to an article row that is not committed yet."""
     wanted = {}
     for data in items:
         article = data.get("article") or {}
@@ -112,79 +114,93 @@ def _article_ids(session, cache, site_id, items) -> dict[str, int]:
         )
         for article_id, row_id in found:
             out[article_id] = row_id
-            cache.remember_article((site_id, article_id), row_id)
     return out
 
 
 def store(db, site: dict, items: list[tuple[dict, dict, dict]]) -> list[tuple[dict | None, bool]]:
     """Store ``(data, analysis, decision)`` items of one site in one transaction.
 
-    ``(record, True)`` for each stored now; ``(None, False)`` for one whose
-    external_id the site had already (the caller reads it back)."""
+    ``(record, True)`` for each stored now; ``(None, False)`` for one whose external_id the site
+    had already (the caller reads it back).  The author rules may hold a decision back, or refuse
+    suspended authors' comments (``author_rules.AuthorSuspended``, before anything is written)."""
     now = datetime.now(UTC)
     with db.session() as s:
-        articles = _article_ids(s, db.key_cache, site["id"], [data for data, _, _ in items])
-        rows = [_comment_row(site["id"], data, analysis, decision, articles, now) for data, analysis, decision in items]
-        inserted = s.execute(
-            _insert(s)(Comment)
-            .on_conflict_do_nothing(index_elements=["site_id", "external_id"])
-            .returning(Comment.id, Comment.external_id),
-            rows,
-        ).all()
-        ids = {external_id: comment_id for comment_id, external_id in inserted}
-        fresh = [(data, analysis, decision) for data, analysis, decision in items if data["external_id"] in ids]
-        if not fresh:
-            return [(None, False) for _ in items]
-        s.execute(
-            insert(Analysis),
-            [
-                {
-                    "comment_id": ids[data["external_id"]],
-                    "result": analysis,
-                    "stance_model": (analysis.get("models") or {}).get("stance"),
-                    "incivility_model": (analysis.get("models") or {}).get("incivility"),
-                    "created_at": now,
-                }
-                for data, analysis, _ in fresh
-            ],
-        )
-        # a rejection's text for the writer: the site's own for that reason (storage.canned), else drafted
-        # (the API's cached site carries them; another caller's site dict is looked up)
-        rejected = [d.get("reason") for _, _, d in fresh if d["status"] == vocab.REJECTED]
-        own = site.get("canned_texts")
-        if own is None:
-            own = canned.texts(s, site["id"], rejected) if rejected else {}
-        decisions = [_decision_row(site["id"], ids[data["external_id"]], a, d, now, own) for data, a, d in fresh]
-        # a statement of reasons (DSA Art. 17) for a rejection, or a withheld comment if the site asks
-        kinds = [statements.kind_at_intake(site, row) for row in decisions]
-        decision_ids = {}
-        if any(kinds):  # the decisions' ids for the statements, from the same INSERT
-            returned = s.execute(
-                insert(Decision).returning(Decision.comment_id, Decision.id, sort_by_parameter_order=True), decisions
-            )
-            decision_ids = dict(returned.all())
-        else:
-            s.execute(insert(Decision), decisions)
-        records = {
-            data["external_id"]: _record(ids[data["external_id"]], data, analysis, decision, row, now)
-            for (data, analysis, decision), row in zip(fresh, decisions)
-        }
-        needed = [
-            (row["comment_id"], decision_ids[row["comment_id"]], row, kind, _utc(data.get("created_at")))
-            for (data, _, _), row, kind in zip(fresh, decisions, kinds)
-            if kind
-        ]
-        bodies = statements.issue_at_intake(s, site, needed, now)
-        for (data, _, _), row in zip(fresh, decisions):
-            records[data["external_id"]]["decision"]["statement"] = bodies.get(row["comment_id"])
-        events = [_event(site, records[data["external_id"]], decision, now) for data, _, decision in fresh]
-        events = [e for e in events if e is not None]
-        if events:
-            s.execute(insert(OutboxEvent), events)
+        records, articles = _store(s, db.key_cache, site, items, now)
+    for article_id, row_id in articles.items():  # committed now: safe for other requests to refer to
+        db.key_cache.remember_article((site["id"], article_id), row_id)
     return [
         (records[data["external_id"]], True) if data["external_id"] in records else (None, False)
         for data, _, _ in items
     ]
+
+
+def _store(s, cache, site, items, now) -> tuple[dict, dict]:
+    """What ``store`` writes, in the caller's transaction: ``({external_id: record}, article ids)``."""
+    outcomes = author_rules.apply(s, site, items, now)
+    items = [(data, analysis, outcome.decision) for (data, analysis, _), outcome in zip(items, outcomes)]
+    articles = _article_ids(s, cache, site["id"], [data for data, _, _ in items])
+    rows = [
+        {**_comment_row(site["id"], data, analysis, decision, articles, now), "repeat_group": outcome.repeat_of}
+        for (data, analysis, decision), outcome in zip(items, outcomes)
+    ]
+    inserted = s.execute(
+        _insert(s)(Comment)
+        .on_conflict_do_nothing(index_elements=["site_id", "external_id"])
+        .returning(Comment.id, Comment.external_id),
+        rows,
+    ).all()
+    ids = {external_id: comment_id for comment_id, external_id in inserted}
+    fresh = [(data, analysis, decision) for data, analysis, decision in items if data["external_id"] in ids]
+    if not fresh:
+        return {}, articles
+    author_rules.remember_repeats(s, site["id"], items, outcomes, ids, now)
+    s.execute(
+        insert(Analysis),
+        [
+            {
+                "comment_id": ids[data["external_id"]],
+                "result": analysis,
+                "stance_model": (analysis.get("models") or {}).get("stance"),
+                "incivility_model": (analysis.get("models") or {}).get("incivility"),
+                "created_at": now,
+            }
+            for data, analysis, _ in fresh
+        ],
+    )
+    # a rejection's text for the writer: the site's own for that reason (storage.canned), else drafted
+    # (the API's cached site carries them; another caller's site dict is looked up)
+    rejected = [d.get("reason") for _, _, d in fresh if d["status"] == vocab.REJECTED]
+    own = site.get("canned_texts")
+    if own is None:
+        own = canned.texts(s, site["id"], rejected) if rejected else {}
+    decisions = [_decision_row(site["id"], ids[data["external_id"]], a, d, now, own) for data, a, d in fresh]
+    # a statement of reasons (DSA Art. 17) for a rejection, or a withheld comment if the site asks
+    kinds = [statements.kind_at_intake(site, row) for row in decisions]
+    decision_ids = {}
+    if any(kinds):  # the decisions' ids for the statements, from the same INSERT
+        returned = s.execute(
+            insert(Decision).returning(Decision.comment_id, Decision.id, sort_by_parameter_order=True), decisions
+        )
+        decision_ids = dict(returned.all())
+    else:
+        s.execute(insert(Decision), decisions)
+    records = {
+        data["external_id"]: _record(ids[data["external_id"]], data, analysis, decision, row, now)
+        for (data, analysis, decision), row in zip(fresh, decisions)
+    }
+    needed = [
+        (row["comment_id"], decision_ids[row["comment_id"]], row, kind, _utc(data.get("created_at")))
+        for (data, _, _), row, kind in zip(fresh, decisions, kinds)
+        if kind
+    ]
+    bodies = statements.issue_at_intake(s, site, needed, now)
+    for (data, _, _), row in zip(fresh, decisions):
+        records[data["external_id"]]["decision"]["statement"] = bodies.get(row["comment_id"])
+    events = [_event(site, records[data["external_id"]], decision, now) for data, _, decision in fresh]
+    events = [e for e in events if e is not None]
+    if events:
+        s.execute(insert(OutboxEvent), events)
+    return records, articles
 
 
 def existing(db, site_id, external_ids) -> set[str]:

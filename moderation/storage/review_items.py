@@ -1,10 +1,12 @@
 """What the moderator pages show about each comment: the comment with its analysis, article,
-site, parent, the author's history, the last decision and the label corrections, read for a
-whole page in a fixed number of queries."""
+site, parent, the author's history, the last decision, the label corrections and how often its
+text was posted (``storage.repeats``), read for a whole page in a fixed number of queries plus
+one index query per repeat group."""
 
 from sqlalchemy import and_, func, or_, select
 
 from moderation import vocabulary as vocab
+from moderation.storage import repeats
 from moderation.storage.tables import Analysis, Article, Comment, Correction, Decision, Site, unpack_labels
 
 
@@ -26,6 +28,7 @@ def hydrate(session, comments) -> list[dict]:
     sites = dict(session.execute(select(Site.id, Site.name).where(Site.id.in_({c.site_id for c in comments}))).all())
     parents = _parents(session, comments)
     history = _history(session, comments)
+    repeated = repeats.counts(session, comments)
     decisions = {}
     for d in session.scalars(select(Decision).where(Decision.comment_id.in_(ids)).order_by(Decision.id)):
         decisions[d.comment_id] = d
@@ -44,6 +47,7 @@ def hydrate(session, comments) -> list[dict]:
             history.get((c.site_id, c.author_id), {}),
             decisions.get(c.id),
             corrections.get(c.id, []),
+            repeated[c.id],
         )
         for c in comments
     ]
@@ -93,7 +97,7 @@ def _history(session, comments):
     return out
 
 
-def _item(c, analysis, article, site_name, parent, history, decision, corrections) -> dict:
+def _item(c, analysis, article, site_name, parent, history, decision, corrections, repeated) -> dict:
     stance = analysis.get("stance") or {}
     incivility = analysis.get("incivility") or {}
     return {
@@ -141,6 +145,7 @@ def _item(c, analysis, article, site_name, parent, history, decision, correction
             else None
         ),
         "corrections": corrections,
+        "repeats": repeated,  # {"times", "authors"}: storage.repeats
     }
 
 

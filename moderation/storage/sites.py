@@ -19,7 +19,7 @@ from moderation.dsa import roles
 from moderation.storage import rate_limits
 from moderation.storage.comments import new_webhook_secret
 from moderation.storage.tables import Site, utcnow
-from moderation.vocabulary import DEFAULT_POLICY, MODES
+from moderation.vocabulary import AUTHOR_RULE_DEFAULTS, DEFAULT_POLICY, MODES, SUSPENDED_COMMENTS
 
 UNSET = object()
 
@@ -65,6 +65,7 @@ def check_policy(policy: dict, known_plugins=None) -> dict:
         )
     if merged["mode"] not in MODES:
         raise SettingsError(f"mode must be {' or '.join(map(repr, MODES))}, not {merged['mode']!r}")
+    _check_author_rules(merged)
     plugins = merged.get("plugins")
     if plugins is not None:
         if not isinstance(plugins, list) or not all(isinstance(p, str) and p for p in plugins):
@@ -121,6 +122,20 @@ def parse_tag_rules(items) -> dict:
     return out
 
 
+def _check_author_rules(policy: dict) -> None:
+    """The author rules (``storage.author_rules``): what suspended authors' comments get, and two counts."""
+    rules = dict(AUTHOR_RULE_DEFAULTS, **{k: policy[k] for k in AUTHOR_RULE_DEFAULTS if k in policy})
+    if rules["suspended_comments"] not in SUSPENDED_COMMENTS:
+        raise SettingsError(
+            f"suspended_comments must be {' or '.join(map(repr, SUSPENDED_COMMENTS))}, "
+            f"not {rules['suspended_comments']!r}"
+        )
+    for key in ("first_comments_held", "hold_repeats"):
+        value = rules[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
+            raise SettingsError(f"{key} must be a whole number from 0 to 1000 (0: off), not {value!r}")
+
+
 def get(db, name: str) -> dict:
     with db.session() as s:
         return _view(_site(s, name))
@@ -134,7 +149,8 @@ def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None,
     ``changes``: approve_below, reject_above, mode, plugins (a list, or "all"), target_minutes;
     ``tag_rules``: ``{tag: action}`` merged into the site's (None drops a tag's rule), or
     ``{"*": None}`` first to drop them all; ``schedule``: some of ``hours``, ``outside``, ``timezone``
-    (merged into the site's schedule), or "" to remove it."""
+    (merged into the site's schedule), or "" to remove it.
+    Author rules: suspended_comments ("refuse" or "hold"), first_comments_held, hold_repeats."""
     if rate_limit is not UNSET:
         try:
             limit = (None, None) if rate_limit in (None, "default") else rate_limits.parse(rate_limit)
@@ -154,6 +170,7 @@ def update(db, name: str, webhook_url=UNSET, known_plugins=None, url_check=None,
                 "tag_rules",
                 "schedule",
                 "target_minutes",
+                *AUTHOR_RULE_DEFAULTS,
             ):
                 raise SettingsError(f"unknown setting {key!r}")
             if value is None:
@@ -246,6 +263,7 @@ def _view(site) -> dict:
         "tag_rules": dict(policy.get("tag_rules") or {}),
         "schedule": policy.get("schedule"),
         "target_minutes": policy.get("target_minutes") or vocab.DEFAULT_TARGET_MINUTES,
+        **{key: policy.get(key, default) for key, default in AUTHOR_RULE_DEFAULTS.items()},
         "rate_limit": _rate_limit_text(site),
         "dsa_role": roles.settings(site.dsa)["role"],
         "small_enterprise": roles.settings(site.dsa)["small_enterprise"],

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -141,6 +142,7 @@ class Comment(Base):
             postgresql_where=text("audit_sample IS TRUE"),
             sqlite_where=text("audit_sample IS 1"),
         ),
+        Index("ix_comments_repeat", "site_id", "repeat_group", "received_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
@@ -168,6 +170,9 @@ class Comment(Base):
     audit_sample: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # how unsure the models are (1: a coin toss, 0: certain); the queue's "least certain first" order
     doubt: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    # the first comment this one repeats (the same or nearly the same text on the site, storage.repeats);
+    # its own id when it repeats none; None when too short to compare
+    repeat_group: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Analysis(Base):
@@ -315,4 +320,50 @@ class LabelledExample(Base):
     reason: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     imported_from: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RepeatKey(Base):
+    """A comment's repeat-lookup keys (``storage.repeats``): the fingerprint of its normalised
+    text and its MinHash band keys.  A new comment's candidates are one index range scan on
+    (site, key, received_at)."""
+
+    __tablename__ = "repeat_keys"
+    __table_args__ = (Index("ix_repeat_keys_lookup", "site_id", "key", "received_at"),)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuthorRule(Base):
+    """What moderators decided about one author of one site: pre-moderation, a suspension, a block."""
+
+    __tablename__ = "author_rules"
+    __table_args__ = (UniqueConstraint("site_id", "author_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    author_id: Mapped[str] = mapped_column(String(200))
+    premoderated: Mapped[bool] = mapped_column(Boolean, default=False)
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    suspension_reason: Mapped[str | None] = mapped_column(Text)
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuthorAction(Base):
+    """A moderator's action on an author (vocabulary.AUTHOR_ACTIONS), with the statement of
+    reasons in Dutch the author gets: the author's part of the audit log."""
+
+    __tablename__ = "author_actions"
+    __table_args__ = (Index("ix_author_actions_author", "site_id", "author_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    author_id: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(320))
+    reason: Mapped[str | None] = mapped_column(Text)
+    explanation: Mapped[str | None] = mapped_column(Text)
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    comments_changed: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

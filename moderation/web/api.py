@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from moderation import schedule
 from moderation import vocabulary as vocab
-from moderation.storage import audit_sample, decision_feed, erasure, intake, rate_limits
+from moderation.storage import audit_sample, author_rules, decision_feed, erasure, intake, rate_limits
 from moderation.storage import comments as records
 from moderation.web import service, validation
 from moderation.web.problems import Problem
@@ -78,7 +78,12 @@ def _analyse_and_store(site, comments):
             for error in analysis["errors"]:
                 svc.metrics.plugin_errors.labels(error.get("plugin", "?")).inc()
         items = [(data, analysis, decision) for data, (analysis, decision) in zip(fresh, outcomes)]
-        for data, (record, created) in zip(fresh, intake.store(svc.db, site, items)):
+        try:
+            stored_now = intake.store(svc.db, site, items)
+        except author_rules.AuthorSuspended as exc:
+            indexes = [next(k for k, d in enumerate(comments) if d is fresh[i]) for i, _, _ in exc.refused]
+            raise _suspended(exc, indexes, len(comments) > 1) from None
+        for data, (record, created) in zip(fresh, stored_now):
             if created:
                 stored[data["external_id"]] = record
     results, first = [], set()
@@ -110,6 +115,22 @@ def _policy_now(site) -> dict:
 
 def iso(moment):
     return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
+def _suspended(exc, indexes, batch) -> Problem:
+    """403 for comments of suspended authors: nothing was stored; when each suspension ends."""
+    until = [
+        (index, author, end.isoformat().replace("+00:00", "Z")) for index, (_, author, end) in zip(indexes, exc.refused)
+    ]
+    errors = [
+        {**({"index": index} if batch else {}), "field": "author.id", "message": f"suspended until {end}"}
+        for index, _, end in until
+    ]
+    first = until[0]
+    detail = f"the author {first[1]!r} is suspended on this site until {first[2]}; their new comments are refused" + (
+        f" (nothing of this batch was stored: {len(until)} comment(s) by suspended authors)" if batch else ""
+    )
+    return Problem(403, detail, "author-suspended", errors=errors, suspended_until=first[2])
 
 
 def _plugin_view(site, data):

@@ -69,7 +69,7 @@ def spec(config) -> dict:
                             **PROBLEM,
                             "description": "Comments are closed now (the site's schedule): comments-closed",
                         },
-                        **_errors(400, 401, 413, 415, 422),
+                        **_errors(400, 401, 403, 413, 415, 422),
                     },
                 }
             },
@@ -98,7 +98,7 @@ def spec(config) -> dict:
                             **PROBLEM,
                             "description": "Comments are closed now (the site's schedule): comments-closed",
                         },
-                        **_errors(400, 401, 413, 415, 422),
+                        **_errors(400, 401, 403, 413, 415, 422),
                     },
                 }
             },

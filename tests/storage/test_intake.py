@@ -31,7 +31,7 @@ class Statements:
         self.sql, self.commits = [], 0
 
 
-def test_a_new_comment_is_one_transaction_of_three_statements(app, client, site):
+def test_a_new_comment_is_one_transaction_of_few_statements(app, client, site):
     app.config["RATE_LIMIT_PER_SECOND"] = 0  # the rate limit's own statement is counted elsewhere
     db = app.extensions["moderation"].db
     client.post("/api/v1/comments", json=comment("warm"), headers=auth(site))  # the article and the key, cached
@@ -41,8 +41,17 @@ def test_a_new_comment_is_one_transaction_of_three_statements(app, client, site)
     )
     assert r.status_code == 201
     assert seen.commits == 1, seen.sql
-    # a rejection: its statement of reasons (DSA Art. 17) is written in the same transaction
-    assert seen.sql == ["INSERT comments", "INSERT analyses", "INSERT decisions", "INSERT statements"], seen.sql
+    # a rejection: its statement of reasons (DSA Art. 17) is written in the same transaction; the author
+    # rules read the author's rules and the repeat candidates (storage.author_rules), and store its repeat keys
+    assert seen.sql == [
+        "SELECT SELECT",
+        "SELECT SELECT",
+        "INSERT comments",
+        "INSERT repeat_keys",
+        "INSERT analyses",
+        "INSERT decisions",
+        "INSERT statements",
+    ], seen.sql
     body = r.get_json()
     assert body["status"] == "rejected" and body["decision"]["statement"]["puid"]
     assert body == client.get(f"/api/v1/comments/{body['id']}", headers=auth(site)).get_json()  # as stored

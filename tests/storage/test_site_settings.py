@@ -39,6 +39,9 @@ def test_set_and_show_a_sites_policy(cli):
         "reject_above": 0.9,
         "mode": "pre",
         "plugins": None,
+        "suspended_comments": "refuse",
+        "first_comments_held": 0,
+        "hold_repeats": 0,
         "rate_limit": "default",
         "dsa_role": "hosting",
         "small_enterprise": False,
@@ -161,3 +164,26 @@ def test_the_dsa_role_and_small_enterprise_flag_switch_duties(cli):
     assert cli("sites", "set", "krant", "--dsa-role", "forum", ok=False).exit_code == 2
     shown = json.loads(cli("sites", "show", "krant", "--json").output)
     assert shown["dsa_role"] == "platform"
+
+
+def test_set_the_author_rules_from_the_command_line(cli, app):
+    cli("sites", "add", "shop")
+    out = json.loads(
+        cli(
+            "sites",
+            "set",
+            "shop",
+            "--suspended-comments",
+            "hold",
+            "--first-comments-held",
+            "3",
+            "--hold-repeats",
+            "4",
+            "--json",
+        ).output
+    )
+    assert (out["suspended_comments"], out["first_comments_held"], out["hold_repeats"]) == ("hold", 3, 4)
+    assert "drop" in cli("sites", "set", "shop", "--suspended-comments", "drop", ok=False).output
+    assert cli("sites", "set", "shop", "--hold-repeats", "-1", ok=False).exit_code == 2
+    out = json.loads(cli("sites", "set", "shop", "--hold-repeats", "0", "--json").output)
+    assert (out["hold_repeats"], out["first_comments_held"]) == (0, 3)  # 0 switches it off; the rest stays
