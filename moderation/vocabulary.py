@@ -30,6 +30,8 @@ REASON_IN_DOUBT = "in doubt"
 REASON_ANALYSIS_INCOMPLETE = "analysis incomplete"
 REASON_NO_POLICY = "no policy decided"
 REASON_PLUGIN_ERROR = "plugin error"
+# the reason of a decision that undoes a moderator's own last decision (the queue's "u")
+REASON_UNDONE = "undone"
 
 # Who made a decision: the policy (stored as the actor "policy") or a moderator
 BY_POLICY = "policy"
@@ -37,13 +39,22 @@ BY_MODERATOR = "moderator"
 DECIDERS = (BY_POLICY, BY_MODERATOR)
 
 # Webhook event types, and the status each stands for
-EVENT_TYPES = (EVENT_APPROVED, EVENT_REJECTED, EVENT_ESCALATED, EVENT_NOTICE_DECIDED, EVENT_APPEAL_DECIDED) = (
+EVENT_TYPES = (
+    EVENT_APPROVED,
+    EVENT_REJECTED,
+    EVENT_ESCALATED,
+    EVENT_NOTICE_DECIDED,
+    EVENT_APPEAL_DECIDED,
+    EVENT_REVERTED,
+) = (
     "comment.approved",
     "comment.rejected",
     "comment.escalated",
     # the DSA flows (moderation/dsa/): a notice (Art. 16) or an appeal (Art. 20) was decided
     "notice.decided",
     "appeal.decided",
+    # a moderator undid their decision: the comment is back at its earlier status
+    "comment.decision_reverted",
 )
 EVENT_FOR_STATUS = MappingProxyType({APPROVED: EVENT_APPROVED, REJECTED: EVENT_REJECTED})
 
@@ -94,9 +105,17 @@ NOTICE_OUTCOMES = (NOTICE_UPHELD, NOTICE_DISMISSED)
 APPELLANTS = (APPELLANT_AUTHOR, APPELLANT_NOTIFIER) = ("author", "notifier")
 APPEAL_STATES = (APPEAL_OPEN, APPEAL_UPHELD, APPEAL_REVERSED) = ("open", "upheld", "reversed")
 # a statement of reasons on its way to the Transparency Database (Art. 24(5))
-STATEMENT_STATES = (STATEMENT_PENDING, STATEMENT_SUBMITTED, STATEMENT_REJECTED, STATEMENT_PARKED) = (
+STATEMENT_STATES = (
+    STATEMENT_PENDING,
+    STATEMENT_SUBMITTED,
+    STATEMENT_REJECTED,
+    STATEMENT_PARKED,
+    STATEMENT_WITHDRAWN,
+) = (
     "pending",
     "submitted",
     "rejected",
     "parked",
+    # the decision was undone before the statement was sent: it is never submitted
+    "withdrawn",
 )

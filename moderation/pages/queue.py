@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 
 from moderation import vocabulary as vocab
 from moderation.pages import flags, query, wording
+from moderation.pages.undo_views import remember
 from moderation.pages.auth import (
     after_request,
     check_csrf,
@@ -169,6 +170,8 @@ def _decide(ids):
     except review.NotVisible:
         abort(404)
     done = result["done"]
+    if not wants_json():  # the next page offers "Ongedaan maken" (with JavaScript: the toast does)
+        remember(done)
     messages = []
     if done:
         what = wording.ACTIONS_DONE[action]

@@ -33,6 +33,8 @@ REASONS = {
     vocab.OFF_TOPIC: "Off-topic",
     vocab.OTHER: "Anders",
 }
+# what a decision's reason column may say besides a rejection reason
+DECISION_REASONS = {**REASONS, vocab.REASON_UNDONE: "Ongedaan gemaakt"}
 STATUSES = {vocab.PENDING: "Wacht op beoordeling", vocab.APPROVED: "Goedgekeurd", vocab.REJECTED: "Afgewezen"}
 VIEWS = {
     vocab.PENDING: "Wachtrij",
@@ -73,7 +75,7 @@ def stance(label) -> str:
 
 
 def label_of(kind: str, value) -> str:
-    table = {"stance": STANCES, "category": CATEGORIES, "reason": REASONS, "status": STATUSES}[kind]
+    table = {"stance": STANCES, "category": CATEGORIES, "reason": DECISION_REASONS, "status": STATUSES}[kind]
     return table.get(value, value or "–")
 
 
