@@ -8,7 +8,6 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 
 from moderation import vocabulary as vocab
 from moderation.pages import flags, query, wording
-from moderation.pages.undo_views import remember
 from moderation.pages.auth import (
     after_request,
     check_csrf,
@@ -22,6 +21,7 @@ from moderation.pages.auth import (
 )
 from moderation.pages.charts import chart_rows
 from moderation.pages.highlight import highlight, safe_url
+from moderation.pages.undo_views import remember
 from moderation.storage import audit as reports
 from moderation.storage import canned, explanations
 from moderation.storage import review_queue as review

@@ -198,7 +198,11 @@ def test_every_page_fits_a_phone(chromium, server, tmp_path):
     server.api(
         "POST",
         "/api/v1/appeals",
-        {"comment_external_id": server.status("phone-appealed")["external_id"], "appellant": "author", "text": LONG_WORD},
+        {
+            "comment_external_id": server.status("phone-appealed")["external_id"],
+            "appellant": "author",
+            "text": LONG_WORD,
+        },
     )
     context, tab = _admin_page(chromium, server, tmp_path)
     try:

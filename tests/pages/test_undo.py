@@ -137,8 +137,7 @@ def test_a_rejections_statement_is_withdrawn_or_noted_when_already_submitted(app
             for st in s.scalars(select(Statement).where(Statement.comment_id.in_([unsent, submitted])))
         }
         notes = {
-            d.comment_id: d.note
-            for d in s.scalars(select(Decision).where(Decision.reason == vocab.REASON_UNDONE))
+            d.comment_id: d.note for d in s.scalars(select(Decision).where(Decision.reason == vocab.REASON_UNDONE))
         }
     assert states[unsent][0] == vocab.STATEMENT_WITHDRAWN and states[submitted][0] == vocab.STATEMENT_SUBMITTED
     assert f"verklaring {states[unsent][1]} ingetrokken" in notes[unsent]
@@ -154,9 +153,7 @@ def test_undo_without_javascript_after_a_plain_decision(app, client, site, moder
     )
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert 'action="/decisions/undo"' in page and f'name="ids" value="{cid}"' in page
-    r = client.post(
-        "/decisions/undo", data={"ids": str(cid), "csrf_token": csrf_from(page), "next": "/queue"}
-    )
+    r = client.post("/decisions/undo", data={"ids": str(cid), "csrf_token": csrf_from(page), "next": "/queue"})
     assert r.status_code == 302
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert f"Reactie #{cid} ongedaan gemaakt" in page and 'action="/decisions/undo"' not in page
