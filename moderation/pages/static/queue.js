@@ -12,6 +12,9 @@
   var bulkForm = document.getElementById("bulk");
   var current = -1;
   var rejectFor = null;  // the comments the open reject dialog is about
+  var listView = (document.querySelector("ol.items") || { dataset: {} }).dataset.view;
+  // a decision on a notice or an appeal was told to a reader: it is changed there, never undone
+  var mayUndo = listView !== "gemeld" && listView !== "bezwaren";
 
   var helpButton = document.querySelector("[data-keys-help]");
   if (helpButton && help) {
@@ -138,7 +141,7 @@
   function decided(body) {
     var done = body.done || [];
     say(body.message || body.error, body.ok ? (done.length ? "success" : "warning") : "error",
-        body.ok && done.length ? done : null);
+        body.ok && done.length && mayUndo ? done : null);
     if (body.ok) {
       var gone = done.concat((body.skipped || []).map(function (s) { return s.id; }));
       if (gone.length) { removeItems(gone); }
