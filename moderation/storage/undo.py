@@ -19,7 +19,7 @@ from moderation.storage import outbox
 from moderation.storage.access import may_see
 from moderation.storage.comments import comment_view
 from moderation.storage.dsa_tables import Appeal, Notice, Statement
-from moderation.storage.tables import Comment, Decision, OutboxEvent, utcnow
+from moderation.storage.tables import Comment, Decision, OutboxEvent, Site, utcnow
 
 # why an undo is refused
 REFUSALS = (NOT_DECIDED, NOT_YOURS, TOO_LATE, ANSWERED) = ("not_decided", "not_yours", "too_late", "answered")
@@ -126,7 +126,7 @@ def _withdraw_statement(session, last) -> list[str]:
 def _correct_event(session, comment, last, escalation) -> None:
     """``comment.decision_reverted`` after the undone decision's own event, if it raised one."""
     event_type = vocab.EVENT_ESCALATED if escalation else vocab.EVENT_FOR_STATUS.get(last.status)
-    if event_type is None:
+    if event_type is None or not session.get(Site, comment.site_id).webhook_url:
         return
     first = session.scalar(
         select(OutboxEvent)

@@ -59,20 +59,26 @@ def test_four_comments_fit_on_a_laptop_screen(page, server):
 
 
 def test_nav_counters_and_the_message_follow_a_keyboard_decision(page, server):
-    server.post("counted", "Over de wijkraad wil ik meer weten. tellertest")
+    for i in range(6):  # more than fit on the screen, so the page scrolls to the last one
+        server.post(f"counted{i}", f"Over de wijkraad wil ik meer weten, vraag {i}. tellertest")
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(server.url + "/queue?q=tellertest")
-    _item(page, server, "counted").wait_for()
+    _item(page, server, "counted5").wait_for()
     pending, escalated = int(_count(page, "pending").inner_text()), int(_count(page, "escalated").inner_text())
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.keyboard.press("j")
+    page.evaluate("window.__samePage = true")
+    for _ in range(6):
+        page.keyboard.press("j")
+    last = page.locator("article.item.current")
+    assert page.evaluate("window.scrollY") > 0
+    last_id = last.get_attribute("data-id")
     page.keyboard.press("e")
-    _item(page, server, "counted").wait_for(state="detached")
+    page.locator(f"#c-{last_id}").wait_for(state="detached")
     expect(_count(page, "pending")).to_have_text(str(pending - 1))
     expect(_count(page, "escalated")).to_have_text(str(escalated + 1))
-    message = page.locator("#messages .message", has_text="geëscaleerd").last
+    assert page.evaluate("window.__samePage") is True  # no reload did it
+    message = page.locator("#messages .message", has_text=f"Reactie #{last_id} geëscaleerd")
     message.wait_for()
-    assert _in_view(page, message)
+    assert _in_view(page, message) and page.evaluate("window.scrollY") > 0
 
 
 def test_undo_brings_the_comment_back_and_corrects_the_webhook(page, server):
