@@ -24,7 +24,7 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     app.json.sort_keys = False
 
     from moderation.pages import admin as admin_views
-    from moderation.pages import auth, dashboard, dsa_views, errors, moderators_admin, password_link, reasons
+    from moderation.pages import auth, dashboard, dsa_views, errors, moderators_admin, password_link, reasons, undo_views
     from moderation.pages import authors as author_views
     from moderation.pages import queue as queue_views
     from moderation.web import api, dsa_api, headers, metrics, problems, routing, service, site_api
@@ -47,4 +47,5 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     app.register_blueprint(password_link.bp)
     app.register_blueprint(reasons.bp)
     app.register_blueprint(author_views.bp)
+    app.register_blueprint(undo_views.bp)
     return app

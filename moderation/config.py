@@ -34,6 +34,8 @@ def from_environment(instance_path: str) -> dict:
         "PLUGIN_MAX_HUNG": int(env.get("MODERATION_PLUGIN_MAX_HUNG", "4")),
         # how long a worker trusts the site it found for an API key (a rotated key stops within this)
         "SITE_CACHE_SECONDS": float(env.get("MODERATION_SITE_CACHE_SECONDS", "2")),
+        # how long a moderator may undo their own last decision (the queue's "u", "Ongedaan maken")
+        "UNDO_SECONDS": float(env.get("MODERATION_UNDO_SECONDS", "120")),
         "MAX_TEXT_LENGTH": int(env.get("MODERATION_MAX_TEXT_LENGTH", "10000")),
         "MAX_BATCH": int(env.get("MODERATION_MAX_BATCH", "500")),
         "MODEL_RELOAD_SECONDS": float(env.get("MODERATION_MODEL_RELOAD_SECONDS", "3")),

@@ -49,6 +49,8 @@ TAG_RULE_ACTIONS = (RULE_HOLD, RULE_REJECT) = ("hold", "reject")
 TAG_RULE_PREFIX = "tag:"
 # the reject reason of a bare "reject" rule, per tag ("other" for any tag not listed)
 TAG_REJECT_REASONS = MappingProxyType({"contains-pii": PERSONAL_DATA, "spam": SPAM, "off-topic": OFF_TOPIC})
+# the reason of a decision that undoes a moderator's own last decision (the queue's "u")
+REASON_UNDONE = "undone"
 
 # Who made a decision: the policy (stored as the actor "policy") or a moderator
 BY_POLICY = "policy"
@@ -65,6 +67,7 @@ EVENT_TYPES = (
     EVENT_TEST,
     EVENT_AUTHOR_SUSPENDED,
     EVENT_AUTHOR_UNSUSPENDED,
+    EVENT_REVERTED,
 ) = (
     "comment.approved",
     "comment.rejected",
@@ -77,6 +80,8 @@ EVENT_TYPES = (
     # a moderator suspended an author (with the end date), or lifted a suspension early
     "author.suspended",
     "author.unsuspended",
+    # a moderator undid their decision: the comment is back at its earlier status
+    "comment.decision_reverted",
 )
 EVENT_FOR_STATUS = MappingProxyType({APPROVED: EVENT_APPROVED, REJECTED: EVENT_REJECTED})
 
@@ -173,9 +178,17 @@ NOTICE_OUTCOMES = (NOTICE_UPHELD, NOTICE_DISMISSED)
 APPELLANTS = (APPELLANT_AUTHOR, APPELLANT_NOTIFIER) = ("author", "notifier")
 APPEAL_STATES = (APPEAL_OPEN, APPEAL_UPHELD, APPEAL_REVERSED) = ("open", "upheld", "reversed")
 # a statement of reasons on its way to the Transparency Database (Art. 24(5))
-STATEMENT_STATES = (STATEMENT_PENDING, STATEMENT_SUBMITTED, STATEMENT_REJECTED, STATEMENT_PARKED) = (
+STATEMENT_STATES = (
+    STATEMENT_PENDING,
+    STATEMENT_SUBMITTED,
+    STATEMENT_REJECTED,
+    STATEMENT_PARKED,
+    STATEMENT_WITHDRAWN,
+) = (
     "pending",
     "submitted",
     "rejected",
     "parked",
+    # the decision was undone before the statement was sent: it is never submitted
+    "withdrawn",
 )

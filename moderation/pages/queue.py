@@ -22,6 +22,7 @@ from moderation.pages.auth import (
 from moderation.pages.charts import chart_rows
 from moderation.pages.highlight import highlight, safe_url
 from moderation.pages.reasons import chosen as _chosen
+from moderation.pages.undo_views import remember
 from moderation.storage import audit as reports
 from moderation.storage import explanations
 from moderation.storage import review_queue as review
@@ -167,6 +168,8 @@ def _decide(ids):
     except review.NotVisible:
         abort(404)
     done = result["done"]
+    if not wants_json():  # the next page offers "Ongedaan maken" (with JavaScript: the toast does)
+        remember(done)
     messages = []
     if done:
         what = wording.ACTIONS_DONE[action]

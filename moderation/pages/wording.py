@@ -53,6 +53,8 @@ AUTHOR_ACTIONS = {
     vocab.AUTHOR_BLOCK: "Geblokkeerd en alles verborgen",
     vocab.AUTHOR_UNBLOCK: "Blokkade opgeheven, reacties hersteld",
 }
+# what a decision's reason column may say besides a rejection reason
+DECISION_REASONS = {**REASONS, vocab.REASON_UNDONE: "Ongedaan gemaakt"}
 STATUSES = {vocab.PENDING: "Wacht op beoordeling", vocab.APPROVED: "Goedgekeurd", vocab.REJECTED: "Afgewezen"}
 VIEWS = {
     vocab.PENDING: "Wachtrij",
@@ -140,7 +142,7 @@ def label_of(kind: str, value) -> str:
     table = {
         "stance": STANCES,
         "category": CATEGORIES,
-        "reason": {**REASONS, **RULE_REASONS},
+        "reason": {**DECISION_REASONS, **RULE_REASONS},
         "status": STATUSES,
         "author_action": AUTHOR_ACTIONS,
     }[kind]

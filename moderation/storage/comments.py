@@ -182,6 +182,7 @@ def record_decision(
         note=note,
         explanation=explanation,
         created_at=utcnow(),
+        was_urgent=comment.urgent,
     )
     session.add(decision)
     comment.status = status
@@ -249,6 +250,9 @@ def _comment_view(session, comment, analysis=None) -> dict:
             else None
         ),
     }
+
+
+comment_view = _comment_view  # the record a site sees, for the other storage modules
 
 
 def _iso(value):

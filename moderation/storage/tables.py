@@ -204,6 +204,10 @@ class Decision(Base):
     note: Mapped[str | None] = mapped_column(Text)
     explanation: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # the comment's urgent flag before this decision (an undone escalation puts it back)
+    was_urgent: Mapped[bool | None] = mapped_column(Boolean)
+    # an undo (reason vocabulary.REASON_UNDONE): the decision it undid
+    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
 
 
 class Correction(Base):

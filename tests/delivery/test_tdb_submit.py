@@ -104,7 +104,13 @@ def test_submit_sends_each_statement_once_with_retries_and_parks_a_refused_one(a
         assert posts == ["/api/v1/statements"] * 3
         again = delivery.submit(db, Client(tdb.url, tdb.token), ids, sleep=sleeps.append)
         assert again == {"submitted": 0, "already_there": 0, "rejected": 0, "retry_later": 0}
-    assert statements.counts(db, site["id"]) == {"pending": 0, "submitted": 104, "rejected": 1, "parked": 0}
+    assert statements.counts(db, site["id"]) == {
+        "pending": 0,
+        "submitted": 104,
+        "rejected": 1,
+        "parked": 0,
+        "withdrawn": 0,
+    }
     assert statements.counts(db, hosting["id"])["pending"] == 1
     with db.session() as s:
         refused = s.get(Statement, bad.id)

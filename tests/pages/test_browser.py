@@ -60,7 +60,8 @@ def test_approve_with_the_keyboard(page, server):
     assert "current" in item.get_attribute("class")
     page.keyboard.press("a")
     item.wait_for(state="detached")
-    assert re.search(r"Reactie #\d+ goedgekeurd\.", page.locator("#messages").inner_text())
+    # the last item leaves, so the page reloads and carries its message over: wait for it
+    page.locator("#messages", has_text=re.compile(r"Reactie #\d+ goedgekeurd\.")).wait_for()
     status = server.status("keyboard")
     assert status["status"] == "approved" and status["decision"]["by"] == "moderator"
     assert page.js_errors == []

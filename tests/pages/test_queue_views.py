@@ -98,7 +98,10 @@ def test_hostile_input_is_shown_as_text(app, client, site, moderator):
     assert "&lt;svg onload=&#34;alert(1)&#34;&gt;Titel&lt;/svg&gt;" in page
     assert '<mark class="span span-other" title="aanstootgevend">' in page  # an unknown category is not a class
     # only our own script: no inline code, no inline styles
-    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/queue.js" defer>']
+    assert re.findall(r"<script[^>]*>", page) == [
+        '<script src="/static/live.js" defer>',
+        '<script src="/static/queue.js" defer>',
+    ]
     assert " style=" not in page and " onerror=" not in page.replace("onerror=&#34;", "")
     detail = html(client.get(f"/comments/{cid}"))
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in detail

@@ -1,37 +1,26 @@
 /* Keys and bulk actions for the moderator pages.  Everything here is also possible
  * without JavaScript through the plain forms; this only makes it faster:
- * j/k move, a approve, r reject (reason 1-8), e escalate, x select, c correct, ? help. */
+ * j/k move, a approve, r reject (reason 1-8), e escalate, x select, c correct, u undo, ? help.
+ * Only the current comment shows its action form (click a comment to make it current). */
 (function () {
   "use strict";
 
-  var token = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
-  var messages = document.getElementById("messages");
+  var live = window.ModerationLive;
+  var say = live.say;
   var help = document.getElementById("keys-help");
   var rejectDialog = document.getElementById("reject-dialog");
   var bulkForm = document.getElementById("bulk");
   var current = -1;
+  var rejectFor = null;  // the comments the open reject dialog is about
+  var listView = (document.querySelector("ol.items") || { dataset: {} }).dataset.view;
+  // a decision on a notice or an appeal was told to a reader: it is changed there, never undone
+  var mayUndo = listView !== "gemeld" && listView !== "bezwaren";
 
   var helpButton = document.querySelector("[data-keys-help]");
   if (helpButton && help) {
     helpButton.hidden = false;
     helpButton.addEventListener("click", function () { help.showModal(); });
   }
-
-  function say(text, kind) {
-    if (!messages || !text) { return; }
-    var p = document.createElement("p");
-    p.className = "message message-" + (kind || "info");
-    p.textContent = text;
-    messages.appendChild(p);
-    while (messages.children.length > 3) { messages.removeChild(messages.firstElementChild); }
-  }
-
-  var CARRIED = "moderation-messages";
-  try {
-    var carried = JSON.parse(window.sessionStorage.getItem(CARRIED) || "[]");
-    window.sessionStorage.removeItem(CARRIED);
-    carried.forEach(function (m) { say(String(m[0]), String(m[1])); });
-  } catch (e) { /* nothing carried over */ }
 
   function items() { return Array.prototype.slice.call(document.querySelectorAll("article.item")); }
 
@@ -54,6 +43,13 @@
   document.addEventListener("focusin", function (event) {
     var item = event.target.closest && event.target.closest("article.item");
     if (item) {
+      var index = items().indexOf(item);
+      if (index >= 0 && index !== current) { setCurrent(index, false); }
+    }
+  });
+  document.addEventListener("click", function (event) {  // a click on a comment makes it the current one
+    var item = event.target.closest && event.target.closest("article.item");
+    if (item && !event.target.closest("a, button, input, select, textarea, summary, label")) {
       var index = items().indexOf(item);
       if (index >= 0 && index !== current) { setCurrent(index, false); }
     }
@@ -97,59 +93,75 @@
 
   function plural(n) { return n.toLocaleString("nl-NL") + (n === 1 ? " reactie" : " reacties"); }
 
+  function setTotal(delta) {
+    var total = document.querySelector("[data-total]");
+    if (total && !total.hasAttribute("data-capped")) {  // "10.000+" stays as it is
+      var n = Math.max(0, parseInt(total.textContent.replace(/\./g, ""), 10) + delta);
+      if (!isNaN(n)) { total.textContent = plural(n); }
+    }
+  }
+
   function removeItems(ids) {
     var before = current;
     ids.forEach(function (id) {
       var item = document.getElementById("c-" + id);
       if (item) { (item.closest("li") || item).remove(); }
     });
-    var total = document.querySelector("[data-total]");
-    if (total && !total.hasAttribute("data-capped")) {  // "10.000+" stays as it is
-      var n = Math.max(0, parseInt(total.textContent.replace(/\./g, ""), 10) - ids.length);
-      if (!isNaN(n)) { total.textContent = plural(n); }
-    }
+    setTotal(-ids.length);
     updateSelection();
     if (!items().length) {  // this page is done: load what comes next, keeping what was said
-      var said = Array.prototype.map.call(messages ? messages.children : [], function (p) {
-        return [p.textContent, p.className.replace("message message-", "")];
-      });
-      try { window.sessionStorage.setItem(CARRIED, JSON.stringify(said)); } catch (e) { /* private mode */ }
+      live.carry();
       window.location.reload();
       return;
     }
     setCurrent(Math.min(before < 0 ? 0 : before, items().length - 1));
   }
 
+  /* after an undo: the list read again, the comment that came back made current */
+  live.onUndo(function (ids) {
+    var list = document.querySelector("ol.items");
+    if (!list) { window.location.reload(); return; }
+    fetch(window.location.href, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      var freshList = fresh.querySelector("ol.items");
+      var freshTotal = fresh.querySelector("[data-total]");
+      if (!freshList) { return; }
+      list.replaceWith(document.importNode(freshList, true));
+      var total = document.querySelector("[data-total]");
+      if (total && freshTotal) { total.textContent = freshTotal.textContent; }
+      var back = ids.length ? document.getElementById("c-" + ids[0]) : null;
+      updateSelection();
+      setCurrent(back ? items().indexOf(back) : 0);
+    });
+  });
+
   /* not form.action: that is the form's button named "action" */
   function actionOf(form) { return form.getAttribute("action"); }
 
-  function post(url, data) {
-    return fetch(url, {
-      method: "POST", body: data, credentials: "same-origin",
-      headers: { "X-CSRF-Token": token, "Accept": "application/json" }
-    }).then(function (response) {
-      return response.json().catch(function () {
-        return { ok: false, message: "Onverwacht antwoord van de server (" + response.status + ")." };
-      }).then(function (body) {
-        if (response.status === 401) { body.message = "Je sessie is verlopen. Laad de pagina opnieuw en log in."; }
-        body.ok = response.ok && body.ok !== false;
-        return body;
-      });
-    }).catch(function () {
-      return { ok: false, message: "Geen verbinding met de server; er is niets veranderd." };
-    });
-  }
-
   function decided(body) {
-    say(body.message || body.error, body.ok ? (body.done && body.done.length ? "success" : "warning") : "error");
+    var done = body.done || [];
+    say(body.message || body.error, body.ok ? (done.length ? "success" : "warning") : "error",
+        body.ok && done.length && mayUndo ? done : null);
     if (body.ok) {
-      var gone = (body.done || []).concat((body.skipped || []).map(function (s) { return s.id; }));
+      var gone = done.concat((body.skipped || []).map(function (s) { return s.id; }));
       if (gone.length) { removeItems(gone); }
+      live.refreshCounts();
     }
   }
 
-  function decide(action, reason, note, explanation) {
-    var chosen = targets();
+  function urgentAmong(chosen) { return chosen.filter(function (item) { return item.hasAttribute("data-urgent"); }).length; }
+
+  /* approving an urgent comment (a threat) asks first; then send */
+  function guarded(action, chosen, send) {
+    var urgent = action === "approve" ? urgentAmong(chosen) : 0;
+    if (!urgent) { send(); return; }
+    live.confirmUrgent(urgent).then(function (yes) {
+      if (yes) { send(); } else { say("Niets veranderd: de reactie wacht nog.", "info"); }
+    });
+  }
+
+  function decide(action, reason, note, explanation, chosen) {
+    chosen = chosen || targets();
     if (!chosen.length) { say("Kies eerst een reactie met j en k, of selecteer er met x.", "warning"); return; }
     var data = new FormData();
     data.append("action", action);
@@ -158,16 +170,21 @@
     if (explanation) { data.append("explanation", explanation); }
     data.append("expected", chosen[0].dataset.status);
     var url;
-    if (chosen.length === 1 && !selectedItems().length) {
+    var selected = selectedItems();
+    if (chosen.length === 1 && (!selected.length || (selected.length === 1 && selected[0] === chosen[0]))) {
       url = actionOf(chosen[0].querySelector("form.decide"));
+      var flag = chosen[0].querySelector('form.decide input[name="vlag"]:checked');
+      if (flag && action === "approve") { data.append("vlag", flag.value); }
     } else {
       url = bulkForm ? actionOf(bulkForm) : "/decisions";
       chosen.forEach(function (item) { data.append("ids", item.dataset.id); });
     }
-    chosen.forEach(function (item) { item.classList.add("leaving"); });
-    post(url, data).then(function (body) {
-      chosen.forEach(function (item) { item.classList.remove("leaving"); });
-      decided(body);
+    guarded(action, chosen, function () {
+      chosen.forEach(function (item) { item.classList.add("leaving"); });
+      live.post(url, data).then(function (body) {
+        chosen.forEach(function (item) { item.classList.remove("leaving"); });
+        decided(body);
+      });
     });
   }
 
@@ -176,20 +193,37 @@
     var form = event.target;
     if (form.matches("form.decide, form#bulk")) {
       event.preventDefault();
-      var data = new FormData(form, event.submitter);
       var item = form.closest("article.item");
-      if (item) { item.classList.add("leaving"); }
-      post(actionOf(form), data).then(function (body) {
-        if (item) { item.classList.remove("leaving"); }
-        decided(body);
+      var chosen = item ? [item] : selectedItems();
+      var action = event.submitter && event.submitter.value;
+      var reason = form.querySelector('select[name="reason"]');
+      if (action === "reject" && reason && !reason.value && rejectDialog) { openReject(chosen); return; }
+      var data = new FormData(form, event.submitter);
+      guarded(action, chosen, function () {
+        if (item) { item.classList.add("leaving"); }
+        live.post(actionOf(form), data).then(function (body) {
+          if (item) { item.classList.remove("leaving"); }
+          decided(body);
+        });
       });
     } else if (form.matches("details.correct form")) {
       event.preventDefault();
       var article = form.closest("article.item");
-      post(actionOf(form), new FormData(form, event.submitter)).then(function (body) {
+      live.post(actionOf(form), new FormData(form, event.submitter)).then(function (body) {
         say(body.message || body.error, body.ok ? "success" : "error");
         if (body.ok && article) { refreshItem(article); }
       });
+    }
+  });
+  /* a reject button without a reason opens the dialog rather than the browser's "fill this in" */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("form.decide button.reject, form#bulk button.reject");
+    if (!button || !rejectDialog) { return; }
+    var reason = button.form.querySelector('select[name="reason"]');
+    if (reason && !reason.value) {
+      event.preventDefault();
+      var item = button.closest("article.item");
+      openReject(item ? [item] : selectedItems());
     }
   });
 
@@ -206,10 +240,11 @@
   }
 
   /* the reject dialog: a reason with 1-8, an optional note and explanation, Enter */
-  function openReject() {
-    var chosen = targets();
+  function openReject(chosen) {
+    chosen = chosen && chosen.length ? chosen : targets();
     if (!chosen.length) { say("Kies eerst een reactie met j en k, of selecteer er met x.", "warning"); return; }
     if (!rejectDialog) { return; }
+    rejectFor = chosen;
     var form = rejectDialog.querySelector("form");
     form.reset();
     rejectDialog.querySelector("[data-reject-error]").hidden = true;
@@ -232,7 +267,7 @@
       var note = rejectForm.querySelector('[name="note"]').value.trim();
       var explanation = rejectForm.querySelector('[name="explanation"]').value.trim();
       rejectDialog.close();
-      decide("reject", reason.value, note, explanation);
+      decide("reject", reason.value, note, explanation, rejectFor);
     });
     rejectDialog.addEventListener("keydown", function (event) {
       if (event.target.matches("input[name='note'], textarea") || event.ctrlKey || event.metaKey || event.altKey) { return; }
@@ -265,6 +300,7 @@
     if (document.querySelector("dialog[open]")) { return; }
     var key = event.key;
     if (key === "?") { event.preventDefault(); if (help) { help.showModal(); } return; }
+    if (key === "u" && live.canUndo()) { event.preventDefault(); live.undo(); return; }
     if (!items().length) { return; }
     var actions = {
       j: function () { setCurrent(current + 1); },
