@@ -24,7 +24,16 @@ def create_app(test_config=None, extra_plugins=(), models=None):
     app.json.sort_keys = False
 
     from moderation.pages import admin as admin_views
-    from moderation.pages import auth, dashboard, dsa_views, errors, moderators_admin, password_link, reasons, undo_views
+    from moderation.pages import (
+        auth,
+        dashboard,
+        dsa_views,
+        errors,
+        moderators_admin,
+        password_link,
+        reasons,
+        undo_views,
+    )
     from moderation.pages import authors as author_views
     from moderation.pages import queue as queue_views
     from moderation.web import api, dsa_api, headers, metrics, problems, routing, service, site_api

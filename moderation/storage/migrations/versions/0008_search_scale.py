@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "search_scale"
-down_revision = "dsa"
+down_revision = 'dsa'
 branch_labels = None
 depends_on = None
 

@@ -4,14 +4,14 @@
 hash (sha256, like the current key's) and until when it is accepted.
 
 Revision ID: api
-Revises: dsa
+Revises: accounts
 Create Date: 2026-12-04 19:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'api'
-down_revision = 'dsa'
+down_revision = 'accounts'
 branch_labels = None
 depends_on = None
 

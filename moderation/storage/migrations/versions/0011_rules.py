@@ -7,14 +7,14 @@ week's decisions of a site) to an index range however many decisions there are.
 DSA category and the decision's reason), with its own title and text.
 
 Revision ID: rules
-Revises: dsa
+Revises: api
 Create Date: 2026-12-04 19:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'rules'
-down_revision = 'dsa'
+down_revision = 'api'
 branch_labels = None
 depends_on = None
 

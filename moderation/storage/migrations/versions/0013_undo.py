@@ -5,14 +5,14 @@ undone escalation puts it back); ``decisions.undoes_id`` points an undo at the
 decision it undid.
 
 Revision ID: undo
-Revises: dsa
+Revises: authors
 Create Date: 2026-12-04 19:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'undo'
-down_revision = 'dsa'
+down_revision = 'authors'
 branch_labels = None
 depends_on = None
 

@@ -4,14 +4,14 @@ Invitations and password resets as one-time links (only the token's sha256 is
 stored), disabled accounts, the last sign-in, and the audit trail of accounts.
 
 Revision ID: accounts
-Revises: dsa
+Revises: search_scale
 Create Date: 2026-12-04 19:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'accounts'
-down_revision = 'dsa'
+down_revision = 'search_scale'
 branch_labels = None
 depends_on = None
 

@@ -7,14 +7,14 @@ MinHash band keys, looked up by (site, key, received_at);
 ``comments.repeat_group`` is the first comment a comment repeats.
 
 Revision ID: authors
-Revises: dsa
+Revises: rules
 Create Date: 2026-12-04 19:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'authors'
-down_revision = 'dsa'
+down_revision = 'rules'
 branch_labels = None
 depends_on = None
 
