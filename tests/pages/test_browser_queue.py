@@ -217,8 +217,9 @@ def test_every_page_fits_a_phone(chromium, server, tmp_path):
         tab.get_by_label("E-mailadres").fill(ADMIN)
         tab.get_by_label("Wachtwoord").fill(PASSWORD)
         tab.get_by_role("button", name="Inloggen").click()
-        tab.wait_for_url(server.url + "/queue")
+        tab.wait_for_url(server.url + "/")  # the dashboard
         pages = [
+            "/",
             "/queue",
             "/queue?q=telefoontest",
             "/queue/escalated",
@@ -240,6 +241,8 @@ def test_every_page_fits_a_phone(chromium, server, tmp_path):
             f"/admin/events/{event_id}",
             "/admin/steekproef",
             "/admin/training",
+            "/admin/moderators",
+            f"/sites/{site_id}/authors/lang",
         ]
         too_wide = {}
         for path in pages:
