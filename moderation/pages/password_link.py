@@ -50,7 +50,7 @@ def choose(token):
         else "Je nieuwe wachtwoord is ingesteld."
     )
     flash(welcome, "success")
-    return redirect(url_for("queue.pending"))
+    return redirect(url_for("dashboard.home"))
 
 
 def _page(link, error=None):

@@ -61,7 +61,7 @@ def test_an_invitee_chooses_a_password_through_the_link_once(app, admin_client, 
     weak = invitee.post(path, data={"password": "kort", "password2": "kort", "csrf_token": token})
     assert weak.status_code == 422 and "minstens 12 tekens" in weak.get_data(as_text=True)
     done = invitee.post(path, data={"password": NEW_PASSWORD, "password2": NEW_PASSWORD, "csrf_token": token})
-    assert done.status_code == 302 and done.headers["Location"] == "/queue"
+    assert done.status_code == 302 and done.headers["Location"] == "/"
     queue = invitee.get("/queue")
     assert queue.status_code == 200 and "nieuw@example.org" in queue.get_data(as_text=True)
     account = accounts.by_email(db_of(app), "nieuw@example.org")

@@ -47,7 +47,7 @@ def test_invite_accept_and_disable(server, browser_tab):
     admin.get_by_label("E-mailadres").fill(ADMIN)
     admin.get_by_label("Wachtwoord").fill(PASSWORD)
     admin.get_by_role("button", name="Inloggen").click()
-    admin.wait_for_url(server.url + "/queue")
+    admin.wait_for_url(server.url + "/")
 
     admin.get_by_role("link", name="Moderatoren").click()
     admin.wait_for_url(server.url + "/admin/moderators")
@@ -66,8 +66,8 @@ def test_invite_accept_and_disable(server, browser_tab):
     invitee.get_by_label("Wachtwoord", exact=True).fill(INVITEE_PASSWORD)
     invitee.get_by_label("Nog een keer").fill(INVITEE_PASSWORD)
     invitee.get_by_role("button", name="Wachtwoord instellen").click()
-    invitee.wait_for_url(server.url + "/queue")
-    assert INVITEE in invitee.locator("header .who").inner_text()
+    invitee.wait_for_url(server.url + "/")
+    assert INVITEE in invitee.locator("header .who").text_content()
     assert "Welkom" in invitee.locator("#messages").inner_text()
 
     admin.goto(server.url + "/admin/moderators")

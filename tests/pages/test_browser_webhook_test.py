@@ -40,7 +40,7 @@ def tab(chromium, setup, tmp_path, request):  # noqa: F811
     page.get_by_label("E-mailadres").fill(ADMIN)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(server.url + "/queue")
+    page.wait_for_url(server.url + "/")
     failed_before = request.session.testsfailed
     yield page
     if request.session.testsfailed > failed_before:
