@@ -79,6 +79,7 @@ def paths(ok, errors) -> dict:
     return {
         "/api/v1/sites/me/status": {
             "get": {
+                "operationId": "getSiteStatus",
                 "summary": "Are comments open now, in which mode, and until when (the site's weekly schedule)",
                 "responses": {
                     "200": ok({"$ref": "#/components/schemas/SiteStatus"}, "The site's status"),
@@ -88,6 +89,7 @@ def paths(ok, errors) -> dict:
         },
         "/api/v1/sites/me/stats": {
             "get": {
+                "operationId": "getSiteStats",
                 "summary": "The site's queues, waiting times and decisions today and this week",
                 "responses": {
                     "200": ok({"$ref": "#/components/schemas/SiteStats"}, "The site's figures"),

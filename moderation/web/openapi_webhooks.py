@@ -23,11 +23,54 @@ SECTIONS = {
     ),
     vocab.EVENT_NOTICE_DECIDED: ("notice", "Notice", "A reader's notice (Art. 16 DSA) was decided: tell the notifier."),
     vocab.EVENT_APPEAL_DECIDED: ("appeal", "Appeal", "An appeal (Art. 20 DSA) was decided: tell the appellant."),
+    vocab.EVENT_REVERTED: (
+        "comment",
+        "Record",
+        "A moderator undid their decision within the undo window: `comment` is the comment as it is now "
+        "(usually pending again), `reverted` what was undone; it always follows the event it corrects.",
+    ),
+    vocab.EVENT_AUTHOR_SUSPENDED: (
+        "author",
+        "AuthorRef",
+        "A moderator suspended an author on this site until `suspension.until`: tell them, and refuse or hold "
+        "their comments as `suspension.new_comments` says.",
+    ),
+    vocab.EVENT_AUTHOR_UNSUSPENDED: ("author", "AuthorRef", "A moderator lifted an author's suspension early."),
     vocab.EVENT_TEST: (
         "test",
         "TestPing",
         "A test from 'moderation events test SITE' or the admin page: nothing was decided.",
     ),
+}
+
+_MOMENT = {"type": ["string", "null"], "format": "date-time"}
+AUTHOR_REF = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+SUSPENSION = {
+    "type": "object",
+    "required": ["until", "reason", "explanation"],
+    "properties": {
+        "until": _MOMENT,
+        "reason": {"type": ["string", "null"], "description": "The moderator's reason"},
+        "explanation": {"type": ["string", "null"], "description": "The Dutch statement of reasons for the author"},
+        "new_comments": {"enum": list(vocab.SUSPENDED_COMMENTS), "description": "What happens to their comments"},
+    },
+}
+REVERTED = {
+    "type": "object",
+    "required": ["event_id", "event_type", "status", "decided_at"],
+    "properties": {
+        "event_id": {"type": ["string", "null"], "description": "The id of the event this one corrects"},
+        "event_type": {"type": "string"},
+        "status": {"type": "string", "description": "The status the undone decision had set"},
+        "escalated": {"type": ["boolean", "null"]},
+        "decided_at": {"type": "string", "format": "date-time"},
+    },
+}
+# the sections an event carries beside its main one (``storage/undo.py``, ``storage/authors.py``)
+EXTRA_SECTIONS = {
+    vocab.EVENT_REVERTED: {"reverted": REVERTED},
+    vocab.EVENT_AUTHOR_SUSPENDED: {"suspension": SUSPENSION},
+    vocab.EVENT_AUTHOR_UNSUSPENDED: {"suspension": SUSPENSION},
 }
 
 TEST_PING = {
@@ -69,12 +112,13 @@ def operation_id(event_type: str) -> str:
 
 
 def schemas() -> dict:
-    out = {"TestPing": TEST_PING}
+    out = {"TestPing": TEST_PING, "AuthorRef": AUTHOR_REF}
     for event_type in vocab.EVENT_TYPES:
         section, ref, _ = SECTIONS[event_type]
+        extra = EXTRA_SECTIONS.get(event_type, {})
         out[schema_name(event_type)] = {
             "type": "object",
-            "required": ["id", "type", "created_at", section],
+            "required": ["id", "type", "created_at", section, *extra],
             "properties": {
                 "id": {
                     "type": "string",
@@ -83,6 +127,7 @@ def schemas() -> dict:
                 "type": {"const": event_type},
                 "created_at": {"type": "string", "format": "date-time"},
                 section: {"$ref": f"#/components/schemas/{ref}"},
+                **extra,
             },
         }
     return out
