@@ -196,6 +196,8 @@ def main():
     ap.add_argument("--label", default="", help="a note for the section heading (e.g. 'before')")
     ap.add_argument("--json", help="also write the raw figures to this file")
     args = ap.parse_args()
+    # the table is the fast path: the sentence encoder off, here and in every process started
+    os.environ["MODERATION_ENCODER"] = "off"
     ensure_wrk()
     tmp = Path(tempfile.mkdtemp(prefix="bench-run-"))
     figures = {"sqlite": [], "postgres": [], "classify": [], "startup_cli": [], "startup_worker": []}
