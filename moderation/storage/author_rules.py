@@ -76,7 +76,9 @@ def apply(session, site: dict, items: list[tuple[dict, dict, dict]], now) -> lis
         _refuse(session, site["id"], items, found, now)
     seen = _prior_counts(session, site["id"], items) if rules["first_comments_held"] else {}
     keyed = [repeats.keys(data.get("text")) for data, _, _ in items]
-    earlier = repeats.matches(session, site["id"], keyed, now)
+    # without a hold rule only the repeat group is wanted, not how many times the text was posted
+    limit = repeats.CANDIDATE_LIMIT if rules["hold_repeats"] else repeats.FEW_CANDIDATES
+    earlier = repeats.matches(session, site["id"], keyed, now, limit)
     outcomes, in_batch = [], {}
     for i, ((data, _, decision), (norm, keys), stored) in enumerate(zip(items, keyed, earlier)):
         author = _author(data)

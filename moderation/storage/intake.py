@@ -83,6 +83,28 @@ def _insert(session):
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
+# the intake's INSERTs, built once: Core statements on the tables (the ORM's bulk-insert
+# machinery and a statement's construction per request cost more than SQLite's own work)
+_COMMENTS, _ANALYSES, _DECISIONS, _OUTBOX = (
+    Comment.__table__,
+    Analysis.__table__,
+    Decision.__table__,
+    OutboxEvent.__table__,
+)
+_NEW_COMMENTS = {
+    dialect: module.insert(_COMMENTS)
+    .on_conflict_do_nothing(index_elements=["site_id", "external_id"])
+    .returning(_COMMENTS.c.id, _COMMENTS.c.external_id)
+    for dialect, module in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_NEW_ANALYSES = insert(_ANALYSES)
+_NEW_DECISIONS = insert(_DECISIONS)
+_NEW_DECISIONS_WITH_IDS = insert(_DECISIONS).returning(
+    _DECISIONS.c.comment_id, _DECISIONS.c.id, sort_by_parameter_order=True
+)
+_NEW_EVENTS = insert(_OUTBOX)
+
+
 def _article_ids(session, cache, site_id, items) -> dict[str, int]:
     """The row id of every article the items name, inserting the new ones (bulk, first title wins).
     The caller caches them once its transaction has committed (``_cache_articles``): another
@@ -143,19 +165,14 @@ def _store(s, cache, site, items, now) -> tuple[dict, dict]:
         {**_comment_row(site["id"], data, analysis, decision, articles, now), "repeat_group": outcome.repeat_of}
         for (data, analysis, decision), outcome in zip(items, outcomes)
     ]
-    inserted = s.execute(
-        _insert(s)(Comment)
-        .on_conflict_do_nothing(index_elements=["site_id", "external_id"])
-        .returning(Comment.id, Comment.external_id),
-        rows,
-    ).all()
+    inserted = s.execute(_NEW_COMMENTS[s.get_bind().dialect.name], rows).all()
     ids = {external_id: comment_id for comment_id, external_id in inserted}
     fresh = [(data, analysis, decision) for data, analysis, decision in items if data["external_id"] in ids]
     if not fresh:
         return {}, articles
     author_rules.remember_repeats(s, site["id"], items, outcomes, ids, now)
     s.execute(
-        insert(Analysis),
+        _NEW_ANALYSES,
         [
             {
                 "comment_id": ids[data["external_id"]],
@@ -178,12 +195,10 @@ def _store(s, cache, site, items, now) -> tuple[dict, dict]:
     kinds = [statements.kind_at_intake(site, row) for row in decisions]
     decision_ids = {}
     if any(kinds):  # the decisions' ids for the statements, from the same INSERT
-        returned = s.execute(
-            insert(Decision).returning(Decision.comment_id, Decision.id, sort_by_parameter_order=True), decisions
-        )
+        returned = s.execute(_NEW_DECISIONS_WITH_IDS, decisions)
         decision_ids = dict(returned.all())
     else:
-        s.execute(insert(Decision), decisions)
+        s.execute(_NEW_DECISIONS, decisions)
     records = {
         data["external_id"]: _record(ids[data["external_id"]], data, analysis, decision, row, now)
         for (data, analysis, decision), row in zip(fresh, decisions)
@@ -199,7 +214,7 @@ def _store(s, cache, site, items, now) -> tuple[dict, dict]:
     events = [_event(site, records[data["external_id"]], decision, now) for data, _, decision in fresh]
     events = [e for e in events if e is not None]
     if events:
-        s.execute(insert(OutboxEvent), events)
+        s.execute(_NEW_EVENTS, events)
     return records, articles
 
 

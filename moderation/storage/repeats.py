@@ -23,7 +23,7 @@ import unicodedata
 from datetime import timedelta
 
 import numpy as np
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import bindparam, case, delete, func, insert, null, or_, select
 
 from moderation.storage.tables import Comment, RepeatKey
 
@@ -31,7 +31,8 @@ WINDOW = timedelta(days=7)
 MIN_CHARACTERS = 20
 THRESHOLD = 0.6  # Jaccard similarity of the word pairs from which a text is a near repeat
 BANDS, ROWS = 8, 2
-CANDIDATE_LIMIT = 500  # candidates read per comment: a campaign's count is "at least" past this
+CANDIDATE_LIMIT = 500  # key rows read per comment: a campaign's count is "at least" past this
+FEW_CANDIDATES = 45  # key rows read per comment when only its repeat group is needed (no hold rule)
 LEET = str.maketrans("0134578@$", "oieastbas")
 _PRIME = (1 << 31) - 1  # a Mersenne prime: a * x + b stays below 2**63 for a, b, x < 2**31
 _rng = np.random.default_rng(20261204)
@@ -84,31 +85,64 @@ def rows(comment_id: int, site_id: int, received_at, lookup_keys: list[int]) -> 
     return [{"comment_id": comment_id, "key": k, "site_id": site_id, "received_at": received_at} for k in lookup_keys]
 
 
-def matches(session, site_id: int, items: list[tuple[str, list[int]]], now) -> list[list[tuple]]:
+_KEYS, _COMMENTS = RepeatKey.__table__, Comment.__table__
+_NEW_KEYS = insert(_KEYS)
+# built once (bound parameters, the key lists expanding): the intake runs it for every comment
+_CANDIDATES = (
+    select(
+        _KEYS.c.key,
+        _COMMENTS.c.id,
+        _COMMENTS.c.author_id,
+        _COMMENTS.c.repeat_group,
+        case((_KEYS.c.key.in_(bindparam("exact", expanding=True)), null()), else_=_COMMENTS.c.text),
+    )
+    .join(_COMMENTS, _COMMENTS.c.id == _KEYS.c.comment_id)
+    .where(
+        _KEYS.c.site_id == bindparam("site_id"),
+        _KEYS.c.key.in_(bindparam("keys", expanding=True)),
+        _KEYS.c.received_at >= bindparam("since"),
+        _COMMENTS.c.text.is_not(None),  # not erased (erasure drops the keys as well)
+    )
+    .limit(bindparam("limit"))
+)
+
+
+def matches(session, site_id: int, items: list[tuple[str, list[int]]], now, limit=CANDIDATE_LIMIT) -> list[list[tuple]]:
     """For each ``(normalised text, keys)``, the earlier comments of the site within ``WINDOW``
     that it repeats: ``(comment id, author id, repeat group)``, earliest first.  One statement
-    for all the items (an index range scan per key)."""
+    for all the items (an index range scan per key), reading at most ``limit`` key rows per item.
+
+    A candidate found by the exact fingerprint (the first key) is a repeat as it is: its text is
+    not read.  One found only by a MinHash band is checked on the texts (``similar``), each
+    distinct text normalised once (a campaign's copies are one text)."""
     wanted = sorted({k for _, ks in items for k in ks})
     if not wanted:
         return [[] for _ in items]
+    exact = sorted({ks[0] for _, ks in items if ks})
     found = session.execute(
-        select(RepeatKey.key, Comment.id, Comment.author_id, Comment.repeat_group, Comment.text)
-        .join(Comment, Comment.id == RepeatKey.comment_id)
-        .where(RepeatKey.site_id == site_id, RepeatKey.key.in_(wanted), RepeatKey.received_at >= now - WINDOW)
-        .limit(CANDIDATE_LIMIT * len(items))
+        _CANDIDATES,
+        {"site_id": site_id, "keys": wanted, "exact": exact, "since": now - WINDOW, "limit": limit * len(items)},
     ).all()
     by_key: dict[int, list] = {}
-    texts = {}
-    for key, comment_id, author_id, group, text in found:
-        if text is None:  # erased
-            continue
+    texts: dict[int, str] = {}
+    for key, comment_id, author_id, group, body in found:
         by_key.setdefault(key, []).append((comment_id, author_id, group))
-        texts[comment_id] = text
-    normalised = {cid: normalise(t) for cid, t in texts.items()}
+        if body is not None:
+            texts[comment_id] = body
+    normalised: dict[str, str] = {}
     out = []
     for norm, ks in items:
-        candidates = {c for k in ks for c in by_key.get(k, ())}
-        out.append(sorted((c for c in candidates if similar(norm, normalised[c[0]])), key=lambda c: c[0]))
+        same = set(by_key.get(ks[0], ())) if ks else set()
+        near = {c for k in ks[1:] for c in by_key.get(k, ())} - same
+        for c in near:
+            body = texts.get(c[0])
+            if body is None:
+                continue
+            if body not in normalised:
+                normalised[body] = normalise(body)
+            if similar(norm, normalised[body]):
+                same.add(c)
+        out.append(sorted(same, key=lambda c: c[0]))
     return out
 
 
@@ -137,7 +171,7 @@ def counts(session, comments) -> dict[int, dict]:
 
 def store_keys(session, key_rows: list[dict]) -> None:
     if key_rows:
-        session.execute(insert(RepeatKey), key_rows)
+        session.execute(_NEW_KEYS, key_rows)
 
 
 def forget(session, comment_id: int) -> None:
