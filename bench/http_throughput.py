@@ -27,6 +27,13 @@ from report import machine, write_section  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LUA = r"""
+-- every wrk thread has its own Lua state: number the threads in setup(), or both would send
+-- the same ids (counter and math.random start alike in each), half of them idempotent replays
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
 counter = 0
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -39,7 +46,7 @@ texts = {
 }
 request = function()
   counter = counter + 1
-  local id = string.format("%%s-%%d-%%d", wrk.thread:get("id") or "t", counter, math.random(1, 1e9))
+  local id = string.format("%%s-%%d-%%d", tid or "t", counter, os.time())
   local body = string.format('{"external_id": "%%s", "article": {"id": "a1", "title": "Bench"}, "text": "%%s"}',
                              id, texts[(counter %% 4) + 1])
   return wrk.format(nil, nil, nil, body)

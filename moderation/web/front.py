@@ -3,18 +3,23 @@
 uvicorn reads request headers on the event loop; this front then reads the
 whole body there too (refusing it by its ``Content-Length`` or, when chunked,
 as soon as it passes the limit, before it is read whole), and only a complete
-request is handed to the Flask app on a thread of the worker's small pool
-(a2wsgi).  A client that sends its headers or body one byte at a time holds no
-thread.  ``/healthz/live`` is answered here, on the loop, so it answers even
+request is handed to the Flask app on a thread of the worker's small pool.
+The thread runs the app to the end and hands back the whole answer (status,
+headers, body): one hop to the thread and one back per request, where a
+streaming bridge (a2wsgi's) waits for the loop on every message.  The
+service's answers are all bounded (JSON, pages, metrics), so nothing streams.
+A client that sends its headers or body one byte at a time holds no thread.  ``/healthz/live`` is answered here, on the loop, so it answers even
 while every thread is busy.  A request with no answer after ``request_timeout``
 seconds (a frozen database: a server-side statement timeout cannot fire then)
 gets ``503`` with ``Retry-After``; probes get 3 seconds.
 """
 
 import asyncio
+import io
 import json
+from concurrent.futures import ThreadPoolExecutor
 
-from a2wsgi import WSGIMiddleware
+from a2wsgi.wsgi import build_environ
 
 from moderation.web.problems import TITLES
 
@@ -54,7 +59,8 @@ class Front:
         self.max_body = int(wsgi_app.config.get("MAX_CONTENT_LENGTH") or 16 * 1024 * 1024)
         self.body_timeout = body_timeout
         self.request_timeout = request_timeout
-        self.wsgi = WSGIMiddleware(wsgi_app, workers=max(1, threads))
+        self.app = wsgi_app
+        self.executor = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="wsgi")
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -78,33 +84,21 @@ class Front:
             return None
         if body or declared is not None:
             headers.append((b"content-length", str(len(body)).encode()))
-        scope = dict(scope, headers=headers)
-        delivered = False
-
-        async def replay():
-            nonlocal delivered
-            if not delivered:
-                delivered = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        started = False
-
-        async def tracked_send(message):
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        deadline = PROBE_TIMEOUT if scope["path"].startswith("/healthz") else self.request_timeout
+        environ = build_environ(dict(scope, headers=headers), io.BytesIO(body))
+        deadline = min(
+            PROBE_TIMEOUT if scope["path"].startswith("/healthz") else self.request_timeout, self.request_timeout
+        )
+        loop = asyncio.get_running_loop()
         try:
-            return await asyncio.wait_for(self.wsgi(scope, replay, tracked_send), min(deadline, self.request_timeout))
-        except TimeoutError:
-            if started:
-                raise
-            detail = (
-                f"no answer within {min(deadline, self.request_timeout):g} seconds; the database may be unavailable"
+            status, response_headers, payload = await asyncio.wait_for(
+                loop.run_in_executor(self.executor, _run_wsgi, self.app, environ), deadline
             )
+        except TimeoutError:
+            detail = f"no answer within {deadline:g} seconds; the database may be unavailable"
             return await _answer(send, 503, problem(503, detail), [(b"retry-after", RETRY_AFTER)])
+        await send({"type": "http.response.start", "status": status, "headers": response_headers})
+        await send({"type": "http.response.body", "body": payload})
+        return None
 
     def _too_large(self) -> str:
         return f"the request body is larger than {self.max_body} bytes"
@@ -122,6 +116,26 @@ class Front:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
+
+
+def _run_wsgi(app, environ) -> tuple[int, list, bytes]:
+    """Run the WSGI app to the end on this thread: ``(status, headers, body)``."""
+    answer: dict = {}
+    chunks: list[bytes] = []
+
+    def start_response(status, headers, exc_info=None):  # nothing is sent before the end: may be called again
+        answer["status"] = int(status.split(" ", 1)[0])
+        answer["headers"] = [(k.strip().encode("latin1").lower(), v.strip().encode("latin1")) for k, v in headers]
+        return chunks.append
+
+    iterable = app(environ, start_response)
+    try:
+        chunks.extend(iterable)
+    finally:
+        close = getattr(iterable, "close", None)
+        if close is not None:
+            close()
+    return answer["status"], answer["headers"], b"".join(chunks)
 
 
 class _TooLarge(Exception):
