@@ -92,6 +92,11 @@ class Database:
     def dispose(self):
         self.engine.dispose()
 
+    def after_fork(self):
+        """In a forked child: forget the parent's pooled connections without closing them
+        (they are the parent's), so this process opens its own."""
+        self.engine.dispose(close=False)
+
 
 def alembic_config(url: str):
     from alembic.config import Config

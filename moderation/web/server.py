@@ -1,4 +1,12 @@
-"""``moderation serve``: gunicorn with the app factory, one app per worker.
+"""``moderation serve``: gunicorn with the app factory, loaded once in the master.
+
+The master builds the app (imports, models loaded and verified) before it forks
+(``preload_app``): a worker, the first or one started after a crash, is a copy
+of it and answers at once, and the workers share the models' memory.  After
+the fork each worker drops the database connections it inherited (none are
+opened before, but a pool must never be shared between processes) and opens
+the sentence encoder (its threads do not survive a fork).  Code changes need
+a restart of the service: a ``HUP`` reloads the workers from the same app.
 
 Each worker runs uvicorn's event loop (``moderation.web.worker``) with the
 Flask app behind ``moderation.web.front``: requests are read whole on the loop
@@ -26,7 +34,6 @@ class _Server(BaseApplication):
         from moderation.web.front import Front
 
         app = self.factory()
-        app.extensions["moderation"].models.encoder()  # opened here, not on the first comment in doubt
         return Front(
             app,
             threads=self.threads,
@@ -52,7 +59,19 @@ def options(host: str, port: int, workers: int) -> dict:
         "reuse_port": True,
         # the workers' metrics are summed over all of them
         "child_exit": metrics_dir.worker_exited,
+        # the app is built once, in the master; workers are forked ready to answer
+        "preload_app": True,
+        "post_worker_init": worker_ready,
     }
+
+
+def worker_ready(worker):
+    """gunicorn's ``post_worker_init`` hook, in each worker after the fork: its own
+    database connections, and the sentence encoder opened here, not on the first
+    comment in doubt."""
+    svc = worker.wsgi.app.extensions["moderation"]
+    svc.db.after_fork()
+    svc.models.encoder()
 
 
 def run(factory, host: str, port: int, workers: int = 2, threads: int = 1):

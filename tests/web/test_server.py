@@ -1,6 +1,10 @@
 """The real server: gunicorn on a free loopback port, requests over real HTTP."""
 
+import os
+import signal
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from helpers.api import comment
@@ -53,3 +57,24 @@ def test_racing_retries_store_one_comment(server):
     assert statuses == [200] * 11 + [201]
     assert len({body["id"] for _, body in results}) == 1
     assert records.count_rows(server.db, Comment) == 1 and records.count_rows(server.db, Analysis) == 1
+
+
+def test_workers_are_forked_from_an_app_built_in_the_master(server):
+    """``preload_app``: the master imports the app and loads the models before it forks, so a
+    worker (the first, or one started after a crash) is a copy that answers at once."""
+    maps = Path(f"/proc/{server.proc.pid}/maps").read_text()
+    assert "_multiarray_umath" in maps, "the master has not loaded the models (numpy is not even imported)"
+    killed = server.worker_pids()[0]
+    os.kill(killed, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        pids = server.worker_pids()
+        if killed not in pids and len(pids) == 2:
+            break
+        time.sleep(0.05)
+    assert killed not in server.worker_pids()
+    for _ in range(4):  # both workers, the replacement among them, answer with the models loaded
+        status, body, _ = server.request("GET", "/healthz")
+        assert status == 200 and body["status"] == "ok", body
+    status, body = server.post("/api/v1/comments", comment("after-kill", "Goed plan."), server.site["api_key"])
+    assert status == 201
