@@ -19,8 +19,9 @@ other workers within the TTL.  An old key in its grace period after a rotation
 import threading
 import time
 from datetime import UTC, datetime
+from typing import cast
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import Table, insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from moderation import vocabulary as vocab
@@ -86,10 +87,7 @@ def _insert(session):
 # the intake's INSERTs, built once: Core statements on the tables (the ORM's bulk-insert
 # machinery and a statement's construction per request cost more than SQLite's own work)
 _COMMENTS, _ANALYSES, _DECISIONS, _OUTBOX = (
-    Comment.__table__,
-    Analysis.__table__,
-    Decision.__table__,
-    OutboxEvent.__table__,
+    cast(Table, model.__table__) for model in (Comment, Analysis, Decision, OutboxEvent)
 )
 _NEW_COMMENTS = {
     dialect: module.insert(_COMMENTS)

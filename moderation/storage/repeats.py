@@ -21,9 +21,10 @@ import hashlib
 import re
 import unicodedata
 from datetime import timedelta
+from typing import cast
 
 import numpy as np
-from sqlalchemy import bindparam, case, delete, func, insert, null, or_, select
+from sqlalchemy import Table, bindparam, case, delete, func, insert, null, or_, select
 
 from moderation.storage.tables import Comment, RepeatKey
 
@@ -85,7 +86,7 @@ def rows(comment_id: int, site_id: int, received_at, lookup_keys: list[int]) -> 
     return [{"comment_id": comment_id, "key": k, "site_id": site_id, "received_at": received_at} for k in lookup_keys]
 
 
-_KEYS, _COMMENTS = RepeatKey.__table__, Comment.__table__
+_KEYS, _COMMENTS = cast(Table, RepeatKey.__table__), cast(Table, Comment.__table__)
 _NEW_KEYS = insert(_KEYS)
 # built once (bound parameters, the key lists expanding): the intake runs it for every comment
 _CANDIDATES = (
