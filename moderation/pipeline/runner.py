@@ -20,6 +20,8 @@ from moderation.pipeline.guard import BudgetExceeded, Guard, GuardRefused
 from moderation.vocabulary import STATUSES
 
 log = logging.getLogger(__name__)
+# what Pipeline.warm analyses: words of the lexicon's kinds, so its patterns and caches are built
+WARM_TEXT = "Die ambtenaren zijn zakkenvullers en de raad beslist; wie komt er naar de inspraakavond?"
 
 
 class PluginFailure(Exception):
@@ -78,6 +80,20 @@ class Pipeline:
                 if finding:
                     _merge(analysis, finding, replace=True)
         return analyses
+
+    def warm(self) -> None:
+        """Run the built-in analysis plugins once on a sample comment, so what they build on first
+        use (the lexicon's patterns, per-word caches) is built now: ``moderation serve`` calls this
+        in the master, before it forks the workers.  Refinement (the encoder, whose threads must
+        start in each worker) and outside plugins (guarded by threads) do not run; a plugin that
+        fails here fails again, and is reported, on the first comment."""
+        sample = [{"text": WARM_TEXT, "site": None}]
+        for impl in self.pm.hook.moderation_analyze.get_hookimpls():
+            if host.is_builtin(impl.plugin):
+                try:
+                    self._call(impl, sample, [{}])
+                except Exception:  # noqa: BLE001 - reported on the first real comment
+                    log.info("warming plugin %s failed", _name(impl), exc_info=True)
 
     def _findings(self, impl, comments, analyses, record="errors"):
         try:

@@ -1,7 +1,7 @@
 """``moderation serve``: gunicorn with the app factory, loaded once in the master.
 
-The master builds the app (imports, models loaded and verified) before it forks
-(``preload_app``): a worker, the first or one started after a crash, is a copy
+The master builds the app (imports, models loaded and verified, the built-in
+plugins run once: ``Pipeline.warm``) before it forks (``preload_app``): a worker, the first or one started after a crash, is a copy
 of it and answers at once, and the workers share the models' memory.  After
 the fork each worker drops the database connections it inherited (none are
 opened before, but a pool must never be shared between processes) and opens
@@ -34,6 +34,7 @@ class _Server(BaseApplication):
         from moderation.web.front import Front
 
         app = self.factory()
+        app.extensions["moderation"].pipeline.warm()  # built once here, before the fork
         return Front(
             app,
             threads=self.threads,

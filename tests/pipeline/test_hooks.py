@@ -223,3 +223,27 @@ def test_misspelt_hook_is_refused_at_start_up():
 
     with pytest.raises(Exception, match="moderation_analyse"):
         plugin_host.build_manager(extra=[Typo()])
+
+
+def test_warming_runs_only_the_built_in_analysis(make_app):
+    """``Pipeline.warm`` (``moderation serve``'s master, before the fork) builds what the built-in
+    plugins build on first use, the lexicon's patterns among them, and runs neither outside
+    plugins (their guard threads would not survive the fork) nor refinement (the encoder's)."""
+    from plugins import lexicon
+
+    calls = []
+
+    class Outside:
+        @hookimpl
+        def moderation_analyze(self, comments):
+            calls.append("analyze")
+
+        @hookimpl
+        def moderation_refine(self, comments, analyses):
+            calls.append("refine")
+
+    app = make_app(extra_plugins=[Outside()])
+    lexicon.load.cache_clear()
+    app.extensions["moderation"].pipeline.warm()
+    assert lexicon.load.cache_info().currsize == 1
+    assert calls == []
