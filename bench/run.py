@@ -187,7 +187,11 @@ def startup_round(tmp):
 def worker_round(tmp, restarts=3):
     """Seconds from ``kill -9`` of the only worker of ``moderation serve`` to the first answer of
     ``POST /api/v1/classify`` (an analysis) from the worker the master starts instead."""
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp / 'worker.sqlite'}", MODERATION_SECRET_KEY="bench")
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{tmp / f'worker-{time.monotonic_ns()}.sqlite'}",
+        MODERATION_SECRET_KEY="bench",
+    )
     key = _site_key(env, f"restart-{os.getpid()}")
     port = free_port()
     proc = start([MODERATION, "serve", "--port", str(port), "--workers", "1"], env, f"http://127.0.0.1:{port}/healthz")
