@@ -8,8 +8,9 @@ The thread runs the app to the end and hands back the whole answer (status,
 headers, body): one hop to the thread and one back per request, where a
 streaming bridge (a2wsgi's) waits for the loop on every message.  The
 service's answers are all bounded (JSON, pages, metrics), so nothing streams.
-A client that sends its headers or body one byte at a time holds no thread.  ``/healthz/live`` is answered here, on the loop, so it answers even
-while every thread is busy.  A request with no answer after ``request_timeout``
+A client that sends its headers or body one byte at a time holds no thread.
+``/healthz/live`` is answered here, on the loop, so it answers even while
+every thread is busy.  A request with no answer after ``request_timeout``
 seconds (a frozen database: a server-side statement timeout cannot fire then)
 gets ``503`` with ``Retry-After``; probes get 3 seconds.
 """
@@ -85,9 +86,8 @@ class Front:
         if body or declared is not None:
             headers.append((b"content-length", str(len(body)).encode()))
         environ = build_environ(dict(scope, headers=headers), io.BytesIO(body))
-        deadline = min(
-            PROBE_TIMEOUT if scope["path"].startswith("/healthz") else self.request_timeout, self.request_timeout
-        )
+        probe = scope["path"].startswith("/healthz")
+        deadline = min(PROBE_TIMEOUT, self.request_timeout) if probe else self.request_timeout
         loop = asyncio.get_running_loop()
         try:
             status, response_headers, payload = await asyncio.wait_for(

@@ -1,8 +1,9 @@
 """``moderation serve``: gunicorn with the app factory, loaded once in the master.
 
 The master builds the app (imports, models loaded and verified, the built-in
-plugins run once: ``Pipeline.warm``) before it forks (``preload_app``): a worker, the first or one started after a crash, is a copy
-of it and answers at once, and the workers share the models' memory.  After
+plugins run once: ``Pipeline.warm``) before it forks (``preload_app``): a
+worker, the first or one started after a crash, is a copy of it and answers
+at once, and the workers share the models' memory.  After
 the fork each worker drops the database connections it inherited (none are
 opened before, but a pool must never be shared between processes) and opens
 the sentence encoder (its threads do not survive a fork).  Code changes need
